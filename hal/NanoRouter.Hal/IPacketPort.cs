@@ -1,0 +1,18 @@
+namespace NanoRouter.Hal
+{
+    /// <summary>
+    /// Where packets come from and go to: lwIP hooks on the ESP32, NFQUEUE on the host board.
+    /// The caller owns the buffer; packets always start at index 0 and are whole IPv4 packets.
+    /// </summary>
+    public interface IPacketPort
+    {
+        /// <summary>Waits up to <paramref name="timeoutMs"/> for the next packet and copies it into
+        /// <paramref name="buffer"/> at index 0.</summary>
+        /// <returns>The packet length, or 0 when nothing arrived in time.</returns>
+        int Receive(byte[] buffer, int timeoutMs, out Side ingress);
+
+        /// <summary>Completes the packet last received. For <see cref="Verdict.Forward"/> the buffer
+        /// holds the rewritten packet, sent out of <paramref name="egress"/>.</summary>
+        void Complete(Verdict verdict, byte[] buffer, int length, Side egress);
+    }
+}
