@@ -1,0 +1,38 @@
+namespace NanoRouter.Core.Wire
+{
+    /// <summary>
+    /// Every raw multi-byte access to packet bytes, big-endian (network order). Callers check
+    /// bounds before calling; these helpers do not. Keeping them in one place means a later move
+    /// to Span&lt;T&gt; touches one file.
+    /// </summary>
+    public static class NetworkOrder
+    {
+        /// <summary>Reads a big-endian 16-bit value.</summary>
+        public static ushort ReadUInt16(byte[] buffer, int offset)
+        {
+            return (ushort)((buffer[offset] << 8) | buffer[offset + 1]);
+        }
+
+        /// <summary>Reads a big-endian 32-bit value.</summary>
+        public static uint ReadUInt32(byte[] buffer, int offset)
+        {
+            return ((uint)buffer[offset] << 24) | ((uint)buffer[offset + 1] << 16) | ((uint)buffer[offset + 2] << 8) | buffer[offset + 3];
+        }
+
+        /// <summary>Writes a big-endian 16-bit value.</summary>
+        public static void WriteUInt16(byte[] buffer, int offset, ushort value)
+        {
+            buffer[offset] = (byte)(value >> 8);
+            buffer[offset + 1] = (byte)value;
+        }
+
+        /// <summary>Writes a big-endian 32-bit value.</summary>
+        public static void WriteUInt32(byte[] buffer, int offset, uint value)
+        {
+            buffer[offset] = (byte)(value >> 24);
+            buffer[offset + 1] = (byte)(value >> 16);
+            buffer[offset + 2] = (byte)(value >> 8);
+            buffer[offset + 3] = (byte)value;
+        }
+    }
+}
