@@ -84,5 +84,18 @@ namespace NanoRouter.Core.Wire
             ushort updated = Update(checksum, oldValue, newValue);
             return updated == 0 ? (ushort)0xFFFF : updated;
         }
+
+        /// <summary>RFC 1624 update of a UDP checksum when one 16-bit word (a port) changes, with the
+        /// same rules: 0 ("none") stays 0, and a computed 0 is sent as 0xFFFF (RFC 768).</summary>
+        public static ushort UpdateUdp(ushort checksum, ushort oldWord, ushort newWord)
+        {
+            if (checksum == 0)
+            {
+                return 0;
+            }
+
+            ushort updated = Update(checksum, oldWord, newWord);
+            return updated == 0 ? (ushort)0xFFFF : updated;
+        }
     }
 }
