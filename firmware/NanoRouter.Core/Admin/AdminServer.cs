@@ -1,0 +1,195 @@
+using NanoRouter.Hal;
+
+namespace NanoRouter.Core.Admin
+{
+    /// <summary>
+    /// The admin web server's loop, independent of the socket API: up to
+    /// <see cref="MaxConnections"/> connections, each with its own fixed request buffer
+    /// (head ≤ 4 KB + body ≤ 2 KB); one shared response buffer, since requests are answered one at
+    /// a time on one thread. A connection that has not delivered a whole request within
+    /// <see cref="IdleTimeoutMs"/> of being accepted is answered 408 and closed (slowloris); every
+    /// connection is closed after its one response. Call <see cref="Poll"/> in a loop.
+    /// Fixed memory: 4 × 6 KB request buffers + 17 KB response buffer.
+    /// </summary>
+    public sealed class AdminServer
+    {
+        /// <summary>The most connections open at once; further ones wait in the listen backlog.</summary>
+        public const int MaxConnections = 4;
+
+        /// <summary>How long a connection may take to deliver its request.</summary>
+        public const int IdleTimeoutMs = 5000;
+
+        /// <summary>The request buffer size per connection.</summary>
+        public const int RequestBufferBytes = HttpRequestParser.MaxHeaderBytes + HttpRequestParser.MaxBodyBytes;
+
+        private readonly AdminApp _app;
+        private readonly IAdminTransport _transport;
+        private readonly IClock _clock;
+        private readonly byte[][] _buffers = new byte[MaxConnections][];
+        private readonly int[] _filled = new int[MaxConnections];
+        private readonly int[] _acceptedMs = new int[MaxConnections];
+        private readonly uint[] _remote = new uint[MaxConnections];
+        private readonly bool[] _open = new bool[MaxConnections];
+        private readonly HttpRequest _request = new HttpRequest();
+        private readonly HttpResponse _response = new HttpResponse();
+        private int _requests;
+        private int _timeouts;
+        private int _rejected;
+
+        /// <summary>Creates the server and all its buffers.</summary>
+        public AdminServer(AdminApp app, IAdminTransport transport, IClock clock)
+        {
+            _app = app;
+            _transport = transport;
+            _clock = clock;
+            for (int i = 0; i < MaxConnections; i++)
+            {
+                _buffers[i] = new byte[RequestBufferBytes];
+            }
+        }
+
+        /// <summary>Connections open now.</summary>
+        public int OpenConnections
+        {
+            get
+            {
+                int count = 0;
+                for (int i = 0; i < MaxConnections; i++)
+                {
+                    if (_open[i])
+                    {
+                        count++;
+                    }
+                }
+
+                return count;
+            }
+        }
+
+        /// <summary>Requests answered (including error answers).</summary>
+        public int Requests => _requests;
+
+        /// <summary>Connections closed because they were too slow.</summary>
+        public int Timeouts => _timeouts;
+
+        /// <summary>Requests refused as malformed or too large.</summary>
+        public int Rejected => _rejected;
+
+        /// <summary>Waits up to <paramref name="waitMs"/> for activity, then does one <see cref="Step"/>.</summary>
+        public void Poll(int waitMs)
+        {
+            _transport.Wait(waitMs);
+            Step();
+        }
+
+        /// <summary>Accepts into free slots, reads what arrived, answers complete requests and
+        /// closes slow connections. Never blocks except in the transport's sends.</summary>
+        public void Step()
+        {
+            int nowMs = _clock.NowMs;
+            for (int slot = 0; slot < MaxConnections; slot++)
+            {
+                if (!_open[slot])
+                {
+                    uint remote;
+                    if (!_transport.TryAccept(slot, out remote))
+                    {
+                        break;
+                    }
+
+                    _open[slot] = true;
+                    _filled[slot] = 0;
+                    _acceptedMs[slot] = nowMs;
+                    _remote[slot] = remote;
+                }
+            }
+
+            for (int slot = 0; slot < MaxConnections; slot++)
+            {
+                if (_open[slot])
+                {
+                    Service(slot, nowMs);
+                }
+            }
+        }
+
+        /// <summary>Closes every connection.</summary>
+        public void CloseAll()
+        {
+            for (int slot = 0; slot < MaxConnections; slot++)
+            {
+                if (_open[slot])
+                {
+                    Close(slot);
+                }
+            }
+        }
+
+        private void Service(int slot, int nowMs)
+        {
+            byte[] buffer = _buffers[slot];
+            int room = RequestBufferBytes - _filled[slot];
+            if (room > 0)
+            {
+                int received = _transport.Receive(slot, buffer, _filled[slot], room);
+                if (received < 0)
+                {
+                    Close(slot);
+                    return;
+                }
+
+                _filled[slot] += received;
+            }
+
+            if (_filled[slot] == 0 && nowMs - _acceptedMs[slot] < IdleTimeoutMs)
+            {
+                return;
+            }
+
+            HttpParseStatus status = HttpRequestParser.Parse(buffer, _filled[slot], _request);
+            if (status == HttpParseStatus.Incomplete)
+            {
+                if (nowMs - _acceptedMs[slot] >= IdleTimeoutMs)
+                {
+                    _timeouts++;
+                    if (_filled[slot] > 0)
+                    {
+                        _app.WriteError(_response, 408, "Request Timeout", "request not received in time");
+                        Send(slot);
+                    }
+
+                    Close(slot);
+                }
+
+                return;
+            }
+
+            _requests++;
+            if (status == HttpParseStatus.Ok)
+            {
+                _app.Handle(_request, buffer, _remote[slot], _response);
+            }
+            else
+            {
+                _rejected++;
+                _app.WriteParseError(_response, status, _request.Error);
+            }
+
+            Send(slot);
+            Close(slot);
+            _app.AfterResponse();
+        }
+
+        private void Send(int slot)
+        {
+            _transport.Send(slot, _response.Buffer, _response.Start, _response.Length);
+        }
+
+        private void Close(int slot)
+        {
+            _transport.Close(slot);
+            _open[slot] = false;
+            _filled[slot] = 0;
+        }
+    }
+}

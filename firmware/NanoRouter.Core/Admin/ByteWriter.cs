@@ -1,0 +1,298 @@
+namespace NanoRouter.Core.Admin
+{
+    /// <summary>
+    /// Appends ASCII, UTF-8, numbers and escaped text to a fixed byte buffer. It never grows and
+    /// never throws: a write that does not fit sets <see cref="Overflow"/> and is dropped, so the
+    /// caller answers 500 instead of crashing. Every piece of user-provided text goes through
+    /// <see cref="Html(string)"/> or <see cref="JsonString(string)"/>.
+    /// </summary>
+    public sealed class ByteWriter
+    {
+        private const byte ByteQuote = (byte)'"';
+        private const byte ByteBackslash = (byte)'\\';
+
+        private static readonly byte[] s_hex = new byte[] { (byte)'0', (byte)'1', (byte)'2', (byte)'3', (byte)'4', (byte)'5', (byte)'6', (byte)'7', (byte)'8', (byte)'9', (byte)'a', (byte)'b', (byte)'c', (byte)'d', (byte)'e', (byte)'f' };
+
+        private byte[] _buffer;
+        private int _start;
+        private int _position;
+        private int _limit;
+        private bool _overflow;
+
+        /// <summary>Creates a writer over <paramref name="count"/> bytes of a buffer from <paramref name="offset"/>.</summary>
+        public ByteWriter(byte[] buffer, int offset, int count)
+        {
+            Reset(buffer, offset, count);
+        }
+
+        /// <summary>The buffer written into.</summary>
+        public byte[] Buffer => _buffer;
+
+        /// <summary>Where writing started.</summary>
+        public int Start => _start;
+
+        /// <summary>The index of the next byte written.</summary>
+        public int Position => _position;
+
+        /// <summary>How many bytes have been written.</summary>
+        public int Length => _position - _start;
+
+        /// <summary>True when something did not fit; the content is then incomplete.</summary>
+        public bool Overflow => _overflow;
+
+        /// <summary>Starts over on a (possibly different) region.</summary>
+        public void Reset(byte[] buffer, int offset, int count)
+        {
+            _buffer = buffer;
+            _start = offset;
+            _position = offset;
+            _limit = offset + count;
+            _overflow = false;
+        }
+
+        /// <summary>Forgets what was written.</summary>
+        public void Clear()
+        {
+            _position = _start;
+            _overflow = false;
+        }
+
+        /// <summary>Appends one byte.</summary>
+        public void Byte(byte value)
+        {
+            if (_position >= _limit)
+            {
+                _overflow = true;
+                return;
+            }
+
+            _buffer[_position++] = value;
+        }
+
+        /// <summary>Appends bytes as they are.</summary>
+        public void Bytes(byte[] source, int offset, int count)
+        {
+            if (count <= 0)
+            {
+                return;
+            }
+
+            if (count > _limit - _position)
+            {
+                _overflow = true;
+                return;
+            }
+
+            System.Array.Copy(source, offset, _buffer, _position, count);
+            _position += count;
+        }
+
+        /// <summary>Appends a string known to be ASCII (constants, numbers); other characters become '?'.</summary>
+        public void Ascii(string text)
+        {
+            if (text == null)
+            {
+                return;
+            }
+
+            Ascii(text, 0, text.Length);
+        }
+
+        /// <summary>Appends part of an ASCII string.</summary>
+        public void Ascii(string text, int start, int count)
+        {
+            if (count > _limit - _position)
+            {
+                _overflow = true;
+                return;
+            }
+
+            for (int i = start; i < start + count; i++)
+            {
+                char c = text[i];
+                _buffer[_position++] = c < (char)0x80 ? (byte)c : (byte)'?';
+            }
+        }
+
+        /// <summary>Appends a string as UTF-8 without escaping (only for trusted text).</summary>
+        public void Utf8(string text)
+        {
+            if (text == null)
+            {
+                return;
+            }
+
+            int needed = Admin.Utf8.ByteCount(text);
+            if (needed > _limit - _position)
+            {
+                _overflow = true;
+                return;
+            }
+
+            _position += Admin.Utf8.Encode(text, _buffer, _position);
+        }
+
+        /// <summary>Appends a signed decimal number.</summary>
+        public void Int(int value)
+        {
+            if (value < 0)
+            {
+                Byte((byte)'-');
+                if (value == int.MinValue)
+                {
+                    Ascii("2147483648");
+                    return;
+                }
+
+                value = -value;
+            }
+
+            Long(value);
+        }
+
+        /// <summary>Appends an unsigned decimal number.</summary>
+        public void Long(long value)
+        {
+            if (value < 0)
+            {
+                Byte((byte)'-');
+                value = -value;
+            }
+
+            long divisor = 1;
+            while (value / divisor >= 10)
+            {
+                divisor *= 10;
+            }
+
+            while (divisor > 0)
+            {
+                Byte((byte)('0' + (int)(value / divisor % 10)));
+                divisor /= 10;
+            }
+        }
+
+        /// <summary>Appends an IPv4 address (big-endian number) in dotted-quad form.</summary>
+        public void Address(uint address)
+        {
+            Long((address >> 24) & 0xFF);
+            Byte((byte)'.');
+            Long((address >> 16) & 0xFF);
+            Byte((byte)'.');
+            Long((address >> 8) & 0xFF);
+            Byte((byte)'.');
+            Long(address & 0xFF);
+        }
+
+        /// <summary>Appends bytes as lowercase hexadecimal.</summary>
+        public void Hex(byte[] source, int offset, int count)
+        {
+            for (int i = offset; i < offset + count; i++)
+            {
+                Byte(s_hex[source[i] >> 4]);
+                Byte(s_hex[source[i] & 0xF]);
+            }
+        }
+
+        /// <summary>Appends text escaped for HTML content and quoted attribute values.</summary>
+        public void Html(string text)
+        {
+            if (text == null)
+            {
+                return;
+            }
+
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                switch (c)
+                {
+                    case '&':
+                        Ascii("&amp;");
+                        break;
+                    case '<':
+                        Ascii("&lt;");
+                        break;
+                    case '>':
+                        Ascii("&gt;");
+                        break;
+                    case '"':
+                        Ascii("&quot;");
+                        break;
+                    case '\'':
+                        Ascii("&#39;");
+                        break;
+                    default:
+                        if (c < (char)0x20 || c == (char)0x7F)
+                        {
+                            // Control characters have no business on a page: show them as U+FFFD.
+                            Ascii("&#xfffd;");
+                        }
+                        else if (c < (char)0x80)
+                        {
+                            Byte((byte)c);
+                        }
+                        else
+                        {
+                            WriteCharUtf8(text, ref i);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Appends text as a JSON string literal, quotes included.</summary>
+        public void JsonString(string text)
+        {
+            Byte(ByteQuote);
+            if (text != null)
+            {
+                for (int i = 0; i < text.Length; i++)
+                {
+                    char c = text[i];
+                    if (c == '"' || c == '\\')
+                    {
+                        Byte(ByteBackslash);
+                        Byte((byte)c);
+                    }
+                    else if (c < (char)0x20 || c == (char)0x7F || c == '<' || c == '>' || c == '&')
+                    {
+                        // Control characters, and the HTML-significant ones so the JSON is inert
+                        // even if some browser sniffs it as HTML.
+                        Ascii("\\u00");
+                        Byte(s_hex[(c >> 4) & 0xF]);
+                        Byte(s_hex[c & 0xF]);
+                    }
+                    else if (c < (char)0x80)
+                    {
+                        Byte((byte)c);
+                    }
+                    else
+                    {
+                        WriteCharUtf8(text, ref i);
+                    }
+                }
+            }
+
+            Byte(ByteQuote);
+        }
+
+        private void WriteCharUtf8(string text, ref int i)
+        {
+            int codePoint = Admin.Utf8.CodePointAt(text, i);
+            if (codePoint > 0xFFFF)
+            {
+                i++;
+            }
+
+            if (4 > _limit - _position)
+            {
+                _overflow = true;
+                return;
+            }
+
+            _position += Admin.Utf8.EncodeCodePoint(codePoint, _buffer, _position);
+        }
+    }
+}
