@@ -1,0 +1,212 @@
+/* nanoRouter native shim: the packet port. See nr_port.h. */
+#include "nr_port.h"
+
+#include <string.h>
+
+int nr_port_init(nr_port *port, nr_slot *rx_slots, u32_t rx_capacity, nr_slot *tx_slots, u32_t tx_capacity,
+                 const nr_ops *ops)
+{
+    memset(port, 0, sizeof(*port));
+    nr_config_default(&port->config);
+    port->ops = *ops;
+    return nr_ring_init(&port->rx, rx_slots, rx_capacity, 0) && nr_ring_init(&port->tx, tx_slots, tx_capacity, 0);
+}
+
+void nr_port_attach(nr_port *port, u8_t side, struct netif *netif)
+{
+    if (side <= NR_SIDE_WAN)
+    {
+        port->netifs[side] = netif;
+    }
+}
+
+int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp)
+{
+    u8_t window[NR_CLASSIFY_WINDOW];
+    u16_t window_length;
+    u16_t total = 0;
+    u8_t side;
+    nr_slot *slot;
+
+    if (port->reinjecting || p == NULL || inp == NULL)
+    {
+        return 0;
+    }
+    if (inp == port->netifs[NR_SIDE_LAN])
+    {
+        side = NR_SIDE_LAN;
+    }
+    else if (inp == port->netifs[NR_SIDE_WAN])
+    {
+        side = NR_SIDE_WAN;
+    }
+    else
+    {
+        return 0;
+    }
+
+    window_length = pbuf_copy_partial(p, window, p->tot_len < sizeof(window) ? p->tot_len : sizeof(window), 0);
+    if (nr_check_ipv4(window, window_length, p->tot_len, NR_SLOT_BYTES, &total) != NR_CHECK_OK)
+    {
+        port->counters.rx_malformed++;
+        return 0;
+    }
+    switch (nr_classify(&port->config, window, window_length < total ? window_length : total, side))
+    {
+    case NR_CLASS_PASS:
+        port->counters.rx_passed++;
+        return 0;
+    case NR_CLASS_EXPIRED:
+        port->counters.rx_expired++;
+        if (port->ops.time_exceeded != NULL)
+        {
+            port->ops.time_exceeded(port->ops.ctx, p);
+        }
+        pbuf_free(p);
+        return 1;
+    default:
+        break;
+    }
+
+    slot = nr_ring_reserve(&port->rx);
+    if (slot == NULL)
+    {
+        pbuf_free(p); /* counted as rx.overflow */
+        return 1;
+    }
+    slot->length = pbuf_copy_partial(p, slot->data, total, 0); /* == total: checked above */
+    slot->side = side;
+    slot->verdict = 0;
+    nr_ring_publish(&port->rx);
+    port->counters.rx_consumed++;
+    pbuf_free(p);
+    if (port->ops.wake_consumer != NULL)
+    {
+        port->ops.wake_consumer(port->ops.ctx);
+    }
+    return 1;
+}
+
+u32_t nr_port_receive(nr_port *port, u8_t *buffer, u32_t capacity, u8_t *side)
+{
+    nr_slot *slot = nr_ring_peek(&port->rx);
+    u32_t length;
+    if (slot == NULL)
+    {
+        return 0;
+    }
+    length = slot->length;
+    if (length > capacity)
+    {
+        port->counters.rx_truncated++;
+        nr_ring_release(&port->rx);
+        return 0;
+    }
+    memcpy(buffer, slot->data, length);
+    *side = slot->side;
+    nr_ring_release(&port->rx);
+    return length;
+}
+
+int nr_port_complete(nr_port *port, u8_t verdict, const u8_t *buffer, u32_t length, u8_t side)
+{
+    u16_t total = 0;
+    nr_slot *slot;
+    if (verdict == NR_VERDICT_DROP)
+    {
+        return 1;
+    }
+    if ((verdict != NR_VERDICT_FORWARD && verdict != NR_VERDICT_LOCAL) || side > NR_SIDE_WAN || buffer == NULL ||
+        nr_check_ipv4(buffer, length, length, NR_SLOT_BYTES, &total) != NR_CHECK_OK)
+    {
+        port->counters.tx_malformed++;
+        return 0;
+    }
+    slot = nr_ring_reserve(&port->tx);
+    if (slot == NULL)
+    {
+        return 0; /* counted as tx.overflow */
+    }
+    memcpy(slot->data, buffer, total);
+    slot->length = total;
+    slot->side = side;
+    slot->verdict = verdict;
+    nr_ring_publish(&port->tx);
+    if (port->ops.kick_tx != NULL)
+    {
+        port->ops.kick_tx(port->ops.ctx);
+    }
+    return 1;
+}
+
+void nr_port_drain_tx(nr_port *port)
+{
+    nr_slot *slot;
+    while ((slot = nr_ring_peek(&port->tx)) != NULL)
+    {
+        struct netif *netif = port->netifs[slot->side];
+        u8_t verdict = slot->verdict;
+        struct pbuf *p;
+        if (netif == NULL)
+        {
+            port->counters.tx_no_netif++;
+            nr_ring_release(&port->tx);
+            continue;
+        }
+        /* PBUF_LINK leaves room for the Ethernet header etharp_output prepends. */
+        p = pbuf_alloc(PBUF_LINK, slot->length, PBUF_RAM);
+        if (p == NULL)
+        {
+            port->counters.tx_no_memory++;
+            nr_ring_release(&port->tx);
+            continue;
+        }
+        memcpy(p->payload, slot->data, slot->length);
+        nr_ring_release(&port->tx);
+
+        if (verdict == NR_VERDICT_LOCAL)
+        {
+            port->reinjecting = 1;
+            port->ops.reinject(port->ops.ctx, netif, p); /* takes p */
+            port->reinjecting = 0;
+            port->counters.tx_local++;
+            continue;
+        }
+        if (!nr_ttl_decrement((u8_t *)p->payload, p->len))
+        {
+            /* Cannot happen: the input hook answers TTL <= 1 itself. */
+            port->counters.tx_malformed++;
+            pbuf_free(p);
+            continue;
+        }
+        if (port->ops.output(port->ops.ctx, netif, p, nr_get32((const u8_t *)p->payload + NR_IP_DESTINATION)) == ERR_OK)
+        {
+            port->counters.tx_forwarded++;
+        }
+        else
+        {
+            port->counters.tx_output_error++;
+        }
+        pbuf_free(p);
+    }
+}
+
+u32_t nr_port_counters(const nr_port *port, u32_t *out, u32_t count)
+{
+    const u32_t *c = (const u32_t *)&port->counters;
+    u32_t i;
+    u32_t n = 0;
+    for (i = 0; i < NR_COUNTER_COUNT && n < count; i++)
+    {
+        out[n++] = c[i];
+    }
+    if (n < count)
+    {
+        out[n++] = port->rx.overflow;
+    }
+    if (n < count)
+    {
+        out[n++] = port->tx.overflow;
+    }
+    return n;
+}
