@@ -23,7 +23,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         [DataRow(40000, 80, 0x00000001u, 0x00000000u, 0x02, 64240, 0)]
         [DataRow(1, 65535, 0xFFFFFFFFu, 0x80000000u, 0x18, 0, 7)]
-        [DataRow(1723, 50000, 0x12345678u, 0x9ABCDEF0u, 0xFF, 512, 65535)]
+        [DataRow(1723, 50000, 0x12345678u, 0x9ABCDEF0u, 0xDF, 512, 65535)] // all but URG: PacketDotNet throws on options with URG set
         public void TryParse_PacketDotNetSegment_EveryFieldMatches(int sourcePort, int destinationPort, uint sequence, uint acknowledgment, int flags, int window, int urgent)
         {
             byte[] packet = Oracle.Tcp(Lan, Server, (ushort)sourcePort, (ushort)destinationPort, sequence, acknowledgment, (ushort)flags, (ushort)window, (ushort)urgent, s_mssOptions, new byte[] { 0xAA, 0xBB, 0xCC });
