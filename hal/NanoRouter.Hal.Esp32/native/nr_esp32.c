@@ -1,0 +1,110 @@
+/*
+ * nanoRouter native shim: the ESP32 glue (ESP-IDF 5.x + lwIP). NOT built on the Linux CI:
+ * it needs ESP-IDF's headers. Everything it calls into (nr_port.c) is unit-tested on the
+ * host; this file only wires the side effects to lwIP and the nanoCLR wake-up.
+ *
+ * Memory: the slot rings are static (NR_RX_SLOTS + NR_TX_SLOTS) * sizeof(nr_slot), taken
+ * from internal DRAM at link time; nothing here allocates per packet except the pbuf that
+ * lwIP needs to send or re-inject a packet.
+ */
+#include "esp_netif.h"
+#include "esp_netif_net_stack.h"
+#include "esp_timer.h"
+#include "lwip/icmp.h"
+#include "lwip/ip4.h"
+#include "lwip/netif.h"
+#include "lwip/tcpip.h"
+#include "nr_esp32.h"
+#include "nr_lwip_hooks.h"
+
+#ifndef NR_RX_SLOTS
+#define NR_RX_SLOTS 8
+#endif
+#ifndef NR_TX_SLOTS
+#define NR_TX_SLOTS 4
+#endif
+
+static nr_slot s_rx_slots[NR_RX_SLOTS];
+static nr_slot s_tx_slots[NR_TX_SLOTS];
+static struct tcpip_callback_msg *s_tx_message;
+static u32_t s_tx_pending;
+
+nr_port g_nr_port; /* zeroed until nr_esp32_start: the hook then consumes nothing */
+
+static void nr_tx_callback(void *ctx)
+{
+    (void)ctx;
+    __atomic_store_n(&s_tx_pending, 0u, __ATOMIC_RELEASE);
+    nr_port_drain_tx(&g_nr_port);
+}
+
+static void nr_kick_tx(void *ctx)
+{
+    (void)ctx;
+    /* At most one callback message in flight: it is preallocated and reused. If lwIP's
+     * mailbox is full the packets wait in the ring until the next kick. */
+    if (__atomic_exchange_n(&s_tx_pending, 1u, __ATOMIC_ACQ_REL) == 0u &&
+        tcpip_callbackmsg_trycallback(s_tx_message) != ERR_OK)
+    {
+        __atomic_store_n(&s_tx_pending, 0u, __ATOMIC_RELEASE);
+    }
+}
+
+static void nr_time_exceeded(void *ctx, struct pbuf *p)
+{
+    (void)ctx;
+    icmp_time_exceeded(p, ICMP_TE_TTL);
+}
+
+static err_t nr_output(void *ctx, struct netif *netif, struct pbuf *p, u32_t destination)
+{
+    ip4_addr_t next;
+    (void)ctx;
+    ip4_addr_set_u32(&next, lwip_htonl(destination));
+    /* etharp_output: routes to the netif's gateway when off-link, ARPs, queues if pending. */
+    return netif->output(netif, p, &next);
+}
+
+static void nr_reinject(void *ctx, struct netif *netif, struct pbuf *p)
+{
+    (void)ctx;
+    ip4_input(p, netif); /* the hook sees g_nr_port.reinjecting and lets it through */
+}
+
+int nr_lwip_hook_ip4_input(struct pbuf *p, struct netif *inp)
+{
+    return nr_port_input(&g_nr_port, p, inp);
+}
+
+static struct netif *nr_netif_of(const char *key)
+{
+    esp_netif_t *handle = esp_netif_get_handle_from_ifkey(key);
+    return handle != NULL ? (struct netif *)esp_netif_get_netif_impl(handle) : NULL;
+}
+
+int nr_esp32_start(void)
+{
+    static const nr_ops ops = {nr_esp32_wake_clr, nr_kick_tx, nr_time_exceeded, nr_output, nr_reinject, NULL};
+    struct netif *ap = nr_netif_of("WIFI_AP_DEF");
+    struct netif *sta = nr_netif_of("WIFI_STA_DEF");
+    if (ap == NULL || sta == NULL)
+    {
+        return 0;
+    }
+    if (s_tx_message == NULL)
+    {
+        s_tx_message = tcpip_callbackmsg_new(nr_tx_callback, NULL);
+        if (s_tx_message == NULL || !nr_port_init(&g_nr_port, s_rx_slots, NR_RX_SLOTS, s_tx_slots, NR_TX_SLOTS, &ops))
+        {
+            return 0;
+        }
+    }
+    nr_port_attach(&g_nr_port, NR_SIDE_LAN, ap);
+    nr_port_attach(&g_nr_port, NR_SIDE_WAN, sta);
+    return 1;
+}
+
+s32_t nr_esp32_now_ms(void)
+{
+    return (s32_t)(u32_t)(esp_timer_get_time() / 1000);
+}

@@ -1,0 +1,28 @@
+/* nanoRouter native shim: what the nanoCLR interop file needs from the ESP32 glue. */
+#ifndef NR_ESP32_H
+#define NR_ESP32_H
+
+#include "nr_port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The one port instance; the input hook, the interop methods and the TX callback share it. */
+extern nr_port g_nr_port;
+
+/* Finds the soft-AP and station netifs, sets up the rings once and attaches them.
+ * Returns 0 when Wi-Fi is not started yet. */
+int nr_esp32_start(void);
+
+/* A monotonic millisecond clock (esp_timer), wrapping at 2^32. */
+s32_t nr_esp32_now_ms(void);
+
+/* Wakes managed threads waiting in NativeReceive (defined in nr_interop.cpp). */
+void nr_esp32_wake_clr(void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NR_ESP32_H */

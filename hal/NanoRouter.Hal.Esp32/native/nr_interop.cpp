@@ -1,0 +1,136 @@
+//
+// nanoRouter native shim: the nanoCLR InternalCall bodies of NanoRouter.Hal.Esp32.NativePacketPort.
+// NOT built on the Linux CI (needs nf-interpreter's headers).
+//
+// The method lookup table and the assembly checksum come from the metadata processor: building
+// NanoRouter.Hal.Esp32.nfproj with NFMDP_GENERATE_STUBS=true writes Stubs/ (NanoRouter_Hal_Esp32.cpp,
+// .h, FindINTEROP-NanoRouter.Hal.Esp32.cmake). Keep the generated lookup table and header; use
+// these bodies instead of the generated empty ones. Method names follow the generator's
+// Name___STATIC__RETURN__ARGS convention; if a signature changes, regenerate and compare.
+//
+#include "NanoRouter_Hal_Esp32.h"
+#include "nr_esp32.h"
+
+typedef Library_NanoRouter_Hal_Esp32_NanoRouter_Hal_Esp32_NativePacketPort NativePacketPort;
+
+extern "C" void nr_esp32_wake_clr(void *ctx)
+{
+    (void)ctx;
+    // The same flag lwIP's socket callbacks raise; waiters re-check their condition, so a
+    // wake-up meant for a socket costs one ring check here and vice versa.
+    Events_Set(SYSTEM_EVENT_FLAG_SOCKET);
+}
+
+// int NativeReceive(byte[] buffer, int timeoutMs): (side << 16) | length, or 0 on timeout.
+HRESULT NativePacketPort::NativeReceive___STATIC__I4__SZARRAY_U1__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        CLR_RT_HeapBlock_Array *buffer = stack.Arg0().DereferenceArray();
+        CLR_RT_HeapBlock hbTimeout;
+        CLR_INT64 *timeoutTicks;
+        bool eventResult = true;
+        u32_t length = 0;
+        u8_t side = 0;
+
+        FAULT_ON_NULL(buffer);
+        hbTimeout.SetInteger((CLR_INT64)stack.Arg1().NumericByRef().s4 * TIME_CONVERSION__TO_MILLISECONDS);
+        NANOCLR_CHECK_HRESULT(stack.SetupTimeoutFromTicks(hbTimeout, timeoutTicks));
+
+        while (eventResult)
+        {
+            length = nr_port_receive(&g_nr_port, buffer->GetFirstElement(), buffer->m_numOfElements, &side);
+            if (length > 0)
+            {
+                break;
+            }
+            // Lets the other managed threads run until a packet is queued or the timeout ends.
+            NANOCLR_CHECK_HRESULT(
+                g_CLR_RT_ExecutionEngine.WaitEvents(stack.m_owningThread, *timeoutTicks, Event_Socket, eventResult));
+        }
+
+        stack.PopValue(); // the timeout
+        stack.SetResult_I4(length == 0 ? 0 : (CLR_INT32)(((u32_t)side << 16) | length));
+    }
+    NANOCLR_NOCLEANUP();
+}
+
+// bool NativeComplete(int verdict, byte[] buffer, int length, int side)
+HRESULT NativePacketPort::NativeComplete___STATIC__BOOLEAN__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        CLR_INT32 verdict = stack.Arg0().NumericByRef().s4;
+        CLR_RT_HeapBlock_Array *buffer = stack.Arg1().DereferenceArray();
+        CLR_INT32 length = stack.Arg2().NumericByRef().s4;
+        CLR_INT32 side = stack.Arg3().NumericByRef().s4;
+        int queued = 0;
+
+        FAULT_ON_NULL(buffer);
+        if (length >= 0 && (CLR_UINT32)length <= buffer->m_numOfElements && verdict >= 0 && side >= 0)
+        {
+            queued = nr_port_complete(&g_nr_port, (u8_t)verdict, buffer->GetFirstElement(), (u32_t)length, (u8_t)side);
+        }
+        stack.SetResult_Boolean(queued != 0);
+    }
+    NANOCLR_NOCLEANUP();
+}
+
+// void NativeConfigure(uint lanAddress, uint lanMask, uint wanAddress, int portLow, int portHigh)
+HRESULT NativePacketPort::NativeConfigure___STATIC__VOID__U4__U4__U4__I4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_config *cfg = &g_nr_port.config;
+        cfg->lan_address = stack.Arg0().NumericByRef().u4;
+        cfg->lan_mask = stack.Arg1().NumericByRef().u4;
+        cfg->port_low = (u32_t)stack.Arg3().NumericByRef().s4;
+        cfg->port_high = (u32_t)stack.Arg4().NumericByRef().s4;
+        cfg->wan_address = stack.Arg2().NumericByRef().u4; // last: WAN consumption starts here
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// bool NativeSetPreserved(int protocol, int port, bool active)
+HRESULT NativePacketPort::NativeSetPreserved___STATIC__BOOLEAN__I4__I4__BOOLEAN(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        CLR_INT32 protocol = stack.Arg0().NumericByRef().s4;
+        CLR_INT32 port = stack.Arg1().NumericByRef().s4;
+        bool active = stack.Arg2().NumericByRef().u1 != 0;
+        int ok = protocol > 0 && protocol < 256 && port > 0 && port < 65536 &&
+                 nr_config_set_preserved(&g_nr_port.config, (u8_t)protocol, (u16_t)port, active ? 1 : 0);
+        stack.SetResult_Boolean(ok != 0);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int NativeCounters(int[] counters): fills as many as fit, returns how many.
+HRESULT NativePacketPort::NativeCounters___STATIC__I4__SZARRAY_I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        CLR_RT_HeapBlock_Array *counters = stack.Arg0().DereferenceArray();
+        FAULT_ON_NULL(counters);
+        stack.SetResult_I4(
+            (CLR_INT32)nr_port_counters(&g_nr_port, (u32_t *)counters->GetFirstElement(), counters->m_numOfElements));
+    }
+    NANOCLR_NOCLEANUP();
+}
+
+// bool NativeStart()
+HRESULT NativePacketPort::NativeStart___STATIC__BOOLEAN(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    stack.SetResult_Boolean(nr_esp32_start() != 0);
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int NativeNowMs()
+HRESULT NativePacketPort::NativeNowMs___STATIC__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    stack.SetResult_I4((CLR_INT32)nr_esp32_now_ms());
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
