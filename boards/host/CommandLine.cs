@@ -1,0 +1,152 @@
+namespace NanoRouter.Host
+{
+    /// <summary>The parsed command line. See <see cref="Usage"/>.</summary>
+    internal sealed class CommandLine
+    {
+        /// <summary>Short help, printed by --help.</summary>
+        public const string Usage =
+            "usage: nanorouter                      build the nr-* lab (nr-lan, nr-rtr, nr-wan) and run the router in it\n" +
+            "       nanorouter run --lan IF --wan IF [--config FILE] [--admin-port N]\n" +
+            "                      [--admin-password-file FILE] [--queue N]\n" +
+            "                                       run in the current network namespace on existing, addressed interfaces\n" +
+            "options (both modes): --config FILE    the settings file\n" +
+            "                      --admin-password-file FILE  sets the admin password when none is set yet\n" +
+            "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
+            "                      --queue N        NFQUEUE queue number (default 0)\n" +
+            "must run as root. Ctrl-C or SIGTERM stops it and removes everything it made.";
+
+        /// <summary>True for `run`, false for the lab.</summary>
+        public bool RunMode { get; private set; }
+
+        /// <summary>--help was asked for.</summary>
+        public bool Help { get; private set; }
+
+        /// <summary>--lan.</summary>
+        public string Lan { get; private set; }
+
+        /// <summary>--wan.</summary>
+        public string Wan { get; private set; }
+
+        /// <summary>--config.</summary>
+        public string ConfigFile { get; private set; }
+
+        /// <summary>--admin-password-file.</summary>
+        public string AdminPasswordFile { get; private set; }
+
+        /// <summary>--admin-port.</summary>
+        public int AdminPort { get; private set; } = 80;
+
+        /// <summary>--queue.</summary>
+        public ushort Queue { get; private set; }
+
+        /// <summary>--parent-pid (set by the lab for its child): stop when that process is gone.</summary>
+        public int ParentPid { get; private set; }
+
+        /// <summary>Parses <paramref name="args"/>; false with a one-line <paramref name="error"/>.</summary>
+        public static bool TryParse(string[] args, out CommandLine line, out string error)
+        {
+            line = new CommandLine();
+            error = null;
+            int i = 0;
+            if (args.Length > 0 && !args[0].StartsWith("-"))
+            {
+                if (args[0] != "run")
+                {
+                    error = "unknown command " + args[0] + " (expected run, or no arguments for the lab; see --help)";
+                    return false;
+                }
+
+                line.RunMode = true;
+                i = 1;
+            }
+
+            for (; i < args.Length; i++)
+            {
+                string option = args[i];
+                if (option == "--help" || option == "-h")
+                {
+                    line.Help = true;
+                    return true;
+                }
+
+                bool runOnly = option == "--lan" || option == "--wan" || option == "--admin-port" || option == "--queue" || option == "--parent-pid";
+                bool known = runOnly || option == "--config" || option == "--admin-password-file";
+                if (!known)
+                {
+                    error = "unknown option " + option + " (see --help)";
+                    return false;
+                }
+
+                if (runOnly && !line.RunMode)
+                {
+                    error = "option " + option + " is for `run` only (see --help)";
+                    return false;
+                }
+
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--"))
+                {
+                    error = "option " + option + " needs a value";
+                    return false;
+                }
+
+                string value = args[++i];
+                switch (option)
+                {
+                    case "--lan":
+                        line.Lan = value;
+                        break;
+                    case "--wan":
+                        line.Wan = value;
+                        break;
+                    case "--config":
+                        line.ConfigFile = value;
+                        break;
+                    case "--admin-password-file":
+                        line.AdminPasswordFile = value;
+                        break;
+                    case "--admin-port":
+                        if (!int.TryParse(value, out int port) || port < 1 || port > 65535)
+                        {
+                            error = "--admin-port must be a number from 1 to 65535, not " + value;
+                            return false;
+                        }
+
+                        line.AdminPort = port;
+                        break;
+                    case "--queue":
+                        if (!ushort.TryParse(value, out ushort queue))
+                        {
+                            error = "--queue must be a number from 0 to 65535, not " + value;
+                            return false;
+                        }
+
+                        line.Queue = queue;
+                        break;
+                    case "--parent-pid":
+                        if (!int.TryParse(value, out int pid) || pid <= 0)
+                        {
+                            error = "--parent-pid must be a process id, not " + value;
+                            return false;
+                        }
+
+                        line.ParentPid = pid;
+                        break;
+                }
+            }
+
+            if (line.RunMode && (line.Lan == null || line.Wan == null))
+            {
+                error = "run needs --lan IF and --wan IF (see --help)";
+                return false;
+            }
+
+            if (line.RunMode && line.Lan == line.Wan)
+            {
+                error = "--lan and --wan must be two different interfaces";
+                return false;
+            }
+
+            return true;
+        }
+    }
+}
