@@ -50,5 +50,11 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>A packet the router will not forward, such as a source of 0.0.0.0 or a broadcast from the WAN.</summary>
         Martian = 15,
+
+        /// <summary>The uplink has no address yet: nothing can go out.</summary>
+        NoUplink = 16,
+
+        /// <summary>A later fragment held until its first fragment arrives (not lost: released then).</summary>
+        FragmentHeld = 17,
     }
 }

@@ -1,4 +1,6 @@
+using System;
 using NanoRouter.Core.Passthrough;
+using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
 namespace NanoRouter.Core.Nat
@@ -6,26 +8,132 @@ namespace NanoRouter.Core.Nat
     /// <summary>
     /// The router's packet path: takes one whole IPv4 packet at index 0 of a caller-owned buffer,
     /// with its ingress side, and returns a verdict. Forward means the buffer was rewritten in place
-    /// and goes out of <see cref="Egress"/>. Nothing on this path throws or allocates.
+    /// and goes out of <see cref="Egress"/>; Local means it is not the router's business (the local
+    /// stack gets it unchanged); Drop means it was dropped and counted under <see cref="LastDrop"/>.
+    /// Nothing on this path throws or allocates.
+    /// <para>
+    /// The packet port hands over packets whose IPv4 header its stack already checked (lwIP's
+    /// ip4_input and Linux's ip_rcv both check version, header length, total length and header
+    /// checksum before our hook), as Linux's own flow-table fast path assumes. The fast path
+    /// (<see cref="Process"/>) translates established sessions with a handful of checks; anything
+    /// else goes to the slow path, which validates everything, creates sessions and handles ICMP
+    /// errors, fragments, hairpinning and passthrough.
+    /// </para>
+    /// <para>
+    /// Time: <see cref="Tick"/> reads the injected clock, expires idle sessions and applies
+    /// passthrough switches; the packet path uses the time of the last tick. The board's packet loop
+    /// calls Tick at least every 100 ms.
+    /// </para>
     /// </summary>
     public sealed partial class NatEngine
     {
+        private const ushort NoIndex = NatTable.NoIndex;
+        private const uint KeyMask = NatTable.KeyMask;
+        private const int MinEvictIdleSec = 30;
+
         private readonly IClock _clock;
+        private readonly NatOptions _options;
         private readonly PassthroughRules _rules;
+        private readonly NatTable _table;
         private readonly int[] _dropCounts = new int[32];
+
+        // The table's arrays, held here too so the packet path reaches them with one load.
+        private readonly uint[] _inside;
+        private readonly uint[] _remote;
+        private readonly ushort[] _outside;
+        private readonly ushort[] _seen;
+        private readonly ushort[] _outNext;
+        private readonly ushort[] _inNext;
+        private readonly ushort[] _outHead;
+        private readonly ushort[] _inHead;
+        private readonly uint _hashMultiplier;
+        private readonly int _hashShift;
+
+        // Per LAN host (last address byte): the host's address as bytes, and the one's-complement
+        // addend that turns a checksum over the host's address into one over the WAN address
+        // (outbound) and back (inbound), RFC 1624 in wire form.
+        private readonly byte[] _hostAddressBytes = new byte[256 * 4];
+        private readonly uint[] _outboundAddend = new uint[256];
+        private readonly uint[] _inboundAddend = new uint[256];
+        private readonly byte[] _wanAddressBytes = new byte[4];
+
+        private readonly uint _lanAddress;
+        private readonly uint _lanMask;
+        private readonly uint _lanNetwork;
+        private readonly int _quota;
+
+        private uint _wanAddress;
+        private uint _wanWire;
+        private ushort _now;
+        private int _nowMs;
+        private int _lastSweepSec;
+        private int _rulesVersion;
         private Side _egress;
         private DropReason _lastDrop;
+        private int _forwarded;
+        private int _udpSec;
+        private int _tcpEstablishedSec;
+        private int _tcpTransitorySec;
+        private int _icmpSec;
+        private int _portCursor;
 
         /// <summary>Builds the engine and allocates every table it will ever use.</summary>
+        /// <exception cref="ArgumentException">The options are out of range (never thrown later).</exception>
         public NatEngine(NatOptions options, IClock clock)
         {
+            if (options == null || clock == null)
+            {
+                throw new ArgumentNullException(options == null ? "options" : "clock");
+            }
+
+            if (!BitConverter.IsLittleEndian)
+            {
+                throw new NotSupportedException("the packet path reads wire-form values little-endian");
+            }
+
+            if (options.LanPrefixLength < 24 || options.LanPrefixLength > 30)
+            {
+                throw new ArgumentException("the LAN prefix must be /24 to /30");
+            }
+
+            _options = options;
             _clock = clock;
             _rules = new PassthroughRules();
-            Options = options;
+            _table = new NatTable(options.Capacity, clock.NowMs ^ (int)options.LanAddress);
+            _inside = _table.Inside;
+            _remote = _table.Remote;
+            _outside = _table.Outside;
+            _seen = _table.Seen;
+            _outNext = _table.OutNext;
+            _inNext = _table.InNext;
+            _outHead = _table.OutHead;
+            _inHead = _table.InHead;
+            _hashMultiplier = _table.HashMultiplier;
+            _hashShift = _table.HashShift;
+            _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);
+
+            _lanAddress = options.LanAddress;
+            _lanMask = 0xFFFFFFFFu << (32 - options.LanPrefixLength);
+            _lanNetwork = _lanAddress & _lanMask;
+            for (int host = 0; host < 256; host++)
+            {
+                NetworkOrder.WriteUInt32(_hostAddressBytes, host * 4, (_lanNetwork & 0xFFFFFF00) | (uint)host);
+            }
+
+            SetTimeouts(options.UdpTimeoutMs, options.TcpEstablishedTimeoutMs, options.TcpTransitoryTimeoutMs, options.IcmpTimeoutMs);
+            _nowMs = clock.NowMs;
+            _now = (ushort)(_nowMs / 1000);
+            _lastSweepSec = _now;
+            _rulesVersion = _rules.Version;
+            SetWanAddress(options.WanAddress);
+            InitializePassthrough();
         }
 
         /// <summary>The options the engine was built with.</summary>
-        public NatOptions Options { get; }
+        public NatOptions Options => _options;
+
+        /// <summary>The NAT table (read-only use: statistics and tests).</summary>
+        public NatTable Table => _table;
 
         /// <summary>The passthrough switches and counters.</summary>
         public PassthroughRules Passthrough => _rules;
@@ -37,10 +145,19 @@ namespace NanoRouter.Core.Nat
         public DropReason LastDrop => _lastDrop;
 
         /// <summary>How many NAT entries there are in all.</summary>
-        public int Capacity => Options.Capacity;
+        public int Capacity => _table.Capacity;
 
         /// <summary>How many NAT entries are in use.</summary>
-        public int ActiveEntries => 0;
+        public int ActiveEntries => _table.Count;
+
+        /// <summary>Packets forwarded by the slow path (the fast path counts nothing, to stay cheap).</summary>
+        public int SlowForwarded => _forwarded;
+
+        /// <summary>The per-host quota in force.</summary>
+        public int HostQuota => _quota;
+
+        /// <summary>The router's WAN address (big-endian number), 0 when the uplink has none.</summary>
+        public uint WanAddress => _wanAddress;
 
         /// <summary>Packets dropped for one reason.</summary>
         public int DropCount(DropReason reason) => _dropCounts[(int)reason];
@@ -60,12 +177,354 @@ namespace NanoRouter.Core.Nat
             }
         }
 
-        /// <summary>Processes one packet. See the type summary.</summary>
+        /// <summary>Changes the idle timeouts (milliseconds; rounded up to whole seconds, at most 65000 s).</summary>
+        public void SetTimeouts(int udpMs, int tcpEstablishedMs, int tcpTransitoryMs, int icmpMs)
+        {
+            _udpSec = ToSeconds(udpMs);
+            _tcpEstablishedSec = ToSeconds(tcpEstablishedMs);
+            _tcpTransitorySec = ToSeconds(tcpTransitoryMs);
+            _icmpSec = ToSeconds(icmpMs);
+        }
+
+        /// <summary>Sets the uplink's address. Every session is forgotten: they were bound to the old one.</summary>
+        public void SetWanAddress(uint wanAddress)
+        {
+            _wanAddress = wanAddress;
+            NetworkOrder.WriteUInt32(_wanAddressBytes, 0, wanAddress);
+            _wanWire = BitConverter.ToUInt32(_wanAddressBytes, 0);
+            for (int host = 0; host < 256; host++)
+            {
+                uint hostWire = BitConverter.ToUInt32(_hostAddressBytes, host * 4);
+                _outboundAddend[host] = Addend(hostWire, _wanWire);
+                _inboundAddend[host] = Addend(_wanWire, hostWire);
+            }
+
+            _table.Clear();
+            ClearPassthrough();
+        }
+
+        /// <summary>
+        /// Reads the clock. Once a second it expires idle sessions; it also applies passthrough
+        /// switches (a rule switched off has its mappings flushed). Call it at least every 100 ms.
+        /// </summary>
+        public void Tick()
+        {
+            _nowMs = _clock.NowMs;
+            _now = (ushort)((uint)_nowMs / 1000);
+            if (_rules.Version != _rulesVersion)
+            {
+                _rulesVersion = _rules.Version;
+                ApplyRuleSwitches();
+            }
+
+            if (_now != _lastSweepSec)
+            {
+                _lastSweepSec = _now;
+                _table.Expire(_now, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
+                ExpirePassthrough();
+                CountPassthroughMappings();
+            }
+        }
+
+        /// <summary>
+        /// Processes one packet. See the type summary. The fast path below handles established UDP,
+        /// TCP and ICMP echo sessions and established ESP and GRE mappings; everything else goes to
+        /// <see cref="ProcessSlow"/>.
+        /// </summary>
         public Verdict Process(byte[] packet, int length, Side ingress)
         {
-            _egress = ingress;
-            _lastDrop = DropReason.None;
-            return Verdict.Local;
+            byte[] p = packet;
+            if (length < 28 || length > p.Length || p[0] != 0x45 || ((p[6] & 0x3F) | p[7]) != 0)
+            {
+                return ProcessSlow(p, length, ingress);
+            }
+
+            int protocol = p[9];
+            uint key;
+            int e;
+            uint inside;
+            uint sum;
+            uint addend;
+            if (ingress == Side.Lan)
+            {
+                int host = p[15];
+                if (protocol == IPv4Packet.ProtocolUdp || protocol == IPv4Packet.ProtocolTcp)
+                {
+                    if (protocol == IPv4Packet.ProtocolTcp)
+                    {
+                        if (length < 40 || (p[33] & 0x07) != 0)
+                        {
+                            return ProcessSlow(p, length, ingress);
+                        }
+
+                        key = BitConverter.ToUInt16(p, 20) | ((uint)host << 24) | NatTable.Tcp;
+                    }
+                    else
+                    {
+                        key = BitConverter.ToUInt16(p, 20) | ((uint)host << 24) | NatTable.Udp;
+                    }
+
+                    uint remote = BitConverter.ToUInt32(p, 16);
+                    e = _outHead[(int)((key * _hashMultiplier) >> _hashShift)];
+                    while (true)
+                    {
+                        if (e == NoIndex)
+                        {
+                            return ProcessSlow(p, length, ingress);
+                        }
+
+                        inside = _inside[e];
+                        if ((inside & KeyMask) == key && _remote[e] == remote)
+                        {
+                            break;
+                        }
+
+                        e = _outNext[e];
+                    }
+
+                    _seen[e] = _now;
+                    Array.Copy(_wanAddressBytes, 0, p, 12, 4);
+                    addend = _outboundAddend[host];
+                    sum = BitConverter.ToUInt16(p, 10) + addend;
+                    sum += sum >> 16;
+                    p[10] = (byte)sum;
+                    p[11] = (byte)(sum >> 8);
+                    if ((inside & NatTable.RemappedFlag) != 0)
+                    {
+                        uint external = _outside[e];
+                        addend = FoldAddend(addend + (key & 0xFFFF) + (external ^ 0xFFFF));
+                        p[20] = (byte)external;
+                        p[21] = (byte)(external >> 8);
+                    }
+
+                    int at = protocol == IPv4Packet.ProtocolTcp ? 36 : 26;
+                    sum = BitConverter.ToUInt16(p, at);
+                    if (sum != 0 || protocol == IPv4Packet.ProtocolTcp)
+                    {
+                        sum += addend;
+                        sum += sum >> 16;
+                        p[at] = (byte)sum;
+                        p[at + 1] = (byte)(sum >> 8);
+                    }
+
+                    _egress = Side.Wan;
+                    return Verdict.Forward;
+                }
+
+                if (protocol == IPv4Packet.ProtocolIcmp)
+                {
+                    if (p[20] != IcmpPacket.TypeEchoRequest)
+                    {
+                        return ProcessSlow(p, length, ingress);
+                    }
+
+                    key = BitConverter.ToUInt16(p, 24) | ((uint)host << 24) | NatTable.Icmp;
+                    uint remote = BitConverter.ToUInt32(p, 16);
+                    e = _outHead[(int)((key * _hashMultiplier) >> _hashShift)];
+                    while (true)
+                    {
+                        if (e == NoIndex)
+                        {
+                            return ProcessSlow(p, length, ingress);
+                        }
+
+                        inside = _inside[e];
+                        if ((inside & KeyMask) == key && _remote[e] == remote)
+                        {
+                            break;
+                        }
+
+                        e = _outNext[e];
+                    }
+
+                    _seen[e] = _now;
+                    Array.Copy(_wanAddressBytes, 0, p, 12, 4);
+                    sum = BitConverter.ToUInt16(p, 10) + _outboundAddend[host];
+                    sum += sum >> 16;
+                    p[10] = (byte)sum;
+                    p[11] = (byte)(sum >> 8);
+                    if ((inside & NatTable.RemappedFlag) != 0)
+                    {
+                        uint external = _outside[e];
+                        p[24] = (byte)external;
+                        p[25] = (byte)(external >> 8);
+                        sum = BitConverter.ToUInt16(p, 22) + FoldAddend((key & 0xFFFF) + (external ^ 0xFFFF));
+                        sum = (sum & 0xFFFF) + (sum >> 16);
+                        sum += sum >> 16;
+                        p[22] = (byte)sum;
+                        p[23] = (byte)(sum >> 8);
+                    }
+
+                    _egress = Side.Wan;
+                    return Verdict.Forward;
+                }
+
+                return ProcessFastOutboundPassthrough(p, length, protocol, host);
+            }
+
+            // From the WAN: only packets to our WAN address are ours to translate.
+            if (BitConverter.ToUInt32(p, 16) != _wanWire)
+            {
+                return ProcessSlow(p, length, ingress);
+            }
+
+            if (protocol == IPv4Packet.ProtocolUdp || protocol == IPv4Packet.ProtocolTcp)
+            {
+                if (protocol == IPv4Packet.ProtocolTcp)
+                {
+                    if (length < 40 || (p[33] & 0x07) != 0)
+                    {
+                        return ProcessSlow(p, length, ingress);
+                    }
+
+                    key = NatTable.Tcp;
+                }
+                else
+                {
+                    key = NatTable.Udp;
+                }
+
+                uint port = BitConverter.ToUInt16(p, 22);
+                uint remote = BitConverter.ToUInt32(p, 12);
+                e = _inHead[(int)(((port | key) * _hashMultiplier) >> _hashShift)];
+                while (true)
+                {
+                    if (e == NoIndex)
+                    {
+                        return ProcessSlow(p, length, ingress);
+                    }
+
+                    inside = _inside[e];
+                    if (_outside[e] == port && _remote[e] == remote && (inside & (NatTable.ProtocolMask | NatTable.SlowFlag)) == key)
+                    {
+                        break;
+                    }
+
+                    e = _inNext[e];
+                }
+
+                _seen[e] = _now;
+                int host = (int)(inside >> 24);
+                Array.Copy(_hostAddressBytes, host << 2, p, 16, 4);
+                addend = _inboundAddend[host];
+                sum = BitConverter.ToUInt16(p, 10) + addend;
+                sum += sum >> 16;
+                p[10] = (byte)sum;
+                p[11] = (byte)(sum >> 8);
+                if ((inside & NatTable.RemappedFlag) != 0)
+                {
+                    addend = FoldAddend(addend + port + ((inside & 0xFFFF) ^ 0xFFFF));
+                    p[22] = (byte)inside;
+                    p[23] = (byte)(inside >> 8);
+                }
+
+                int at = protocol == IPv4Packet.ProtocolTcp ? 36 : 26;
+                sum = BitConverter.ToUInt16(p, at);
+                if (sum != 0 || protocol == IPv4Packet.ProtocolTcp)
+                {
+                    sum += addend;
+                    sum += sum >> 16;
+                    p[at] = (byte)sum;
+                    p[at + 1] = (byte)(sum >> 8);
+                }
+
+                _egress = Side.Lan;
+                return Verdict.Forward;
+            }
+
+            if (protocol == IPv4Packet.ProtocolIcmp)
+            {
+                if (p[20] != IcmpPacket.TypeEchoReply)
+                {
+                    return ProcessSlow(p, length, ingress);
+                }
+
+                uint id = BitConverter.ToUInt16(p, 24);
+                uint remote = BitConverter.ToUInt32(p, 12);
+                e = _inHead[(int)(((id | NatTable.Icmp) * _hashMultiplier) >> _hashShift)];
+                while (true)
+                {
+                    if (e == NoIndex)
+                    {
+                        return ProcessSlow(p, length, ingress);
+                    }
+
+                    inside = _inside[e];
+                    if (_outside[e] == id && _remote[e] == remote && (inside & (NatTable.ProtocolMask | NatTable.SlowFlag)) == NatTable.Icmp)
+                    {
+                        break;
+                    }
+
+                    e = _inNext[e];
+                }
+
+                _seen[e] = _now;
+                int host = (int)(inside >> 24);
+                Array.Copy(_hostAddressBytes, host << 2, p, 16, 4);
+                sum = BitConverter.ToUInt16(p, 10) + _inboundAddend[host];
+                sum += sum >> 16;
+                p[10] = (byte)sum;
+                p[11] = (byte)(sum >> 8);
+                if ((inside & NatTable.RemappedFlag) != 0)
+                {
+                    p[24] = (byte)inside;
+                    p[25] = (byte)(inside >> 8);
+                    sum = BitConverter.ToUInt16(p, 22) + FoldAddend(id + ((inside & 0xFFFF) ^ 0xFFFF));
+                    sum = (sum & 0xFFFF) + (sum >> 16);
+                    sum += sum >> 16;
+                    p[22] = (byte)sum;
+                    p[23] = (byte)(sum >> 8);
+                }
+
+                _egress = Side.Lan;
+                return Verdict.Forward;
+            }
+
+            return ProcessFastInboundPassthrough(p, length, protocol);
+        }
+
+        /// <summary>The one's-complement addend (wire form) that moves a checksum from covering
+        /// <paramref name="oldValue"/> to covering <paramref name="newValue"/>: RFC 1624's
+        /// HC' = HC + m + ~m', with m and m' summed as two 16-bit words.</summary>
+        internal static uint Addend(uint oldValue, uint newValue)
+        {
+            return FoldAddend((oldValue & 0xFFFF) + (oldValue >> 16) + (~newValue & 0xFFFF) + (~newValue >> 16));
+        }
+
+        /// <summary>Folds a one's-complement sum to 16 bits.</summary>
+        internal static uint FoldAddend(uint sum)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            return sum;
+        }
+
+        /// <summary>Adds a one's-complement addend to the 16-bit checksum stored (wire form) at an offset.</summary>
+        internal static void AddToChecksum(byte[] p, int at, uint addend)
+        {
+            uint sum = BitConverter.ToUInt16(p, at) + addend;
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum += sum >> 16;
+            p[at] = (byte)sum;
+            p[at + 1] = (byte)(sum >> 8);
+        }
+
+        private static int ToSeconds(int ms)
+        {
+            if (ms <= 0)
+            {
+                return 1;
+            }
+
+            int sec = (ms + 999) / 1000;
+            return sec > 65000 ? 65000 : sec;
+        }
+
+        private Verdict Drop(DropReason reason)
+        {
+            _dropCounts[(int)reason]++;
+            _lastDrop = reason;
+            return Verdict.Drop;
         }
     }
 }

@@ -39,5 +39,9 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>The lowest external port for remapped flows (ports 1024 and up).</summary>
         public int PortRangeStart = 1024;
+
+        /// <summary>The highest external port for remapped flows. Ports above it (up to 65535) belong
+        /// to the router's own stack (on the ESP32, lwIP's ephemeral ports start at 49152).</summary>
+        public int PortRangeEnd = 65535;
     }
 }

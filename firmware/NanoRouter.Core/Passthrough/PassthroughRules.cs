@@ -27,6 +27,15 @@ namespace NanoRouter.Core.Passthrough
             }
         }
 
+        /// <summary>The switches, indexed by protocol (the engine's packet path reads them directly).</summary>
+        internal bool[] EnabledFlags => _enabled;
+
+        /// <summary>The outbound packet counters, indexed by protocol.</summary>
+        internal int[] OutCounters => _packetsOut;
+
+        /// <summary>The inbound packet counters, indexed by protocol.</summary>
+        internal int[] InCounters => _packetsIn;
+
         /// <summary>Bumped whenever a switch changes, so the engine can flush that protocol's mappings.</summary>
         public int Version => _version;
 

@@ -1,0 +1,520 @@
+using System;
+using NanoRouter.Core.Passthrough;
+using NanoRouter.Core.Wire;
+using NanoRouter.Hal;
+
+namespace NanoRouter.Core.Nat
+{
+    /// <summary>
+    /// VPN passthrough on the NAT: IPsec ESP mapped by SPI, plain GRE mapped by peer and key,
+    /// PPTP's enhanced GRE mapped by call ID, and the switches. IKE, NAT-T and L2TP are UDP
+    /// sessions marked slow-path-only, so each packet is checked against its switch and counted.
+    /// </summary>
+    public sealed partial class NatEngine
+    {
+        private const int EspIndex = (int)PassthroughProtocol.Esp;
+        private const int GreIndex = (int)PassthroughProtocol.Gre;
+        private const int PptpIndex = (int)PassthroughProtocol.Pptp;
+        private const int GreVersionEnhanced = 1;
+
+        private TunnelTable _esp;
+        private TunnelTable _gre;
+        private bool[] _ruleEnabled;
+        private int[] _ruleOut;
+        private int[] _ruleIn;
+
+        // The ESP table's arrays, for the fast path.
+        private uint[] _espPeer;
+        private uint[] _espOutId;
+        private uint[] _espInId;
+        private byte[] _espHost;
+        private ushort[] _espSeen;
+        private ushort[] _espPeerNext;
+        private ushort[] _espInNext;
+        private ushort[] _espPeerHead;
+        private ushort[] _espInHead;
+        private uint _espHashMultiplier;
+        private int _espHashShift;
+
+        private int _mssClamped;
+        private int _icmpErrorsTranslated;
+        private int _hairpinned;
+
+        /// <summary>SYNs whose MSS option was clamped.</summary>
+        public int MssClamped => _mssClamped;
+
+        /// <summary>ICMP errors translated, both directions.</summary>
+        public int IcmpErrorsTranslated => _icmpErrorsTranslated;
+
+        /// <summary>Packets hairpinned from one LAN host to another through the WAN address.</summary>
+        public int Hairpinned => _hairpinned;
+
+        /// <summary>The ESP mappings (read-only use).</summary>
+        public TunnelTable EspMappings => _esp;
+
+        /// <summary>The plain GRE mappings (read-only use).</summary>
+        public TunnelTable GreMappings => _gre;
+
+        private void InitializePassthrough()
+        {
+            int tunnels = _options.Capacity / 16;
+            if (tunnels < 8)
+            {
+                tunnels = 8;
+            }
+
+            _esp = new TunnelTable(tunnels, _clock.NowMs + 1);
+            _gre = new TunnelTable(tunnels, _clock.NowMs + 2);
+            _ruleEnabled = _rules.EnabledFlags;
+            _ruleOut = _rules.OutCounters;
+            _ruleIn = _rules.InCounters;
+            _espPeer = _esp.Peer;
+            _espOutId = _esp.OutId;
+            _espInId = _esp.InId;
+            _espHost = _esp.Host;
+            _espSeen = _esp.Seen;
+            _espPeerNext = _esp.PeerNext;
+            _espInNext = _esp.InNext;
+            _espPeerHead = _esp.PeerHead;
+            _espInHead = _esp.InHead;
+            _espHashMultiplier = _esp.HashMultiplier;
+            _espHashShift = _esp.HashShift;
+        }
+
+        private void ClearPassthrough()
+        {
+            if (_esp != null)
+            {
+                _esp.Clear();
+                _gre.Clear();
+            }
+        }
+
+        /// <summary>Flushes the mappings of every switched-off rule (called on the packet thread).</summary>
+        private void ApplyRuleSwitches()
+        {
+            if (!_rules.IsEnabled(PassthroughProtocol.Esp))
+            {
+                _esp.Clear();
+            }
+
+            if (!_rules.IsEnabled(PassthroughProtocol.Gre))
+            {
+                _gre.Clear();
+            }
+
+            for (int rule = (int)PassthroughProtocol.Ike; rule <= (int)PassthroughProtocol.Pptp; rule++)
+            {
+                if (!_rules.IsEnabled((PassthroughProtocol)rule))
+                {
+                    _table.RemoveWhere(NatTable.SlowFlag | NatTable.RuleMask, NatTable.SlowFlag | ((uint)(rule - 1) << NatTable.RuleShift));
+                }
+            }
+
+            if (!_rules.IsEnabled(PassthroughProtocol.Pptp))
+            {
+                FlushPptp();
+            }
+
+            CountPassthroughMappings();
+        }
+
+        private void ExpirePassthrough()
+        {
+            _esp.Expire(_now, _udpSec);
+            _gre.Expire(_now, _udpSec);
+            ExpirePptp();
+        }
+
+        /// <summary>Recounts the active mappings of every rule for the status page.</summary>
+        private void CountPassthroughMappings()
+        {
+            int ike = 0;
+            int natt = 0;
+            int l2tp = 0;
+            int pptp = 0;
+            uint[] inside = _inside;
+            for (int e = 0; e < inside.Length; e++)
+            {
+                uint v = inside[e];
+                if ((v & NatTable.SlowFlag) != 0)
+                {
+                    switch (RuleOf(v))
+                    {
+                        case PassthroughProtocol.Ike:
+                            ike++;
+                            break;
+                        case PassthroughProtocol.NatT:
+                            natt++;
+                            break;
+                        case PassthroughProtocol.L2tp:
+                            l2tp++;
+                            break;
+                        default:
+                            pptp++;
+                            break;
+                    }
+                }
+            }
+
+            _rules.SetMappings(PassthroughProtocol.Esp, _esp.CountActive());
+            _rules.SetMappings(PassthroughProtocol.Gre, _gre.Count);
+            _rules.SetMappings(PassthroughProtocol.Ike, ike);
+            _rules.SetMappings(PassthroughProtocol.NatT, natt);
+            _rules.SetMappings(PassthroughProtocol.L2tp, l2tp);
+            _rules.SetMappings(PassthroughProtocol.Pptp, pptp + PptpCalls());
+        }
+
+        /// <summary>Fast path for ESP from the LAN on a known SPI; everything else goes slow.</summary>
+        private Verdict ProcessFastOutboundPassthrough(byte[] p, int length, int protocol, int host)
+        {
+            if (protocol == IPv4Packet.ProtocolEsp && _ruleEnabled[EspIndex])
+            {
+                uint spi = BitConverter.ToUInt32(p, 20);
+                uint peer = BitConverter.ToUInt32(p, 16);
+                int e = _espPeerHead[(int)((peer * _espHashMultiplier) >> _espHashShift)];
+                while (e != NoIndex)
+                {
+                    if (_espOutId[e] == spi && _espPeer[e] == peer && _espHost[e] == host)
+                    {
+                        _espSeen[e] = _now;
+                        Array.Copy(_wanAddressBytes, 0, p, 12, 4);
+                        uint sum = BitConverter.ToUInt16(p, 10) + _outboundAddend[host];
+                        sum += sum >> 16;
+                        p[10] = (byte)sum;
+                        p[11] = (byte)(sum >> 8);
+                        _ruleOut[EspIndex]++;
+                        _egress = Side.Wan;
+                        return Verdict.Forward;
+                    }
+
+                    e = _espPeerNext[e];
+                }
+            }
+
+            return ProcessSlow(p, length, Side.Lan);
+        }
+
+        /// <summary>Fast path for ESP from the WAN on a learned SPI; everything else goes slow.</summary>
+        private Verdict ProcessFastInboundPassthrough(byte[] p, int length, int protocol)
+        {
+            if (protocol == IPv4Packet.ProtocolEsp && _ruleEnabled[EspIndex])
+            {
+                uint spi = BitConverter.ToUInt32(p, 20);
+                uint peer = BitConverter.ToUInt32(p, 12);
+                int e = _espInHead[(int)((spi * _espHashMultiplier) >> _espHashShift)];
+                while (e != NoIndex)
+                {
+                    if (_espInId[e] == spi && _espPeer[e] == peer)
+                    {
+                        _espSeen[e] = _now;
+                        int host = _espHost[e];
+                        Array.Copy(_hostAddressBytes, host << 2, p, 16, 4);
+                        uint sum = BitConverter.ToUInt16(p, 10) + _inboundAddend[host];
+                        sum += sum >> 16;
+                        p[10] = (byte)sum;
+                        p[11] = (byte)(sum >> 8);
+                        _ruleIn[EspIndex]++;
+                        _egress = Side.Lan;
+                        return Verdict.Forward;
+                    }
+
+                    e = _espInNext[e];
+                }
+            }
+
+            return ProcessSlow(p, length, Side.Wan);
+        }
+
+        private Verdict DropRule(PassthroughProtocol rule, DropReason reason)
+        {
+            _rules.CountDrop(rule);
+            return Drop(reason);
+        }
+
+        /// <summary>ESP from the LAN: map (host, peer, outbound SPI); an IKE placeholder or an entry
+        /// learned inbound first gets its outbound SPI here.</summary>
+        private Verdict OutboundEsp(byte[] p, IPv4Packet ip, int host)
+        {
+            if (!_rules.IsEnabled(PassthroughProtocol.Esp))
+            {
+                return DropRule(PassthroughProtocol.Esp, DropReason.PassthroughOff);
+            }
+
+            int l4 = ip.HeaderLength;
+            if (ip.TotalLength - l4 < 8)
+            {
+                return DropRule(PassthroughProtocol.Esp, DropReason.MalformedTransport);
+            }
+
+            uint spi = BitConverter.ToUInt32(p, l4);
+            uint peer = BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset);
+            int e = _esp.FindOutbound(peer, spi);
+            if (e != NoIndex && _esp.Host[e] != host)
+            {
+                // Another LAN host already sends on this SPI to this peer.
+                return DropRule(PassthroughProtocol.Esp, DropReason.Filtered);
+            }
+
+            if (e == NoIndex)
+            {
+                e = _esp.FindWithoutOutbound(host, peer);
+                if (e != NoIndex)
+                {
+                    _esp.SetOutbound(e, spi);
+                }
+                else
+                {
+                    e = _esp.Add(host, peer, spi, true, _now, MinEvictIdleSec);
+                    if (e == NoIndex)
+                    {
+                        return DropRule(PassthroughProtocol.Esp, DropReason.TableFull);
+                    }
+                }
+            }
+
+            _esp.Seen[e] = _now;
+            RewriteSourceToWan(p, host);
+            _rules.CountOut(PassthroughProtocol.Esp);
+            return Forward(Side.Wan);
+        }
+
+        /// <summary>ESP from the WAN: by learned inbound SPI; an unknown SPI binds to the peer's most
+        /// recently active mapping that has no inbound SPI yet, else it is dropped and counted.</summary>
+        private Verdict InboundEsp(byte[] p, IPv4Packet ip)
+        {
+            if (!_rules.IsEnabled(PassthroughProtocol.Esp))
+            {
+                return DropRule(PassthroughProtocol.Esp, DropReason.PassthroughOff);
+            }
+
+            int l4 = ip.HeaderLength;
+            if (ip.TotalLength - l4 < 8)
+            {
+                return DropRule(PassthroughProtocol.Esp, DropReason.MalformedTransport);
+            }
+
+            uint spi = BitConverter.ToUInt32(p, l4);
+            uint peer = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            int e = _esp.FindInbound(peer, spi);
+            if (e == NoIndex)
+            {
+                e = spi == 0 ? NoIndex : _esp.FindMostRecentUnbound(peer, _now);
+                if (e == NoIndex)
+                {
+                    return DropRule(PassthroughProtocol.Esp, DropReason.UnknownSpi);
+                }
+
+                _esp.BindInbound(e, spi);
+            }
+
+            _esp.Seen[e] = _now;
+            RewriteDestinationToHost(p, _esp.Host[e]);
+            _rules.CountIn(PassthroughProtocol.Esp);
+            return Forward(Side.Lan);
+        }
+
+        /// <summary>IKE on UDP 500 from a LAN host to a peer: the host may next receive ESP from that
+        /// peer, so keep a mapping ready for the first inbound SPI.</summary>
+        private void NoteIke(int host, uint peer)
+        {
+            if (!_rules.IsEnabled(PassthroughProtocol.Esp))
+            {
+                return;
+            }
+
+            int e = _esp.PeerHead[_esp.Bucket(peer)];
+            while (e != NoIndex)
+            {
+                if (_esp.Peer[e] == peer && _esp.Host[e] == host && (_esp.Flags[e] & TunnelTable.FlagInbound) == 0)
+                {
+                    _esp.Seen[e] = _now;
+                    return;
+                }
+
+                e = _esp.PeerNext[e];
+            }
+
+            _esp.Add(host, peer, 0, false, _now, MinEvictIdleSec);
+        }
+
+        /// <summary>GRE from the LAN: version 1 (PPTP) by call ID, version 0 by peer and key.</summary>
+        private Verdict OutboundGre(byte[] p, IPv4Packet ip, int host)
+        {
+            int l4 = ip.HeaderLength;
+            GrePacket gre;
+            if (GrePacket.TryParse(p, l4, ip.TotalLength - l4, out gre) != WireStatus.Ok)
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            uint peer = BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset);
+            if (gre.Version == GreVersionEnhanced)
+            {
+                if (!_rules.IsEnabled(PassthroughProtocol.Pptp))
+                {
+                    return DropRule(PassthroughProtocol.Pptp, DropReason.PassthroughOff);
+                }
+
+                if (!PptpOutboundGre(host, ip.DestinationAddress, gre.CallId))
+                {
+                    return DropRule(PassthroughProtocol.Pptp, DropReason.NoMapping);
+                }
+
+                RewriteSourceToWan(p, host);
+                _rules.CountOut(PassthroughProtocol.Pptp);
+                return Forward(Side.Wan);
+            }
+
+            if (!_rules.IsEnabled(PassthroughProtocol.Gre))
+            {
+                return DropRule(PassthroughProtocol.Gre, DropReason.PassthroughOff);
+            }
+
+            uint key;
+            bool keyed = gre.TryGetKey(out key);
+            int e = FindGre(peer, keyed, key);
+            if (e != NoIndex && _gre.Host[e] != host)
+            {
+                return DropRule(PassthroughProtocol.Gre, DropReason.GreOwned);
+            }
+
+            if (e == NoIndex)
+            {
+                e = _gre.Add(host, peer, key, keyed, _now, MinEvictIdleSec);
+                if (e == NoIndex)
+                {
+                    return DropRule(PassthroughProtocol.Gre, DropReason.TableFull);
+                }
+
+                if (keyed)
+                {
+                    _gre.BindInbound(e, key);
+                }
+            }
+
+            _gre.Seen[e] = _now;
+            RewriteSourceToWan(p, host);
+            _rules.CountOut(PassthroughProtocol.Gre);
+            return Forward(Side.Wan);
+        }
+
+        /// <summary>GRE from the WAN: version 1 by our external call ID, version 0 by peer and key.</summary>
+        private Verdict InboundGre(byte[] p, IPv4Packet ip)
+        {
+            int l4 = ip.HeaderLength;
+            GrePacket gre;
+            if (GrePacket.TryParse(p, l4, ip.TotalLength - l4, out gre) != WireStatus.Ok)
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            uint peer = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            int host;
+            if (gre.Version == GreVersionEnhanced)
+            {
+                if (!_rules.IsEnabled(PassthroughProtocol.Pptp))
+                {
+                    return DropRule(PassthroughProtocol.Pptp, DropReason.PassthroughOff);
+                }
+
+                ushort originalCallId;
+                if (!PptpInboundGre(ip.SourceAddress, gre.CallId, out host, out originalCallId))
+                {
+                    return DropRule(PassthroughProtocol.Pptp, DropReason.NoMapping);
+                }
+
+                gre.SetCallId(originalCallId);
+                RewriteDestinationToHost(p, host);
+                _rules.CountIn(PassthroughProtocol.Pptp);
+                return Forward(Side.Lan);
+            }
+
+            if (!_rules.IsEnabled(PassthroughProtocol.Gre))
+            {
+                return DropRule(PassthroughProtocol.Gre, DropReason.PassthroughOff);
+            }
+
+            uint key;
+            bool keyed = gre.TryGetKey(out key);
+            int e = FindGre(peer, keyed, key);
+            if (e == NoIndex)
+            {
+                return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+            }
+
+            _gre.Seen[e] = _now;
+            host = _gre.Host[e];
+            RewriteDestinationToHost(p, host);
+            _rules.CountIn(PassthroughProtocol.Gre);
+            return Forward(Side.Lan);
+        }
+
+        /// <summary>The plain GRE mapping of a peer: by key when the packet has one, else the peer's
+        /// keyless owner.</summary>
+        private int FindGre(uint peer, bool keyed, uint key)
+        {
+            if (keyed)
+            {
+                return _gre.FindInbound(peer, key);
+            }
+
+            int e = _gre.PeerHead[_gre.Bucket(peer)];
+            while (e != NoIndex)
+            {
+                if (_gre.Peer[e] == peer && (_gre.Flags[e] & TunnelTable.FlagOutbound) == 0)
+                {
+                    return e;
+                }
+
+                e = _gre.PeerNext[e];
+            }
+
+            return NoIndex;
+        }
+
+        /// <summary>The LAN host behind an ESP or GRE packet quoted in an ICMP error from the WAN.</summary>
+        private bool TryFindTunnelForQuoted(byte[] p, int quotedL4, int end, byte protocol, uint peer, out int host)
+        {
+            host = 0;
+            if (protocol == IPv4Packet.ProtocolEsp && quotedL4 + 4 <= end)
+            {
+                int e = _esp.FindOutbound(peer, BitConverter.ToUInt32(p, quotedL4));
+                if (e != NoIndex)
+                {
+                    host = _esp.Host[e];
+                    return true;
+                }
+
+                return false;
+            }
+
+            if (protocol == IPv4Packet.ProtocolGre && quotedL4 + 4 <= end)
+            {
+                GrePacket gre;
+                if (GrePacket.TryParse(p, quotedL4, end - quotedL4, out gre) != WireStatus.Ok)
+                {
+                    return false;
+                }
+
+                if (gre.Version == GreVersionEnhanced)
+                {
+                    return PptpHostForQuoted(SwapAddress(peer), gre.CallId, out host);
+                }
+
+                uint key;
+                bool keyed = gre.TryGetKey(out key);
+                int e = FindGre(peer, keyed, key);
+                if (e != NoIndex)
+                {
+                    host = _gre.Host[e];
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // PPTP control tracking and fragments are wired in NatEngine.Tracking.cs.
+    }
+}

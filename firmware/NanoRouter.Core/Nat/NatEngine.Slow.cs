@@ -1,0 +1,892 @@
+using System;
+using NanoRouter.Core.Passthrough;
+using NanoRouter.Core.Wire;
+using NanoRouter.Hal;
+
+namespace NanoRouter.Core.Nat
+{
+    /// <summary>The slow path: full validation, session creation, TCP state, MSS clamping, ICMP
+    /// errors, fragments and hairpinning.</summary>
+    public sealed partial class NatEngine
+    {
+        private const int ReservedDhcpServer = 67;
+        private const int ReservedDhcpClient = 68;
+        private const int PortProbeLimit = 1024;
+
+        /// <summary>Validates the packet fully, then translates it or decides Local or Drop.</summary>
+        private Verdict ProcessSlow(byte[] p, int length, Side ingress)
+        {
+            _lastDrop = DropReason.None;
+            IPv4Packet ip;
+            if (p == null || IPv4Packet.TryParse(p, 0, length, out ip) != WireStatus.Ok || !ip.IsHeaderChecksumValid())
+            {
+                return Drop(DropReason.Malformed);
+            }
+
+            if (ingress == Side.Lan)
+            {
+                return SlowOutbound(p, ip);
+            }
+
+            return SlowInbound(p, ip);
+        }
+
+        private Verdict SlowOutbound(byte[] p, IPv4Packet ip)
+        {
+            uint src = ip.SourceAddress;
+            uint dst = ip.DestinationAddress;
+            if ((src & _lanMask) != _lanNetwork || src == _lanAddress || (src & ~_lanMask) == 0 || (src | _lanMask) == 0xFFFFFFFF)
+            {
+                return Drop(DropReason.Spoofed);
+            }
+
+            if (IsLocalDestination(dst))
+            {
+                return Verdict.Local;
+            }
+
+            if (_wanAddress == 0)
+            {
+                return Drop(DropReason.NoUplink);
+            }
+
+            if (dst == _wanAddress)
+            {
+                return Hairpin(p, ip);
+            }
+
+            int host = (int)(src & 0xFF);
+            if (!ip.HasTransportHeader)
+            {
+                // A later fragment carries no ports: its source becomes the WAN address, whatever
+                // its first fragment's mapping is, so it needs no state (and may come first).
+                RewriteSourceToWan(p, host);
+                return Forward(Side.Wan);
+            }
+
+            switch (ip.Protocol)
+            {
+                case IPv4Packet.ProtocolTcp:
+                case IPv4Packet.ProtocolUdp:
+                    return OutboundTransport(p, ip, host);
+                case IPv4Packet.ProtocolIcmp:
+                    return OutboundIcmp(p, ip, host);
+                case IPv4Packet.ProtocolEsp:
+                    return OutboundEsp(p, ip, host);
+                case IPv4Packet.ProtocolGre:
+                    return OutboundGre(p, ip, host);
+                default:
+                    return Drop(DropReason.UnsupportedProtocol);
+            }
+        }
+
+        private Verdict SlowInbound(byte[] p, IPv4Packet ip)
+        {
+            if (_wanAddress == 0 || ip.DestinationAddress != _wanAddress)
+            {
+                return Verdict.Local;
+            }
+
+            if (!ip.HasTransportHeader)
+            {
+                return InboundLaterFragment(p, ip);
+            }
+
+            switch (ip.Protocol)
+            {
+                case IPv4Packet.ProtocolTcp:
+                case IPv4Packet.ProtocolUdp:
+                    return InboundTransport(p, ip);
+                case IPv4Packet.ProtocolIcmp:
+                    return InboundIcmp(p, ip);
+                case IPv4Packet.ProtocolEsp:
+                    return InboundEsp(p, ip);
+                case IPv4Packet.ProtocolGre:
+                    return InboundGre(p, ip);
+                default:
+                    return Verdict.Local;
+            }
+        }
+
+        /// <summary>Checks the transport header of a packet that has one (a first fragment or a whole
+        /// packet): UDP needs 8 bytes, TCP its whole header.</summary>
+        private static bool TransportFits(byte[] p, IPv4Packet ip)
+        {
+            int l4 = ip.HeaderLength;
+            int available = ip.TotalLength - l4;
+            if (ip.Protocol == IPv4Packet.ProtocolTcp)
+            {
+                if (available < TcpSegment.MinimumHeaderLength)
+                {
+                    return false;
+                }
+
+                int dataOffset = (p[l4 + TcpSegment.DataOffsetOffset] >> 4) << 2;
+                return dataOffset >= TcpSegment.MinimumHeaderLength && dataOffset <= available;
+            }
+
+            return available >= UdpDatagram.HeaderLength;
+        }
+
+        /// <summary>Which passthrough rule a UDP or TCP flow falls under, by its ports.</summary>
+        private static bool ClassifyTransport(byte protocol, int lanPort, int remotePort, out PassthroughProtocol rule)
+        {
+            if (protocol == IPv4Packet.ProtocolUdp)
+            {
+                if (lanPort == 500 || remotePort == 500)
+                {
+                    rule = PassthroughProtocol.Ike;
+                    return true;
+                }
+
+                if (lanPort == 4500 || remotePort == 4500)
+                {
+                    rule = PassthroughProtocol.NatT;
+                    return true;
+                }
+
+                if (lanPort == 1701 || remotePort == 1701)
+                {
+                    rule = PassthroughProtocol.L2tp;
+                    return true;
+                }
+            }
+            else if (remotePort == 1723)
+            {
+                rule = PassthroughProtocol.Pptp;
+                return true;
+            }
+
+            rule = PassthroughProtocol.Esp;
+            return false;
+        }
+
+        private Verdict OutboundTransport(byte[] p, IPv4Packet ip, int host)
+        {
+            if (!TransportFits(p, ip))
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            int l4 = ip.HeaderLength;
+            byte protocol = ip.Protocol;
+            bool tcp = protocol == IPv4Packet.ProtocolTcp;
+            int lanPort = NetworkOrder.ReadUInt16(p, l4);
+            int remotePort = NetworkOrder.ReadUInt16(p, l4 + 2);
+            PassthroughProtocol rule;
+            bool special = ClassifyTransport(protocol, lanPort, remotePort, out rule);
+            if (special && !_rules.IsEnabled(rule))
+            {
+                _rules.CountDrop(rule);
+                return Drop(DropReason.PassthroughOff);
+            }
+
+            uint code = tcp ? NatTable.Tcp : NatTable.Udp;
+            uint lanWire = BitConverter.ToUInt16(p, l4);
+            uint key = lanWire | ((uint)host << NatTable.HostShift) | code | (special ? NatTable.SlowFlag : 0);
+            uint remoteWire = BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset);
+            int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
+            int e = _table.FindOutbound(key, remoteWire);
+            if (e == NoIndex)
+            {
+                if (tcp && (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) != TcpSegment.FlagSyn)
+                {
+                    // Only a SYN opens a TCP session; anything else is a reply or a stray.
+                    return Drop(DropReason.NoMapping);
+                }
+
+                e = CreateSession(key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, host);
+                if (e == NoIndex)
+                {
+                    if (special)
+                    {
+                        _rules.CountDrop(rule);
+                    }
+
+                    return Verdict.Drop;
+                }
+            }
+            else if (tcp)
+            {
+                UpdateTcpState(e, flags, true);
+            }
+
+            _seen[e] = _now;
+            if (special && rule == PassthroughProtocol.Pptp)
+            {
+                OnPptpControl(p, ip, e, host, true);
+            }
+
+            TranslateOutbound(p, ip, e, host);
+            if (tcp && (flags & TcpSegment.FlagSyn) != 0)
+            {
+                ClampMss(p, ip);
+            }
+
+            if (special)
+            {
+                _rules.CountOut(rule);
+                if (rule == PassthroughProtocol.Ike || rule == PassthroughProtocol.NatT)
+                {
+                    NoteIke(host, remoteWire);
+                }
+            }
+
+            return Forward(Side.Wan);
+        }
+
+        /// <summary>Creates a session, reusing the mapping's external port (endpoint-independent
+        /// mapping) or allocating one with port preservation.</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/> after counting the drop.</returns>
+        private int CreateSession(uint key, uint extra, uint remoteWire, int host)
+        {
+            uint code = key & NatTable.ProtocolMask;
+            int mapping = _table.FindMapping(key);
+            uint external;
+            if (mapping != NoIndex)
+            {
+                external = _outside[mapping];
+            }
+            else if (!AllocateExternal(key, out external))
+            {
+                Drop(DropReason.PortsExhausted);
+                return NoIndex;
+            }
+
+            DropReason room = _table.MakeRoom(host, _quota, _now, MinEvictIdleSec, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
+            if (room != DropReason.None)
+            {
+                Drop(room);
+                return NoIndex;
+            }
+
+            uint inside = key | extra | (external != (key & 0xFFFF) ? NatTable.RemappedFlag : 0) | (code == NatTable.Tcp ? NatTable.StateSynSent : 0);
+            int e = _table.Add(inside, remoteWire, (ushort)external, _now);
+            if (e == NoIndex)
+            {
+                Drop(DropReason.TableFull);
+            }
+
+            return e;
+        }
+
+        /// <summary>
+        /// Picks the external port (or echo identifier) of a new mapping: the LAN port itself when it
+        /// is free (port preservation), else another from the same range: ports below 1024 map within
+        /// 1-1023 (never dropped), others within the configured range. UDP 67/68 stay the router's.
+        /// </summary>
+        private bool AllocateExternal(uint key, out uint external)
+        {
+            uint code = key & NatTable.ProtocolMask;
+            uint lanWire = key & 0xFFFF;
+            int lanPort = (int)(((lanWire & 0xFF) << 8) | (lanWire >> 8));
+            int low;
+            int high;
+            if (code == NatTable.Icmp)
+            {
+                low = 1;
+                high = 65535;
+            }
+            else if (lanPort < 1024)
+            {
+                low = 1;
+                high = 1023;
+            }
+            else
+            {
+                low = _options.PortRangeStart < 1024 ? 1024 : _options.PortRangeStart;
+                high = _options.PortRangeEnd > 65535 || _options.PortRangeEnd < low ? 65535 : _options.PortRangeEnd;
+            }
+
+            if (lanPort >= low && lanPort <= high && IsAllocatable(code, lanPort, key))
+            {
+                external = lanWire;
+                return true;
+            }
+
+            int span = high - low + 1;
+            _portCursor = (int)((uint)(_portCursor + (lanPort * 40503) + 1) % (uint)span);
+            int tries = span < PortProbeLimit ? span : PortProbeLimit;
+            for (int i = 0; i < tries; i++)
+            {
+                int port = low + ((_portCursor + i) % span);
+                if (IsAllocatable(code, port, key))
+                {
+                    external = (uint)(((port & 0xFF) << 8) | (port >> 8));
+                    return true;
+                }
+            }
+
+            external = 0;
+            return false;
+        }
+
+        private bool IsAllocatable(uint code, int port, uint key)
+        {
+            if (code == NatTable.Udp && (port == ReservedDhcpServer || port == ReservedDhcpClient))
+            {
+                return false;
+            }
+
+            uint wire = (uint)(((port & 0xFF) << 8) | (port >> 8));
+            return !_table.IsExternalPortTaken(wire, code, key);
+        }
+
+        /// <summary>Follows TCP state from SYN, FIN and RST (RFC 5382 timeouts: established vs transitory).</summary>
+        private void UpdateTcpState(int e, int flags, bool outbound)
+        {
+            if ((flags & (TcpSegment.FlagFin | TcpSegment.FlagRst)) != 0)
+            {
+                _table.SetState(e, NatTable.StateClosing);
+            }
+            else if (!outbound && (flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateSynSent)
+            {
+                _table.SetState(e, NatTable.StateEstablished);
+            }
+            else if ((flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateClosing)
+            {
+                // A new connection on the same ports after the old one closed.
+                _table.SetState(e, NatTable.StateSynSent);
+            }
+        }
+
+        /// <summary>Rewrites a LAN-to-WAN packet of session <paramref name="e"/>: source address and
+        /// port, with the IP and transport checksums.</summary>
+        private void TranslateOutbound(byte[] p, IPv4Packet ip, int e, int host)
+        {
+            int l4 = ip.HeaderLength;
+            uint inside = _inside[e];
+            uint addend = _outboundAddend[host];
+            Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
+            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, addend);
+            int idAt = l4;
+            int checksumAt;
+            bool optional = false;
+            uint code = inside & NatTable.ProtocolMask;
+            if (code == NatTable.Tcp)
+            {
+                checksumAt = l4 + TcpSegment.ChecksumOffset;
+            }
+            else if (code == NatTable.Udp)
+            {
+                checksumAt = l4 + UdpDatagram.ChecksumOffset;
+                optional = true;
+            }
+            else
+            {
+                // ICMP echo: the identifier is the "port", and the checksum has no pseudo-header.
+                idAt = l4 + IcmpPacket.IdentifierOffset;
+                checksumAt = l4 + IcmpPacket.ChecksumOffset;
+                addend = 0;
+            }
+
+            if ((inside & NatTable.RemappedFlag) != 0)
+            {
+                uint external = _outside[e];
+                uint lanWire = BitConverter.ToUInt16(p, idAt);
+                p[idAt] = (byte)external;
+                p[idAt + 1] = (byte)(external >> 8);
+                addend = FoldAddend(addend + lanWire + (external ^ 0xFFFF));
+            }
+
+            if (addend != 0 && !(optional && BitConverter.ToUInt16(p, checksumAt) == 0))
+            {
+                AddToChecksum(p, checksumAt, addend);
+            }
+        }
+
+        /// <summary>Rewrites a WAN-to-LAN packet of session <paramref name="e"/>: destination address
+        /// and port, with the IP and transport checksums.</summary>
+        private void TranslateInbound(byte[] p, IPv4Packet ip, int e)
+        {
+            int l4 = ip.HeaderLength;
+            uint inside = _inside[e];
+            int host = (int)(inside >> NatTable.HostShift);
+            uint addend = _inboundAddend[host];
+            Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
+            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, addend);
+            int idAt = l4 + 2;
+            int checksumAt;
+            bool optional = false;
+            uint code = inside & NatTable.ProtocolMask;
+            if (code == NatTable.Tcp)
+            {
+                checksumAt = l4 + TcpSegment.ChecksumOffset;
+            }
+            else if (code == NatTable.Udp)
+            {
+                checksumAt = l4 + UdpDatagram.ChecksumOffset;
+                optional = true;
+            }
+            else
+            {
+                idAt = l4 + IcmpPacket.IdentifierOffset;
+                checksumAt = l4 + IcmpPacket.ChecksumOffset;
+                addend = 0;
+            }
+
+            if ((inside & NatTable.RemappedFlag) != 0)
+            {
+                uint external = BitConverter.ToUInt16(p, idAt);
+                p[idAt] = (byte)inside;
+                p[idAt + 1] = (byte)(inside >> 8);
+                addend = FoldAddend(addend + external + ((inside & 0xFFFF) ^ 0xFFFF));
+            }
+
+            if (addend != 0 && !(optional && BitConverter.ToUInt16(p, checksumAt) == 0))
+            {
+                AddToChecksum(p, checksumAt, addend);
+            }
+        }
+
+        private void RewriteSourceToWan(byte[] p, int host)
+        {
+            Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
+            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, _outboundAddend[host]);
+        }
+
+        private void RewriteDestinationToHost(byte[] p, int host)
+        {
+            Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
+            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, _inboundAddend[host]);
+        }
+
+        /// <summary>Clamps the MSS option of a SYN to the configured value (tunnels inside Wi-Fi need room).</summary>
+        private void ClampMss(byte[] p, IPv4Packet ip)
+        {
+            int clamp = _options.MssClamp;
+            if (clamp <= 0)
+            {
+                return;
+            }
+
+            TcpSegment segment;
+            if (TcpSegment.TryParse(p, ip.HeaderLength, ip.TotalLength - ip.HeaderLength, out segment) != WireStatus.Ok)
+            {
+                return;
+            }
+
+            ushort mss;
+            if (segment.TryGetMss(out mss) && mss > clamp)
+            {
+                segment.SetMssWithChecksumUpdate((ushort)clamp);
+                _mssClamped++;
+            }
+        }
+
+        private Verdict InboundTransport(byte[] p, IPv4Packet ip)
+        {
+            if (!TransportFits(p, ip))
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            int l4 = ip.HeaderLength;
+            bool tcp = ip.Protocol == IPv4Packet.ProtocolTcp;
+            uint code = tcp ? NatTable.Tcp : NatTable.Udp;
+            uint externalWire = BitConverter.ToUInt16(p, l4 + 2);
+            uint remoteWire = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            int any;
+            int e = _table.FindInbound(externalWire, code, remoteWire, out any);
+            int remotePort = NetworkOrder.ReadUInt16(p, l4);
+            PassthroughProtocol rule;
+            if (e == NoIndex)
+            {
+                if (any != NoIndex)
+                {
+                    uint anyInside = _inside[any];
+                    if ((anyInside & NatTable.SlowFlag) != 0)
+                    {
+                        _rules.CountDrop(RuleOf(anyInside));
+                    }
+
+                    return Drop(DropReason.Filtered);
+                }
+
+                int port = NetworkOrder.ReadUInt16(p, l4 + 2);
+                if (IsRouterPort(code, port))
+                {
+                    return Verdict.Local;
+                }
+
+                if (ClassifyTransport(ip.Protocol, port, remotePort, out rule))
+                {
+                    _rules.CountDrop(rule);
+                }
+
+                return Drop(DropReason.NoMapping);
+            }
+
+            uint inside = _inside[e];
+            bool special = (inside & NatTable.SlowFlag) != 0;
+            rule = RuleOf(inside);
+            if (special && !_rules.IsEnabled(rule))
+            {
+                _rules.CountDrop(rule);
+                return Drop(DropReason.PassthroughOff);
+            }
+
+            int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
+            if (tcp)
+            {
+                UpdateTcpState(e, flags, false);
+            }
+
+            _seen[e] = _now;
+            if (special && rule == PassthroughProtocol.Pptp)
+            {
+                OnPptpControl(p, ip, e, (int)(inside >> NatTable.HostShift), false);
+            }
+
+            TranslateInbound(p, ip, e);
+            if (tcp && (flags & TcpSegment.FlagSyn) != 0)
+            {
+                ClampMss(p, ip);
+            }
+
+            if (special)
+            {
+                _rules.CountIn(rule);
+            }
+
+            return Forward(Side.Lan);
+        }
+
+        /// <summary>Ports on the WAN address that belong to the router's own stack, not to the NAT.</summary>
+        private bool IsRouterPort(uint code, int port)
+        {
+            if (code == NatTable.Udp && (port == ReservedDhcpServer || port == ReservedDhcpClient))
+            {
+                return true;
+            }
+
+            return port >= 1024 && (port < _options.PortRangeStart || port > _options.PortRangeEnd);
+        }
+
+        private Verdict OutboundIcmp(byte[] p, IPv4Packet ip, int host)
+        {
+            int l4 = ip.HeaderLength;
+            if (ip.TotalLength - l4 < IcmpPacket.HeaderLength)
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            byte type = p[l4];
+            if (IcmpPacket.IsErrorType(type))
+            {
+                return OutboundIcmpError(p, ip, host);
+            }
+
+            if (type != IcmpPacket.TypeEchoRequest)
+            {
+                // Echo replies and other answers never create sessions.
+                return Drop(DropReason.NoMapping);
+            }
+
+            uint key = BitConverter.ToUInt16(p, l4 + IcmpPacket.IdentifierOffset) | ((uint)host << NatTable.HostShift) | NatTable.Icmp;
+            uint remoteWire = BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset);
+            int e = _table.FindOutbound(key, remoteWire);
+            if (e == NoIndex)
+            {
+                e = CreateSession(key, 0, remoteWire, host);
+                if (e == NoIndex)
+                {
+                    return Verdict.Drop;
+                }
+            }
+
+            _seen[e] = _now;
+            TranslateOutbound(p, ip, e, host);
+            return Forward(Side.Wan);
+        }
+
+        private Verdict InboundIcmp(byte[] p, IPv4Packet ip)
+        {
+            int l4 = ip.HeaderLength;
+            if (ip.TotalLength - l4 < IcmpPacket.HeaderLength)
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            byte type = p[l4];
+            if (IcmpPacket.IsErrorType(type))
+            {
+                return InboundIcmpError(p, ip);
+            }
+
+            if (type != IcmpPacket.TypeEchoReply)
+            {
+                // Echo requests to the router and other queries are the router's own business.
+                return Verdict.Local;
+            }
+
+            uint idWire = BitConverter.ToUInt16(p, l4 + IcmpPacket.IdentifierOffset);
+            uint remoteWire = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            int any;
+            int e = _table.FindInbound(idWire, NatTable.Icmp, remoteWire, out any);
+            if (e == NoIndex)
+            {
+                return Drop(any != NoIndex ? DropReason.Filtered : DropReason.NoMapping);
+            }
+
+            _seen[e] = _now;
+            TranslateInbound(p, ip, e);
+            return Forward(Side.Lan);
+        }
+
+        /// <summary>
+        /// An ICMP error from the WAN about a packet we sent: the quoted packet has our WAN address
+        /// and external port as its source. Translate the quoted header back (address, port, both
+        /// embedded checksums), the outer destination, and the ICMP checksum. Never creates a session.
+        /// </summary>
+        private Verdict InboundIcmpError(byte[] p, IPv4Packet ip)
+        {
+            int icmp = ip.HeaderLength;
+            int end = ip.TotalLength;
+            int inner = icmp + IcmpPacket.HeaderLength;
+            IPv4Packet quoted;
+            if (!InternetChecksum.IsValid(p, icmp, end - icmp)
+                || IPv4Packet.TryParseEmbedded(p, inner, end - inner, out quoted) != WireStatus.Ok
+                || quoted.SourceAddress != _wanAddress)
+            {
+                return Drop(DropReason.IcmpNoMapping);
+            }
+
+            int quotedL4 = inner + quoted.HeaderLength;
+            uint remoteWire = BitConverter.ToUInt32(p, inner + IPv4Packet.DestinationAddressOffset);
+            int host;
+            int e = NoIndex;
+            byte protocol = quoted.Protocol;
+            if (quoted.FragmentOffset != 0)
+            {
+                return Drop(DropReason.IcmpNoMapping);
+            }
+
+            if (protocol == IPv4Packet.ProtocolTcp || protocol == IPv4Packet.ProtocolUdp || protocol == IPv4Packet.ProtocolIcmp)
+            {
+                uint code = protocol == IPv4Packet.ProtocolTcp ? NatTable.Tcp : (protocol == IPv4Packet.ProtocolUdp ? NatTable.Udp : NatTable.Icmp);
+                int idAt = code == NatTable.Icmp ? quotedL4 + IcmpPacket.IdentifierOffset : quotedL4;
+                if (code == NatTable.Icmp && p[quotedL4] != IcmpPacket.TypeEchoRequest)
+                {
+                    return Drop(DropReason.IcmpNoMapping);
+                }
+
+                int any;
+                e = _table.FindInbound(BitConverter.ToUInt16(p, idAt), code, remoteWire, out any);
+                if (e == NoIndex)
+                {
+                    return Drop(DropReason.IcmpNoMapping);
+                }
+
+                uint inside = _inside[e];
+                host = (int)(inside >> NatTable.HostShift);
+                uint external = BitConverter.ToUInt16(p, idAt);
+                uint lanWire = inside & 0xFFFF;
+                uint quotedAddend = _inboundAddend[host];
+
+                // The quoted source port (or echo identifier) and the quoted transport checksum, when quoted.
+                int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
+                    : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
+                uint portAddend = FoldAddend(external + (lanWire ^ 0xFFFF));
+                p[idAt] = (byte)lanWire;
+                p[idAt + 1] = (byte)(lanWire >> 8);
+                if (quotedChecksumAt + 2 <= end)
+                {
+                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(quotedAddend + portAddend);
+                    if (!(code == NatTable.Udp && BitConverter.ToUInt16(p, quotedChecksumAt) == 0))
+                    {
+                        AddToChecksum(p, quotedChecksumAt, transportAddend);
+                    }
+                }
+            }
+            else if (!TryFindTunnelForQuoted(p, quotedL4, end, protocol, remoteWire, out host))
+            {
+                return Drop(DropReason.IcmpNoMapping);
+            }
+
+            // The quoted source address and its header checksum.
+            Array.Copy(_hostAddressBytes, host << 2, p, inner + IPv4Packet.SourceAddressOffset, 4);
+            AddToChecksum(p, inner + IPv4Packet.HeaderChecksumOffset, _inboundAddend[host]);
+
+            // The ICMP checksum covers all of the above: recompute it (it was checked valid first).
+            p[icmp + IcmpPacket.ChecksumOffset] = 0;
+            p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
+            NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
+            RewriteDestinationToHost(p, host);
+            _icmpErrorsTranslated++;
+            return Forward(Side.Lan);
+        }
+
+        /// <summary>
+        /// An ICMP error from a LAN host about a packet it received from the WAN: the quoted packet
+        /// has the LAN host's address and port as its destination. Translate them back to the WAN
+        /// address and external port.
+        /// </summary>
+        private Verdict OutboundIcmpError(byte[] p, IPv4Packet ip, int host)
+        {
+            int icmp = ip.HeaderLength;
+            int end = ip.TotalLength;
+            int inner = icmp + IcmpPacket.HeaderLength;
+            IPv4Packet quoted;
+            if (!InternetChecksum.IsValid(p, icmp, end - icmp)
+                || IPv4Packet.TryParseEmbedded(p, inner, end - inner, out quoted) != WireStatus.Ok
+                || quoted.DestinationAddress != ip.SourceAddress
+                || quoted.FragmentOffset != 0)
+            {
+                return Drop(DropReason.IcmpNoMapping);
+            }
+
+            int quotedL4 = inner + quoted.HeaderLength;
+            uint remoteWire = BitConverter.ToUInt32(p, inner + IPv4Packet.SourceAddressOffset);
+            byte protocol = quoted.Protocol;
+            if (protocol == IPv4Packet.ProtocolTcp || protocol == IPv4Packet.ProtocolUdp || protocol == IPv4Packet.ProtocolIcmp)
+            {
+                uint code = protocol == IPv4Packet.ProtocolTcp ? NatTable.Tcp : (protocol == IPv4Packet.ProtocolUdp ? NatTable.Udp : NatTable.Icmp);
+                int idAt = code == NatTable.Icmp ? quotedL4 + IcmpPacket.IdentifierOffset : quotedL4 + 2;
+                if (code == NatTable.Icmp && p[quotedL4] != IcmpPacket.TypeEchoReply)
+                {
+                    return Drop(DropReason.IcmpNoMapping);
+                }
+
+                uint lanWire = BitConverter.ToUInt16(p, idAt);
+                uint key = lanWire | ((uint)host << NatTable.HostShift) | code;
+                int e = _table.FindOutbound(key, remoteWire);
+                if (e == NoIndex)
+                {
+                    e = _table.FindOutbound(key | NatTable.SlowFlag, remoteWire);
+                }
+
+                if (e == NoIndex)
+                {
+                    return Drop(DropReason.IcmpNoMapping);
+                }
+
+                uint external = _outside[e];
+                p[idAt] = (byte)external;
+                p[idAt + 1] = (byte)(external >> 8);
+                uint portAddend = FoldAddend(lanWire + (external ^ 0xFFFF));
+                int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
+                    : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
+                if (quotedChecksumAt + 2 <= end)
+                {
+                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(_outboundAddend[host] + portAddend);
+                    if (!(code == NatTable.Udp && BitConverter.ToUInt16(p, quotedChecksumAt) == 0))
+                    {
+                        AddToChecksum(p, quotedChecksumAt, transportAddend);
+                    }
+                }
+            }
+            else if (protocol != IPv4Packet.ProtocolEsp && protocol != IPv4Packet.ProtocolGre)
+            {
+                return Drop(DropReason.IcmpNoMapping);
+            }
+
+            Array.Copy(_wanAddressBytes, 0, p, inner + IPv4Packet.DestinationAddressOffset, 4);
+            AddToChecksum(p, inner + IPv4Packet.HeaderChecksumOffset, _outboundAddend[host]);
+            p[icmp + IcmpPacket.ChecksumOffset] = 0;
+            p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
+            NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
+            RewriteSourceToWan(p, host);
+            _icmpErrorsTranslated++;
+            return Forward(Side.Wan);
+        }
+
+        /// <summary>
+        /// Hairpinning (RFC 4787 REQ-9): a LAN host sends to the WAN address and an external port
+        /// mapped to another LAN host. The packet leaves with the sender's external source (its own
+        /// mapping, created if needed) and arrives at the other host, filtered like WAN traffic:
+        /// the target must have a session with the WAN address as its remote.
+        /// </summary>
+        private Verdict Hairpin(byte[] p, IPv4Packet ip)
+        {
+            byte protocol = ip.Protocol;
+            if ((protocol != IPv4Packet.ProtocolTcp && protocol != IPv4Packet.ProtocolUdp) || !ip.HasTransportHeader || ip.IsFragment)
+            {
+                return Verdict.Local;
+            }
+
+            if (!TransportFits(p, ip))
+            {
+                return Drop(DropReason.MalformedTransport);
+            }
+
+            int l4 = ip.HeaderLength;
+            bool tcp = protocol == IPv4Packet.ProtocolTcp;
+            uint code = tcp ? NatTable.Tcp : NatTable.Udp;
+            int any;
+            int target = _table.FindInbound(BitConverter.ToUInt16(p, l4 + 2), code, _wanWire, out any);
+            if (target == NoIndex)
+            {
+                if (any != NoIndex)
+                {
+                    return Drop(DropReason.Filtered);
+                }
+
+                return Verdict.Local;
+            }
+
+            int host = (int)(ip.SourceAddress & 0xFF);
+            uint key = BitConverter.ToUInt16(p, l4) | ((uint)host << NatTable.HostShift) | code;
+            int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
+            int e = _table.FindOutbound(key, _wanWire);
+            if (e == NoIndex)
+            {
+                if (tcp && (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) != TcpSegment.FlagSyn)
+                {
+                    return Drop(DropReason.NoMapping);
+                }
+
+                e = CreateSession(key, 0, _wanWire, host);
+                if (e == NoIndex)
+                {
+                    return Verdict.Drop;
+                }
+            }
+            else if (tcp)
+            {
+                UpdateTcpState(e, flags, true);
+            }
+
+            if (tcp)
+            {
+                UpdateTcpState(target, flags, false);
+            }
+
+            _seen[e] = _now;
+            _seen[target] = _now;
+
+            // Source: LAN host -> WAN address and the sender's external port.
+            TranslateOutbound(p, ip, e, host);
+
+            // Destination: WAN address and external port -> the target host and its LAN port.
+            TranslateInbound(p, ip, target);
+            _hairpinned++;
+            return Forward(Side.Lan);
+        }
+
+        private bool IsLocalDestination(uint dst)
+        {
+            if ((dst & _lanMask) == _lanNetwork || dst == 0xFFFFFFFF || dst == 0)
+            {
+                return true;
+            }
+
+            // Multicast (224/4), and 0/8, 127/8 are never forwarded to the WAN.
+            uint first = dst >> 24;
+            return first >= 224 || first == 0 || first == 127;
+        }
+
+        /// <summary>The passthrough rule of a slow-path session, from its rule bits (IKE, NAT-T, L2TP, PPTP as 0-3).</summary>
+        private static PassthroughProtocol RuleOf(uint inside)
+        {
+            return (PassthroughProtocol)(((inside & NatTable.RuleMask) >> NatTable.RuleShift) + 1);
+        }
+
+        private Verdict Forward(Side egress)
+        {
+            _egress = egress;
+            _forwarded++;
+            return Verdict.Forward;
+        }
+    }
+}

@@ -1,0 +1,507 @@
+using System;
+
+namespace NanoRouter.Core.Nat
+{
+    /// <summary>
+    /// The NAT table: a fixed number of entries allocated once as primitive arrays (struct of
+    /// arrays), hashed in both directions, linked by 16-bit indexes.
+    /// <para>
+    /// One entry is one session: a LAN host's (protocol, port) talking to one remote address.
+    /// Every session of the same (LAN host, protocol, port) shares one external port: that is
+    /// endpoint-independent mapping (RFC 4787 REQ-1). A packet from the WAN is accepted only when
+    /// its source address has a session on that external port: address-dependent filtering
+    /// (RFC 4787 REQ-8, the recommended default).
+    /// </para>
+    /// <para>
+    /// Values that come from packets are kept in wire form: the number BitConverter reads from the
+    /// packet's bytes on a little-endian machine (nanoCLR on the ESP32 and .NET on the host are both
+    /// little-endian). Equality and the one's-complement checksum arithmetic do not care about byte
+    /// order (RFC 1071 section 2(B)), so the packet path never swaps bytes.
+    /// </para>
+    /// <para>
+    /// Layout of <see cref="Inside"/>: bits 0-15 the LAN port (or ICMP echo identifier) in wire
+    /// form; bits 16-17 the protocol code; bit 18 "external port differs"; bit 19 "slow path only"
+    /// (passthrough flows that must be counted or parsed); bits 20-21 the TCP state; bits 22-23 the
+    /// passthrough rule of a slow-path session; bits 24-31 the
+    /// LAN host (last address byte; the LAN is a /24 or smaller).
+    /// </para>
+    /// <para>
+    /// Bytes per entry: Inside 4 + Remote 4 + Outside 2 + Seen 2 + OutNext 2 + InNext 2, plus the two
+    /// bucket-head arrays at one bucket per entry (2 + 2): 20. There is no doubly linked LRU list
+    /// (4 more bytes and about 20 IL instructions per packet); least-recently-used order is read
+    /// from the last-seen stamps by a CLOCK hand when an entry must be evicted.
+    /// </para>
+    /// </summary>
+    public sealed class NatTable
+    {
+        /// <summary>The "no entry" sentinel of every 16-bit link.</summary>
+        public const ushort NoIndex = 0xFFFF;
+
+        /// <summary>The largest capacity 16-bit indexes allow.</summary>
+        public const int MaxCapacity = 32767;
+
+        /// <summary>Protocol code of ICMP echo sessions.</summary>
+        public const uint Icmp = 1u << 16;
+
+        /// <summary>Protocol code of UDP sessions.</summary>
+        public const uint Udp = 2u << 16;
+
+        /// <summary>Protocol code of TCP sessions.</summary>
+        public const uint Tcp = 3u << 16;
+
+        /// <summary>Mask of the protocol code.</summary>
+        public const uint ProtocolMask = 3u << 16;
+
+        /// <summary>Set when the external port differs from the LAN port.</summary>
+        public const uint RemappedFlag = 1u << 18;
+
+        /// <summary>Set on sessions only the slow path handles (passthrough: counted and checked per packet).</summary>
+        public const uint SlowFlag = 1u << 19;
+
+        /// <summary>Shift of the TCP state.</summary>
+        public const int StateShift = 20;
+
+        /// <summary>Mask of the TCP state.</summary>
+        public const uint StateMask = 3u << StateShift;
+
+        /// <summary>TCP: a SYN went out, no answer yet (transitory).</summary>
+        public const uint StateSynSent = 0;
+
+        /// <summary>TCP: both sides sent SYN (established).</summary>
+        public const uint StateEstablished = 1u << StateShift;
+
+        /// <summary>TCP: FIN or RST seen (transitory).</summary>
+        public const uint StateClosing = 2u << StateShift;
+
+        /// <summary>Shift of the passthrough rule of a slow-path session (0 IKE, 1 NAT-T, 2 L2TP, 3 PPTP).</summary>
+        public const int RuleShift = 22;
+
+        /// <summary>Mask of the passthrough rule.</summary>
+        public const uint RuleMask = 3u << RuleShift;
+
+        /// <summary>The bits that identify a mapping's inside end: host, port, protocol and the slow flag.</summary>
+        public const uint KeyMask = ~(RemappedFlag | StateMask | RuleMask);
+
+        /// <summary>Host, port and protocol, without any flag.</summary>
+        public const uint MappingMask = 0xFF03FFFF;
+
+        /// <summary>Shift of the LAN host byte.</summary>
+        public const int HostShift = 24;
+
+        /// <summary>Per entry: LAN host, port, protocol, flags (see the type summary).</summary>
+        public readonly uint[] Inside;
+
+        /// <summary>Per entry: the remote address, wire form.</summary>
+        public readonly uint[] Remote;
+
+        /// <summary>Per entry: the external port or echo identifier, wire form.</summary>
+        public readonly ushort[] Outside;
+
+        /// <summary>Per entry: when it was last used, in seconds (16 bits, wrapping).</summary>
+        public readonly ushort[] Seen;
+
+        /// <summary>Per entry: the next entry in its outbound bucket; for free entries, the next free one.</summary>
+        public readonly ushort[] OutNext;
+
+        /// <summary>Per entry: the next entry in its inbound bucket.</summary>
+        public readonly ushort[] InNext;
+
+        /// <summary>Outbound buckets, hashed from the masked <see cref="Inside"/> value.</summary>
+        public readonly ushort[] OutHead;
+
+        /// <summary>Inbound buckets, hashed from the external port and protocol code.</summary>
+        public readonly ushort[] InHead;
+
+        /// <summary>The odd multiplier of the multiplicative hash, chosen at random per table.</summary>
+        public readonly uint HashMultiplier;
+
+        /// <summary>The shift that keeps the top bits of the product: 32 - log2(buckets).</summary>
+        public readonly int HashShift;
+
+        private readonly int _capacity;
+        private readonly int[] _hostCount = new int[256];
+        private readonly int[] _evictions = new int[3];
+        private ushort _freeHead;
+        private int _count;
+        private int _clockHand;
+
+        /// <summary>Allocates every array the table will ever use.</summary>
+        /// <param name="capacity">Entries, 1 to <see cref="MaxCapacity"/>.</param>
+        /// <param name="seed">Seeds the hash multiplier (hash flooding from the LAN is then hard to aim).</param>
+        public NatTable(int capacity, int seed)
+        {
+            if (capacity < 1 || capacity > MaxCapacity)
+            {
+                throw new ArgumentOutOfRangeException("capacity");
+            }
+
+            _capacity = capacity;
+            int buckets = 1;
+            int bits = 0;
+            while (buckets < capacity)
+            {
+                buckets <<= 1;
+                bits++;
+            }
+
+            HashShift = 32 - bits;
+            HashMultiplier = ((uint)seed * 2654435761u) | 0x9E370001u;
+            Inside = new uint[capacity];
+            Remote = new uint[capacity];
+            Outside = new ushort[capacity];
+            Seen = new ushort[capacity];
+            OutNext = new ushort[capacity];
+            InNext = new ushort[capacity];
+            OutHead = new ushort[buckets];
+            InHead = new ushort[buckets];
+            Clear();
+        }
+
+        /// <summary>How many entries there are in all.</summary>
+        public int Capacity => _capacity;
+
+        /// <summary>How many entries are in use.</summary>
+        public int Count => _count;
+
+        /// <summary>Entries evicted because they had expired when room was needed.</summary>
+        public int EvictedExpired => _evictions[0];
+
+        /// <summary>Entries of a host at its quota evicted to make room for that same host.</summary>
+        public int EvictedQuota => _evictions[1];
+
+        /// <summary>Idle entries evicted to make room for a host under its quota when the table was full.</summary>
+        public int EvictedIdle => _evictions[2];
+
+        /// <summary>Entries held by one LAN host.</summary>
+        public int HostCount(int host) => _hostCount[host & 0xFF];
+
+        /// <summary>The outbound bucket of a masked inside value.</summary>
+        public int OutBucket(uint key) => (int)((key * HashMultiplier) >> HashShift);
+
+        /// <summary>The inbound bucket of an external port (wire form) and protocol code.</summary>
+        public int InBucket(uint externalPort, uint protocol) => (int)(((externalPort | protocol) * HashMultiplier) >> HashShift);
+
+        /// <summary>Empties the table.</summary>
+        public void Clear()
+        {
+            for (int i = 0; i < OutHead.Length; i++)
+            {
+                OutHead[i] = NoIndex;
+                InHead[i] = NoIndex;
+            }
+
+            for (int i = 0; i < _capacity; i++)
+            {
+                Inside[i] = 0;
+                OutNext[i] = (ushort)(i + 1 < _capacity ? i + 1 : NoIndex);
+                InNext[i] = NoIndex;
+            }
+
+            for (int i = 0; i < _hostCount.Length; i++)
+            {
+                _hostCount[i] = 0;
+            }
+
+            _freeHead = 0;
+            _count = 0;
+        }
+
+        /// <summary>Whether an entry index holds a session.</summary>
+        public bool IsUsed(int entry) => Inside[entry] != 0;
+
+        /// <summary>Finds the session of a masked inside value (host, port, protocol, slow flag) with a remote.</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
+        public int FindOutbound(uint key, uint remote)
+        {
+            int e = OutHead[OutBucket(key)];
+            while (e != NoIndex)
+            {
+                if ((Inside[e] & KeyMask) == key && Remote[e] == remote)
+                {
+                    return e;
+                }
+
+                e = OutNext[e];
+            }
+
+            return NoIndex;
+        }
+
+        /// <summary>Finds any session of a mapping (host, port, protocol, ignoring flags): the external port
+        /// every new session of that mapping must reuse.</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
+        public int FindMapping(uint key)
+        {
+            uint mapping = key & MappingMask;
+            int e = OutHead[OutBucket(mapping)];
+            while (e != NoIndex)
+            {
+                if ((Inside[e] & MappingMask) == mapping)
+                {
+                    return e;
+                }
+
+                e = OutNext[e];
+            }
+
+            e = OutHead[OutBucket(mapping | SlowFlag)];
+            while (e != NoIndex)
+            {
+                if ((Inside[e] & MappingMask) == mapping)
+                {
+                    return e;
+                }
+
+                e = OutNext[e];
+            }
+
+            return NoIndex;
+        }
+
+        /// <summary>Finds the session on an external port and protocol with a given remote.</summary>
+        /// <param name="anyRemote">Set to an entry of that port and protocol with any remote (for filtering
+        /// decisions), or <see cref="NoIndex"/>.</param>
+        /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
+        public int FindInbound(uint externalPort, uint protocol, uint remote, out int anyRemote)
+        {
+            anyRemote = NoIndex;
+            int e = InHead[InBucket(externalPort, protocol)];
+            while (e != NoIndex)
+            {
+                if (Outside[e] == externalPort && (Inside[e] & ProtocolMask) == protocol)
+                {
+                    if (Remote[e] == remote)
+                    {
+                        anyRemote = e;
+                        return e;
+                    }
+
+                    anyRemote = e;
+                }
+
+                e = InNext[e];
+            }
+
+            return NoIndex;
+        }
+
+        /// <summary>Whether an external port is taken, for a protocol, by a mapping other than <paramref name="mapping"/>.</summary>
+        public bool IsExternalPortTaken(uint externalPort, uint protocol, uint mapping)
+        {
+            int e = InHead[InBucket(externalPort, protocol)];
+            while (e != NoIndex)
+            {
+                if (Outside[e] == externalPort && (Inside[e] & ProtocolMask) == protocol && (Inside[e] & MappingMask) != (mapping & MappingMask))
+                {
+                    return true;
+                }
+
+                e = InNext[e];
+            }
+
+            return false;
+        }
+
+        /// <summary>Takes a free entry and links it into both hashes. The caller has made room first
+        /// (<see cref="MakeRoom"/>).</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/> when the table is full.</returns>
+        public int Add(uint inside, uint remote, ushort externalPort, ushort nowSec)
+        {
+            int e = _freeHead;
+            if (e == NoIndex)
+            {
+                return NoIndex;
+            }
+
+            _freeHead = OutNext[e];
+            Inside[e] = inside;
+            Remote[e] = remote;
+            Outside[e] = externalPort;
+            Seen[e] = nowSec;
+            int ob = OutBucket(inside & KeyMask);
+            OutNext[e] = OutHead[ob];
+            OutHead[ob] = (ushort)e;
+            int ib = InBucket(externalPort, inside & ProtocolMask);
+            InNext[e] = InHead[ib];
+            InHead[ib] = (ushort)e;
+            _count++;
+            _hostCount[inside >> HostShift]++;
+            return e;
+        }
+
+        /// <summary>Unlinks an entry from both hashes and frees it.</summary>
+        public void Remove(int entry)
+        {
+            uint inside = Inside[entry];
+            if (inside == 0)
+            {
+                return;
+            }
+
+            int ob = OutBucket(inside & KeyMask);
+            if (OutHead[ob] == entry)
+            {
+                OutHead[ob] = OutNext[entry];
+            }
+            else
+            {
+                int p = OutHead[ob];
+                while (p != NoIndex && OutNext[p] != entry)
+                {
+                    p = OutNext[p];
+                }
+
+                if (p != NoIndex)
+                {
+                    OutNext[p] = OutNext[entry];
+                }
+            }
+
+            int ib = InBucket(Outside[entry], inside & ProtocolMask);
+            if (InHead[ib] == entry)
+            {
+                InHead[ib] = InNext[entry];
+            }
+            else
+            {
+                int p = InHead[ib];
+                while (p != NoIndex && InNext[p] != entry)
+                {
+                    p = InNext[p];
+                }
+
+                if (p != NoIndex)
+                {
+                    InNext[p] = InNext[entry];
+                }
+            }
+
+            _hostCount[inside >> HostShift]--;
+            Inside[entry] = 0;
+            InNext[entry] = NoIndex;
+            OutNext[entry] = _freeHead;
+            _freeHead = (ushort)entry;
+            _count--;
+        }
+
+        /// <summary>Changes an entry's flags or TCP state (bits outside <see cref="KeyMask"/> only).</summary>
+        public void SetState(int entry, uint state)
+        {
+            Inside[entry] = (Inside[entry] & ~StateMask) | (state & StateMask);
+        }
+
+        /// <summary>The idle timeout of an entry in seconds, by protocol and TCP state.</summary>
+        public static int TimeoutOf(uint inside, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
+        {
+            uint protocol = inside & ProtocolMask;
+            if (protocol == Tcp)
+            {
+                return (inside & StateMask) == StateEstablished ? tcpEstablishedSec : tcpTransitorySec;
+            }
+
+            return protocol == Udp ? udpSec : icmpSec;
+        }
+
+        /// <summary>Removes every entry idle longer than its timeout.</summary>
+        /// <returns>How many were removed.</returns>
+        public int Expire(ushort nowSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
+        {
+            int removed = 0;
+            for (int e = 0; e < _capacity; e++)
+            {
+                uint inside = Inside[e];
+                if (inside != 0 && (ushort)(nowSec - Seen[e]) >= TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
+                {
+                    Remove(e);
+                    removed++;
+                }
+            }
+
+            return removed;
+        }
+
+        /// <summary>Removes every entry whose inside value matches under a mask (a protocol switched off).</summary>
+        /// <returns>How many were removed.</returns>
+        public int RemoveWhere(uint mask, uint value)
+        {
+            int removed = 0;
+            for (int e = 0; e < _capacity; e++)
+            {
+                uint inside = Inside[e];
+                if (inside != 0 && (inside & mask) == value)
+                {
+                    Remove(e);
+                    removed++;
+                }
+            }
+
+            return removed;
+        }
+
+        /// <summary>
+        /// Makes room for one more entry of <paramref name="host"/>. A host at its quota may only
+        /// reuse its own least recently used entry, and only one idle for at least
+        /// <paramref name="minIdleSec"/>: a flooding host never takes another host's live flow.
+        /// When the table is full for a host under its quota, an expired entry is reused, else the
+        /// least recently used entry idle for at least <paramref name="minIdleSec"/>.
+        /// The search is a CLOCK hand over the last-seen stamps, bounded to one turn.
+        /// </summary>
+        /// <returns><see cref="DropReason.None"/> when a free entry is available now; otherwise why not.</returns>
+        public DropReason MakeRoom(int host, int quota, ushort nowSec, int minIdleSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
+        {
+            bool atQuota = _hostCount[host & 0xFF] >= quota;
+            if (!atQuota && _freeHead != NoIndex)
+            {
+                return DropReason.None;
+            }
+
+            int best = NoIndex;
+            int bestAge = minIdleSec - 1;
+            int candidates = 0;
+            for (int step = 0; step < _capacity; step++)
+            {
+                int e = _clockHand;
+                _clockHand = e + 1 < _capacity ? e + 1 : 0;
+                uint inside = Inside[e];
+                if (inside == 0)
+                {
+                    continue;
+                }
+
+                if (atQuota && (int)(inside >> HostShift) != (host & 0xFF))
+                {
+                    continue;
+                }
+
+                int age = (ushort)(nowSec - Seen[e]);
+                if (age >= TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
+                {
+                    Remove(e);
+                    _evictions[0]++;
+                    return DropReason.None;
+                }
+
+                if (age > bestAge)
+                {
+                    best = e;
+                    bestAge = age;
+                }
+
+                // Look at a few candidates and keep the oldest: a CLOCK approximation of LRU.
+                if (++candidates >= 8 && best != NoIndex)
+                {
+                    break;
+                }
+            }
+
+            if (best == NoIndex)
+            {
+                return atQuota ? DropReason.QuotaExceeded : DropReason.TableFull;
+            }
+
+            Remove(best);
+            _evictions[atQuota ? 1 : 2]++;
+            return DropReason.None;
+        }
+    }
+}
