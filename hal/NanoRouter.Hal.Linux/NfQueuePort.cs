@@ -147,7 +147,7 @@ namespace NanoRouter.Hal.Linux
             if (errno != 0)
             {
                 candidate.Dispose();
-                error = errno == 16
+                error = errno == 16 || errno == 1
                     ? "NFQUEUE unavailable: queue " + queue + " is already bound by another process"
                     : "NFQUEUE unavailable: binding queue " + queue + " failed: " + LibC.ErrorText(errno);
                 return false;
