@@ -1,21 +1,70 @@
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
+using NanoRouter.Core.Passthrough;
 using NanoRouter.Hal;
 
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
     /// The admin web application: turns one parsed request into one response. Socket-agnostic;
-    /// <see cref="AdminServer"/> feeds it. Not thread-safe: call from one thread (or under a lock).
+    /// <see cref="AdminServer"/> feeds it. Not thread-safe: call it from one thread (or under a
+    /// lock). Order of checks for every request: Host allow-list (421), then the JSON API (bearer
+    /// tokens) or the pages (first-boot setup, then session cookie, then CSRF on every POST).
     /// </summary>
-    public sealed partial class AdminApp
+    public sealed partial class AdminApp : ITemplateSlots
     {
+        private const string SessionCookie = "nr_sid";
+        private const string PreSessionCookie = "nr_pre";
+        private const string TextPlain = "text/plain; charset=utf-8";
+        private const string TextHtml = "text/html; charset=utf-8";
+        private const string ApplicationJson = "application/json";
+        private const int MaxAllowedHosts = 4;
+        private const int MinPasswordBytes = 8;
+        private const int MaxPasswordBytes = 128;
+
         private readonly NatEngine _engine;
         private readonly IRouterHost _host;
         private readonly SettingsStore _store;
         private readonly RouterSettings _settings;
+        private readonly RouterSettings _pending = new RouterSettings();
         private readonly IClock _clock;
         private readonly IEntropySource _entropy;
+        private readonly SessionTable _sessions = new SessionTable();
+        private readonly LoginRateLimiter _rateLimiter = new LoginRateLimiter();
+        private readonly PasswordHasher _hasher = new PasswordHasher();
+        private readonly FormReader _form = new FormReader();
+        private readonly JsonReader _json = new JsonReader();
+        private readonly ByteWriter _scratchWriter;
+        private readonly byte[] _scratch = new byte[64];
+        private readonly byte[] _hash = new byte[RouterSettings.HashBytes];
+        private readonly byte[] _preSession = new byte[SessionTable.TokenBytes];
+        private readonly string[] _allowedHosts = new string[MaxAllowedHosts];
+        private int _allowedHostCount;
+        private PendingAction _pendingAction;
+        private bool _saveFailed;
+
+        // Per-request state used while rendering (single-threaded).
+        private HttpRequest _request;
+        private byte[] _buffer;
+        private int _session = -1;
+        private Template _content;
+        private string _title;
+        private string _currentNav;
+        private string _notice;
+        private string _noticeKind;
+        private int _row;
+        private string _messageText;
+        private string _messageLink;
+        private string _confirmQuestion;
+        private string _confirmAction;
+        private string _confirmButton;
+        private ByteWriter _writer;
+
+        private enum PendingAction : byte
+        {
+            None = 0,
+            Reboot = 1,
+        }
 
         /// <summary>Creates the app over the running router.</summary>
         /// <param name="engine">The NAT engine (passthrough switches and counters).</param>
@@ -32,29 +81,77 @@ namespace NanoRouter.Core.Admin
             _settings = settings;
             _clock = clock;
             _entropy = entropy;
+            _scratchWriter = new ByteWriter(_scratch, 0, _scratch.Length);
+            for (int i = 0; i < FieldCount; i++)
+            {
+                _fieldValues[i] = null;
+                _fieldErrors[i] = null;
+            }
         }
 
         /// <summary>The clock the app runs on.</summary>
         public IClock Clock => _clock;
 
-        /// <summary>Handles a complete, well-formed request.</summary>
+        /// <summary>The login sessions (browser and API); tests shorten <see cref="SessionTable.IdleTimeoutMs"/>.</summary>
+        public SessionTable Sessions => _sessions;
+
+        /// <summary>The settings in force.</summary>
+        public RouterSettings Settings => _settings;
+
+        /// <summary>Accepts another Host header value (besides the LAN address and the router
+        /// name), such as "127.0.0.1" for a port forwarded to the host. Any port is accepted.</summary>
+        /// <returns>False when the list (4 names) is full.</returns>
+        public bool AllowHost(string host)
+        {
+            if (_allowedHostCount >= MaxAllowedHosts)
+            {
+                return false;
+            }
+
+            _allowedHosts[_allowedHostCount++] = host;
+            return true;
+        }
+
+        /// <summary>Handles a complete, well-formed request and finishes <paramref name="response"/>.</summary>
         /// <param name="request">The parsed request.</param>
         /// <param name="buffer">The bytes it was parsed from.</param>
         /// <param name="remoteAddress">The client's address, for login rate limits.</param>
-        /// <param name="response">Where the response goes (finished on return).</param>
+        /// <param name="response">Where the response goes.</param>
         public void Handle(HttpRequest request, byte[] buffer, uint remoteAddress, HttpResponse response)
         {
+            _request = request;
+            _buffer = buffer;
+            _session = -1;
+            _notice = null;
+            _noticeKind = null;
+            ClearFields();
             response.Begin(200, "OK");
-            response.ContentType = "text/plain; charset=utf-8";
-            response.Body.Ascii("nanoRouter admin");
-            Finish(response, request.Method == HttpMethod.Head);
+            bool head = request.Method == HttpMethod.Head;
+            if (!IsHostAllowed(request, buffer))
+            {
+                WriteError(response, 421, "Misdirected Request", "unknown Host: use the router's address or name");
+                return;
+            }
+
+            if (request.PathIs("/api") || request.PathStartsWith("/api/"))
+            {
+                HandleApi(request, buffer, remoteAddress, response);
+            }
+            else
+            {
+                HandlePage(request, buffer, remoteAddress, response);
+            }
+
+            Finish(response, head);
+            _request = null;
+            _buffer = null;
         }
 
-        /// <summary>Writes a plain-text error response.</summary>
+        /// <summary>Writes a plain-text error response and finishes it.</summary>
         public void WriteError(HttpResponse response, int status, string reason, string message)
         {
             response.Begin(status, reason);
-            response.ContentType = "text/plain; charset=utf-8";
+            response.ContentType = TextPlain;
             response.Body.Ascii(message);
             response.Body.Byte((byte)'\n');
             Finish(response, false);
@@ -63,6 +160,11 @@ namespace NanoRouter.Core.Admin
         /// <summary>Answers a request the parser refused.</summary>
         public void WriteParseError(HttpResponse response, HttpParseStatus status, string message)
         {
+            if (message == null)
+            {
+                message = "bad request";
+            }
+
             switch (status)
             {
                 case HttpParseStatus.HeadersTooLarge:
@@ -81,25 +183,251 @@ namespace NanoRouter.Core.Admin
                     WriteError(response, 505, "HTTP Version Not Supported", message);
                     break;
                 default:
-                    WriteError(response, 400, "Bad Request", message == null ? "bad request" : message);
+                    WriteError(response, 400, "Bad Request", message);
                     break;
             }
         }
 
-        /// <summary>Runs what had to wait until the response was sent (reboot, factory reset).</summary>
+        /// <summary>Runs what had to wait until the response was sent (the reboot).</summary>
         public void AfterResponse()
         {
+            if (_pendingAction == PendingAction.Reboot)
+            {
+                _pendingAction = PendingAction.None;
+                _host.Reboot();
+            }
         }
 
         private static void Finish(HttpResponse response, bool omitBody)
         {
+            if (response.Length > 0)
+            {
+                return;
+            }
+
             if (!response.Finish(omitBody))
             {
                 response.Begin(500, "Internal Server Error");
-                response.ContentType = "text/plain; charset=utf-8";
+                response.ContentType = TextPlain;
                 response.Body.Ascii("response too large\n");
                 response.Finish(false);
             }
+        }
+
+        // ---- Host allow-list (defeats DNS rebinding) ----
+
+        private bool IsHostAllowed(HttpRequest request, byte[] buffer)
+        {
+            if (request.HostOffset < 0)
+            {
+                return false;
+            }
+
+            int length = request.HostLength;
+            int colon = -1;
+            for (int i = 0; i < length; i++)
+            {
+                if (buffer[request.HostOffset + i] == (byte)':')
+                {
+                    colon = i;
+                    break;
+                }
+            }
+
+            if (colon >= 0)
+            {
+                // host ":" port, with 1 to 5 digits.
+                int digits = length - colon - 1;
+                if (digits < 1 || digits > 5)
+                {
+                    return false;
+                }
+
+                for (int i = colon + 1; i < length; i++)
+                {
+                    byte b = buffer[request.HostOffset + i];
+                    if (b < (byte)'0' || b > (byte)'9')
+                    {
+                        return false;
+                    }
+                }
+
+                length = colon;
+            }
+
+            _scratchWriter.Clear();
+            _scratchWriter.Address(_host.LanAddress);
+            if (length > 0
+                && length == _scratchWriter.Length
+                && Same(buffer, request.HostOffset, _scratch, 0, length))
+            {
+                return true;
+            }
+
+            if (HostNameMatches(buffer, request.HostOffset, length, _settings.HostName))
+            {
+                return true;
+            }
+
+            for (int i = 0; i < _allowedHostCount; i++)
+            {
+                if (HostNameMatches(buffer, request.HostOffset, length, _allowedHosts[i]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HostNameMatches(byte[] buffer, int offset, int length, string name)
+        {
+            if (name == null || name.Length == 0 || name.Length != length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                byte b = buffer[offset + i];
+                char c = name[i];
+                if (b >= (byte)'A' && b <= (byte)'Z')
+                {
+                    b = (byte)(b + 32);
+                }
+
+                if (c >= 'A' && c <= 'Z')
+                {
+                    c = (char)(c + 32);
+                }
+
+                if (b != c)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool Same(byte[] a, int aOffset, byte[] b, int bOffset, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (a[aOffset + i] != b[bOffset + i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // ---- Passwords ----
+
+        private void SetAdminPassword(byte[] password, int count)
+        {
+            _entropy.Fill(_settings.AdminSalt, 0, RouterSettings.SaltBytes);
+            _settings.AdminIterations = RouterSettings.DefaultPasswordIterations;
+            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _settings.AdminHash, 0);
+            _settings.HasAdminPassword = true;
+        }
+
+        private bool CheckAdminPassword(byte[] password, int count)
+        {
+            if (!_settings.HasAdminPassword)
+            {
+                return false;
+            }
+
+            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _hash, 0);
+            return PasswordHasher.FixedTimeEquals(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes);
+        }
+
+        private bool SaveSettings()
+        {
+            bool saved = _store.Save(_settings);
+            _saveFailed = !saved;
+            return saved;
+        }
+
+        // ---- Shared helpers ----
+
+        private int NowMs => _clock.NowMs;
+
+        /// <summary>Finds the value of cookie <paramref name="name"/> in the Cookie header.</summary>
+        private bool FindCookie(string name, out int offset, out int length)
+        {
+            offset = -1;
+            length = 0;
+            if (_request.CookieOffset < 0)
+            {
+                return false;
+            }
+
+            int end = _request.CookieOffset + _request.CookieLength;
+            int start = _request.CookieOffset;
+            while (start < end)
+            {
+                while (start < end && (_buffer[start] == (byte)' ' || _buffer[start] == (byte)'\t'))
+                {
+                    start++;
+                }
+
+                int pairEnd = start;
+                while (pairEnd < end && _buffer[pairEnd] != (byte)';')
+                {
+                    pairEnd++;
+                }
+
+                int equals = start;
+                while (equals < pairEnd && _buffer[equals] != (byte)'=')
+                {
+                    equals++;
+                }
+
+                if (equals < pairEnd && HttpRequestParser.Equals(_buffer, start, equals - start, name))
+                {
+                    offset = equals + 1;
+                    length = pairEnd - offset;
+                    while (length > 0 && _buffer[offset + length - 1] == (byte)' ')
+                    {
+                        length--;
+                    }
+
+                    return true;
+                }
+
+                start = pairEnd + 1;
+            }
+
+            return false;
+        }
+
+        private static bool IsPrintableAscii(byte[] bytes, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (bytes[i] < 0x20 || bytes[i] > 0x7E)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool HasControl(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] < (char)0x20 || text[i] == (char)0x7F)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

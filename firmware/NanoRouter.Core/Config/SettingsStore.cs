@@ -26,7 +26,8 @@ namespace NanoRouter.Core.Config
             _store = store;
         }
 
-        /// <summary>What the last <see cref="Load"/> found (the status page shows Corrupt and UnknownVersion).</summary>
+        /// <summary>What the last <see cref="Load"/> (at start-up) found; saving does not change it, so
+        /// the status page can say until the next start that defaults had to be loaded.</summary>
         public SettingsLoadStatus LastLoad => _lastLoad;
 
         /// <summary>The sequence number of the newest record seen or written.</summary>
@@ -127,7 +128,6 @@ namespace NanoRouter.Core.Config
             _currentSlot = target;
             _highestSequence = sequence;
             _anySequence = true;
-            _lastLoad = SettingsLoadStatus.Loaded;
             return true;
         }
 

@@ -1,0 +1,580 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoRouter.Core.Admin;
+using NanoRouter.Core.Config;
+using NanoRouter.Core.Passthrough;
+
+namespace NanoRouter.Tests.Admin
+{
+    /// <summary>The admin app's contract: first boot, login, CSRF, Host allow-list, JSON API, pages.</summary>
+    [TestClass]
+    public class AdminAppTests
+    {
+        [TestMethod]
+        public void FirstBoot_EveryPageRedirectsToSetup_AndApiRefusesLogin()
+        {
+            var h = new AdminHarness();
+            foreach (string path in new[] { "/", "/passthrough", "/settings", "/system", "/login", "/nope" })
+            {
+                Reply r = h.Get(path);
+                Assert.AreEqual(303, r.Status, path);
+                Assert.AreEqual("/setup", r.Header("Location"));
+            }
+
+            Reply post = h.Post("/passthrough", "esp=off");
+            Assert.AreEqual(303, post.Status);
+            Assert.IsTrue(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+            Assert.AreEqual(403, h.Api("POST", "/api/login", "{\"password\":\"anything\"}").Status);
+            Assert.AreEqual(401, h.Api("GET", "/api/status").Status);
+            Assert.AreEqual(200, h.Get("/style.css").Status);
+        }
+
+        [TestMethod]
+        public void Setup_NeedsCsrf_MinimumLength_MatchingConfirmation()
+        {
+            var h = new AdminHarness();
+            Reply page = h.Get("/setup");
+            Assert.AreEqual(200, page.Status);
+            string csrf = AdminHarness.Csrf(page);
+            Assert.AreEqual(403, h.Post("/setup", "password=longenough&confirm=longenough").Status);
+            Assert.AreEqual(403, h.Post("/setup", "csrf=" + new string('0', 32) + "&password=longenough&confirm=longenough").Status);
+
+            Reply shortOne = h.Post("/setup", "csrf=" + csrf + "&password=short&confirm=short");
+            Assert.AreEqual(400, shortOne.Status);
+            StringAssert.Contains(shortOne.Body, "Use at least 8 characters.");
+            csrf = AdminHarness.Csrf(shortOne);
+            Reply differ = h.Post("/setup", "csrf=" + csrf + "&password=longenough&confirm=longenougx");
+            Assert.AreEqual(400, differ.Status);
+            StringAssert.Contains(differ.Body, "The two passwords differ.");
+            Assert.IsFalse(differ.Body.Contains("longenough"), "passwords are never echoed");
+            Assert.IsFalse(h.Settings.HasAdminPassword);
+
+            csrf = AdminHarness.Csrf(differ);
+            Reply ok = h.Post("/setup", "csrf=" + csrf + "&password=longenough&confirm=longenough");
+            Assert.AreEqual(303, ok.Status);
+            Assert.AreEqual("/", ok.Header("Location"));
+            Assert.IsTrue(h.Settings.HasAdminPassword);
+            Assert.AreEqual(200, h.Get("/").Status, "setup logs the browser in");
+
+            // The hash was saved, salted: a reboot (new store) still knows the password.
+            var reloaded = new RouterSettings();
+            Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(h.RawStore).Load(reloaded));
+            Assert.IsTrue(reloaded.HasAdminPassword);
+            Assert.AreEqual(303, h.Get("/setup").Status, "setup is closed once a password exists");
+        }
+
+        [TestMethod]
+        public void SessionCookie_IsHttpOnlySameSiteStrict_AndSecurityHeadersOnEveryResponse()
+        {
+            var h = new AdminHarness();
+            Reply setup = h.Get("/setup");
+            Reply done = h.Post("/setup", "csrf=" + AdminHarness.Csrf(setup) + "&password=longenough&confirm=longenough");
+            string cookie = done.Headers("Set-Cookie").Find(c => c.StartsWith("nr_sid=", StringComparison.Ordinal));
+            Assert.IsNotNull(cookie);
+            StringAssert.Contains(cookie, "HttpOnly");
+            StringAssert.Contains(cookie, "SameSite=Strict");
+            foreach (Reply r in new[] { h.Get("/"), h.Get("/style.css"), h.Get("/x", "evil.example"), h.Api("GET", "/api/status") })
+            {
+                Assert.AreEqual("DENY", r.Header("X-Frame-Options"));
+                StringAssert.Contains(r.Header("Content-Security-Policy"), "frame-ancestors 'none'");
+                StringAssert.Contains(r.Header("Content-Security-Policy"), "default-src 'none'");
+                Assert.AreEqual("nosniff", r.Header("X-Content-Type-Options"));
+            }
+        }
+
+        [TestMethod]
+        [DataRow("evil.example")]
+        [DataRow("192.168.4.1.evil.example")]
+        [DataRow("192.168.4.10")]
+        [DataRow("192.168.4.1:")]
+        [DataRow("192.168.4.1:80x")]
+        [DataRow("[::1]")]
+        [DataRow("")]
+        public void WrongHost_Is421_EvenForApi(string host)
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            Assert.AreEqual(421, h.Get("/", host).Status);
+            Reply api = h.Send("POST /api/login HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 28\r\n\r\n{\"password\":\"correct horse\"}");
+            Assert.AreEqual(421, api.Status);
+        }
+
+        [TestMethod]
+        [DataRow("192.168.4.1")]
+        [DataRow("192.168.4.1:8080")]
+        [DataRow("nanorouter.lan")]
+        [DataRow("NanoRouter.LAN:80")]
+        [DataRow("127.0.0.1:8080")]
+        public void AllowedHosts_AreServed(string host)
+        {
+            var h = new AdminHarness();
+            h.App.AllowHost("127.0.0.1");
+            h.SetUp();
+            Assert.AreEqual(200, h.Get("/", host).Status);
+        }
+
+        [TestMethod]
+        public void Http10WithoutHost_IsRefused()
+        {
+            var h = new AdminHarness();
+            Assert.AreEqual(421, h.Send("GET / HTTP/1.0\r\n\r\n").Status);
+        }
+
+        [TestMethod]
+        public void Pages_WithoutSession_RedirectToLogin_AndLoginWorks()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            h.Cookies.Clear();
+            Assert.AreEqual("/login", h.Get("/").Header("Location"));
+            Assert.AreEqual("/login", h.Post("/passthrough", "esp=off").Header("Location"));
+            Assert.IsTrue(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+            Reply login = h.Get("/login");
+            Reply wrong = h.Post("/login", "csrf=" + AdminHarness.Csrf(login) + "&password=wrong+password");
+            Assert.AreEqual(401, wrong.Status);
+            StringAssert.Contains(wrong.Body, "Wrong password.");
+            Reply right = h.Post("/login", "csrf=" + AdminHarness.Csrf(wrong) + "&password=correct+horse");
+            Assert.AreEqual(303, right.Status);
+            Assert.AreEqual(200, h.Get("/").Status);
+        }
+
+        [TestMethod]
+        public void Login_WithoutCsrfOrFromOtherOrigin_IsRefused()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            h.Cookies.Clear();
+            h.Get("/login");
+            Assert.AreEqual(403, h.Post("/login", "password=correct+horse").Status);
+            Reply login = h.Get("/login");
+            Assert.AreEqual(403, h.Post("/login", "csrf=" + AdminHarness.Csrf(login) + "&password=correct+horse", extraHeaders: "Origin: http://evil.example\r\n").Status);
+            Assert.AreEqual(303, h.Post("/login", "csrf=" + AdminHarness.Csrf(login) + "&password=correct+horse", extraHeaders: "Origin: http://192.168.4.1\r\n").Status);
+        }
+
+        [TestMethod]
+        public void StateChangingForms_WithoutCsrf_Are403()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            Reply page = h.Get("/passthrough");
+            string csrf = AdminHarness.Csrf(page);
+            foreach (string path in new[] { "/passthrough", "/settings", "/password", "/reboot", "/reset", "/logout" })
+            {
+                Assert.AreEqual(403, h.Post(path, "esp=off&confirm=yes").Status, path);
+                Assert.AreEqual(403, h.Post(path, "csrf=" + new string('a', 32) + "&esp=off&confirm=yes").Status, path);
+            }
+
+            Assert.IsTrue(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+            Assert.AreEqual(0, h.Host.Reboots);
+            Assert.AreEqual(303, h.Post("/passthrough", "csrf=" + csrf + "&esp=off").Status);
+            Assert.IsFalse(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+        }
+
+        [TestMethod]
+        public void PassthroughForm_AppliesAtOnce_AndPersists()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string csrf = AdminHarness.Csrf(h.Get("/passthrough"));
+            Assert.AreEqual(303, h.Post("/passthrough", "csrf=" + csrf + "&pptp=off").Status);
+            Assert.IsFalse(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Pptp));
+            var reloaded = new RouterSettings();
+            new SettingsStore(h.RawStore).Load(reloaded);
+            Assert.IsFalse(reloaded.IsPassthroughEnabled(PassthroughProtocol.Pptp));
+            Assert.IsTrue(reloaded.IsPassthroughEnabled(PassthroughProtocol.Esp));
+            Reply page = h.Get("/passthrough");
+            StringAssert.Contains(page.Body, "id=\"toggle-pptp\" class=\"primary\">Switch on");
+            Assert.AreEqual(400, h.Post("/passthrough", "csrf=" + csrf + "&pptp=maybe").Status);
+        }
+
+        [TestMethod]
+        public void Api_Unauthenticated_Is401WithChallenge()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            foreach (string auth in new[] { null, "nothex", new string('0', 32), "0011" })
+            {
+                Reply r = h.Api("GET", "/api/status", null, auth);
+                Assert.AreEqual(401, r.Status);
+                Assert.AreEqual("Bearer", r.Header("WWW-Authenticate"));
+                Assert.IsNotNull(JsonDocument.Parse(r.Body).RootElement.GetProperty("error").GetString());
+            }
+
+            Assert.AreEqual(401, h.Api("PUT", "/api/passthrough", "{\"esp\":false}").Status);
+            Assert.IsTrue(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+            Assert.AreEqual(401, h.Api("GET", "/api/unknown").Status, "unknown calls need a token too");
+
+            // The browser's session cookie does not authenticate the API.
+            Assert.AreEqual(401, h.Send("GET /api/status HTTP/1.1\r\nHost: 192.168.4.1\r\n" + h.CookieHeader() + "\r\n").Status);
+        }
+
+        [TestMethod]
+        public void Api_Login_WrongPassword401_BadJson400()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            Assert.AreEqual(401, h.Api("POST", "/api/login", "{\"password\":\"nope nope\"}").Status);
+            Assert.AreEqual(400, h.Api("POST", "/api/login", "{\"password\":123}").Status);
+            Assert.AreEqual(400, h.Api("POST", "/api/login", "{\"pass\":\"correct horse\"}").Status);
+            Assert.AreEqual(400, h.Api("POST", "/api/login", "{}").Status);
+            Assert.AreEqual(400, h.Api("POST", "/api/login", "not json").Status);
+            Assert.AreEqual(405, h.Api("GET", "/api/login").Status);
+            Assert.AreEqual(32, h.ApiLogin().Length);
+        }
+
+        [TestMethod]
+        public void Api_Status_HasTheContractShape()
+        {
+            var h = new AdminHarness();
+            h.Host.Clients.Add((0xC0A80402, "02:00:00:00:00:02"));
+            h.Host.UplinkSsid = "Caf\u00e9 \"<b>\"";
+            h.SetUp();
+            string token = h.ApiLogin();
+            Reply r = h.Api("GET", "/api/status", null, token);
+            Assert.AreEqual(200, r.Status);
+            Assert.AreEqual("application/json", r.Header("Content-Type"));
+            JsonElement root = JsonDocument.Parse(r.Body).RootElement;
+            JsonElement pass = root.GetProperty("passthrough");
+            foreach (string key in new[] { "esp", "ike", "natt", "l2tp", "pptp", "gre" })
+            {
+                JsonElement rule = pass.GetProperty(key);
+                Assert.IsTrue(rule.GetProperty("enabled").GetBoolean());
+                foreach (string counter in new[] { "packetsOut", "packetsIn", "drops", "mappings" })
+                {
+                    Assert.AreEqual(0, rule.GetProperty(counter).GetInt32(), key + "." + counter);
+                }
+            }
+
+            Assert.AreEqual(6, pass.EnumerateObject().Count(_ => true));
+            JsonElement nat = root.GetProperty("nat");
+            Assert.AreEqual(h.Engine.Capacity, nat.GetProperty("capacity").GetInt32());
+            Assert.AreEqual(h.Engine.ActiveEntries, nat.GetProperty("active").GetInt32());
+            Assert.AreEqual(h.Engine.TotalDrops, nat.GetProperty("drops").GetInt32());
+            Assert.AreEqual("Caf\u00e9 \"<b>\"", root.GetProperty("uplink").GetProperty("ssid").GetString());
+            Assert.AreEqual("198.18.0.2", root.GetProperty("uplink").GetProperty("address").GetString());
+            Assert.AreEqual(-58, root.GetProperty("uplink").GetProperty("rssi").GetInt32());
+            Assert.AreEqual("192.168.4.2", root.GetProperty("clients")[0].GetProperty("address").GetString());
+            Assert.AreEqual("empty", root.GetProperty("settings").GetProperty("status").GetString());
+        }
+
+        [TestMethod]
+        public void Api_PutPassthrough_Subset_ReturnsFullState_AndPersists()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string token = h.ApiLogin();
+            Reply r = h.Api("PUT", "/api/passthrough", "{\"esp\":false,\"pptp\":false}", token);
+            Assert.AreEqual(200, r.Status, r.ToString());
+            JsonElement root = JsonDocument.Parse(r.Body).RootElement;
+            Assert.IsFalse(root.GetProperty("esp").GetProperty("enabled").GetBoolean());
+            Assert.IsFalse(root.GetProperty("pptp").GetProperty("enabled").GetBoolean());
+            Assert.IsTrue(root.GetProperty("ike").GetProperty("enabled").GetBoolean());
+            Assert.AreEqual(6, root.EnumerateObject().Count(_ => true));
+            Assert.IsFalse(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
+            var reloaded = new RouterSettings();
+            new SettingsStore(h.RawStore).Load(reloaded);
+            Assert.IsFalse(reloaded.IsPassthroughEnabled(PassthroughProtocol.Esp));
+            Assert.IsFalse(JsonDocument.Parse(h.Api("GET", "/api/passthrough", null, token).Body).RootElement.GetProperty("esp").GetProperty("enabled").GetBoolean());
+
+            Reply on = h.Api("PUT", "/api/passthrough", "{\"esp\":true}", token);
+            Assert.IsTrue(JsonDocument.Parse(on.Body).RootElement.GetProperty("esp").GetProperty("enabled").GetBoolean());
+            Assert.IsFalse(JsonDocument.Parse(on.Body).RootElement.GetProperty("pptp").GetProperty("enabled").GetBoolean());
+        }
+
+        [TestMethod]
+        [DataRow("{\"esp\":false,\"bogus\":true}", "unknown key")]
+        [DataRow("{\"esp\":\"off\"}", "value of esp must be true or false")]
+        [DataRow("{\"esp\":0}", "value of esp must be true or false")]
+        [DataRow("{\"esp\":null}", "value of esp must be true or false")]
+        [DataRow("{\"esp\":{\"enabled\":false}}", "nested objects and arrays are not accepted")]
+        [DataRow("[false]", "expected a JSON object")]
+        [DataRow("{\"esp\":false", "expected ',' or '}'")]
+        public void Api_PutPassthrough_Invalid_Is400_AndChangesNothing(string body, string message)
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string token = h.ApiLogin();
+            Reply r = h.Api("PUT", "/api/passthrough", body, token);
+            Assert.AreEqual(400, r.Status);
+            Assert.AreEqual(message, JsonDocument.Parse(r.Body).RootElement.GetProperty("error").GetString());
+            Assert.IsTrue(h.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp), "validated before anything is applied");
+        }
+
+        [TestMethod]
+        public void Api_Token_ExpiresAfterIdle_ButNotWhileUsed()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            h.App.Sessions.IdleTimeoutMs = 60000;
+            string token = h.ApiLogin();
+            for (int i = 0; i < 5; i++)
+            {
+                h.Clock.NowMs += 50000;
+                Assert.AreEqual(200, h.Api("GET", "/api/status", null, token).Status, "use keeps it alive");
+            }
+
+            h.Clock.NowMs += 60001;
+            Assert.AreEqual(401, h.Api("GET", "/api/status", null, token).Status);
+        }
+
+        [TestMethod]
+        public void Api_Logout_EndsTheToken()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string token = h.ApiLogin();
+            Assert.AreEqual(200, h.Api("POST", "/api/logout", "", token).Status);
+            Assert.AreEqual(401, h.Api("GET", "/api/status", null, token).Status);
+        }
+
+        [TestMethod]
+        public void FailedLogins_AreRateLimitedPerAddress()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            for (int i = 0; i < LoginRateLimiter.MaxFailures; i++)
+            {
+                Assert.AreEqual(401, h.Api("POST", "/api/login", "{\"password\":\"guess " + i + "\"}").Status);
+            }
+
+            Reply blocked = h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}");
+            Assert.AreEqual(429, blocked.Status, "even the right password waits");
+            Assert.AreEqual("60", blocked.Header("Retry-After"));
+
+            // The browser form is limited the same way.
+            h.Cookies.Clear();
+            Reply form = h.Post("/login", "csrf=" + AdminHarness.Csrf(h.Get("/login")) + "&password=correct+horse");
+            Assert.AreEqual(429, form.Status);
+
+            // Another address is not affected.
+            uint blockedAddress = h.RemoteAddress;
+            h.RemoteAddress = 0xC0A80403;
+            Assert.AreEqual(200, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status);
+
+            h.RemoteAddress = blockedAddress;
+            h.Clock.NowMs += LoginRateLimiter.BlockMs;
+            Assert.AreEqual(200, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status);
+        }
+
+        [TestMethod]
+        public void RateLimiter_TableFull_ReusesOldestAndStaysBounded()
+        {
+            var limiter = new LoginRateLimiter();
+            for (uint a = 1; a <= 100; a++)
+            {
+                for (int i = 0; i < LoginRateLimiter.MaxFailures; i++)
+                {
+                    limiter.Failed(a, (int)a);
+                }
+            }
+
+            Assert.IsTrue(limiter.RetryAfterMs(100, 100) > 0);
+            Assert.IsTrue(limiter.RetryAfterMs(93, 100) > 0);
+            Assert.AreEqual(0, limiter.RetryAfterMs(1, 100), "the oldest entries were reused");
+        }
+
+        [TestMethod]
+        public void StatusPage_ShowsEverything_Escaped_UnderSizeBudget()
+        {
+            var h = new AdminHarness();
+            h.Host.UplinkSsid = "<script>alert(1)</script>";
+            h.Host.Clients.Add((0xC0A80402, "02:00:00:00:00:02"));
+            h.Host.Clients.Add((0xC0A80403, "<b>mac</b>"));
+            h.SetUp();
+            Reply page = h.Get("/");
+            Assert.AreEqual(200, page.Status);
+            Assert.IsFalse(page.Body.Contains("<script>"), "user-provided text is escaped");
+            StringAssert.Contains(page.Body, "&lt;script&gt;alert(1)&lt;/script&gt;");
+            StringAssert.Contains(page.Body, "&lt;b&gt;mac&lt;/b&gt;");
+            StringAssert.Contains(page.Body, "198.18.0.2");
+            StringAssert.Contains(page.Body, "-58 dBm");
+            StringAssert.Contains(page.Body, "192.168.4.3");
+            StringAssert.Contains(page.Body, "id=\"row-esp\"");
+            StringAssert.Contains(page.Body, "id=\"row-gre\"");
+            Assert.IsFalse(page.Body.Contains(">?<"), "every template slot is known");
+            int css = h.Get("/style.css").BodyBytes;
+            Console.WriteLine("status page " + page.BodyBytes + " B, style sheet " + css + " B");
+            Assert.IsTrue(page.BodyBytes + css <= 16 * 1024, "page weight " + (page.BodyBytes + css));
+        }
+
+        [TestMethod]
+        public void EveryPage_RendersWithoutUnknownSlots_AndUnderBudget()
+        {
+            var h = new AdminHarness();
+            Reply setup = h.Get("/setup");
+            Assert.IsFalse(setup.Body.Contains("?<") || setup.Body.Contains(">?"), setup.Body);
+            h.SetUp();
+            int css = h.Get("/style.css").BodyBytes;
+            foreach (string path in new[] { "/", "/passthrough", "/settings", "/system", "/reboot", "/reset" })
+            {
+                Reply r = h.Get(path);
+                Assert.AreEqual(200, r.Status, path);
+                Assert.IsFalse(r.Body.Contains(">?<") || r.Body.Contains("\"?\""), path + ": " + r.Body);
+                Console.WriteLine(path + " " + r.BodyBytes + " B");
+                Assert.IsTrue(r.BodyBytes + css <= 16 * 1024, path);
+                Assert.AreEqual(r.BodyBytes, int.Parse(r.Header("Content-Length")));
+            }
+
+            h.Cookies.Clear();
+            Reply login = h.Get("/login");
+            Assert.AreEqual(200, login.Status);
+            Assert.IsFalse(login.Body.Contains(">?<"));
+        }
+
+        [TestMethod]
+        public void Settings_ValidatesEveryField_WithMessagesNextToThem()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string csrf = AdminHarness.Csrf(h.Get("/settings"));
+            string form = "csrf=" + csrf + "&uplinkssid=" + new string('s', 33) + "&uplinkpassword=short&apssid=&appassword=%01bad%01pass"
+                + "&apchannel=14&hostname=-bad-&udptimeout=100&tcpestablished=60&tcptransitory=abc&icmptimeout=&mssclamp=100";
+            Reply r = h.Post("/settings", form);
+            Assert.AreEqual(400, r.Status);
+            foreach (string message in new[]
+            {
+                "Use at most 32 bytes", "Enter 1 to 32 bytes", "Enter a channel from 1 to 13.",
+                "Use letters, digits, hyphens and dots", "from 120 (RFC 4787", "from 7440", "from 240", "from 60 (RFC 5508",
+                "Enter 0 (no clamping)", "Use 8 to 63 printable ASCII",
+            })
+            {
+                StringAssert.Contains(r.Body, message);
+            }
+
+            Assert.AreEqual(11, CountOf(r.Body, "class=error"), "one message per bad field");
+            Assert.AreEqual("nanoRouter", h.Settings.ApSsid, "nothing was applied");
+            Assert.AreEqual(0, h.Host.Applied);
+        }
+
+        [TestMethod]
+        public void Settings_Save_AppliesPersists_AndNeverEchoesSecrets()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string csrf = AdminHarness.Csrf(h.Get("/settings"));
+            string form = "csrf=" + csrf + "&uplinkssid=Caf%C3%A9+%3Cnet%3E&uplinkpassword=uplink-secret-42&apssid=nanoRouter-test&appassword=ap-secret-77"
+                + "&apchannel=11&hostname=Router.Home&udptimeout=600&tcpestablished=7440&tcptransitory=300&icmptimeout=90&mssclamp=1400";
+            Reply r = h.Post("/settings", form);
+            Assert.AreEqual(200, r.Status, r.Body);
+            StringAssert.Contains(r.Body, "Saved.");
+            Assert.IsFalse(r.Body.Contains("uplink-secret-42") || r.Body.Contains("ap-secret-77"), "secrets are never echoed");
+            StringAssert.Contains(r.Body, "value=\"Caf\u00e9 &lt;net&gt;\"");
+            Assert.AreEqual(1, h.Host.Applied);
+
+            var reloaded = new RouterSettings();
+            new SettingsStore(h.RawStore).Load(reloaded);
+            Assert.AreEqual("Caf\u00e9 <net>", reloaded.UplinkSsid);
+            Assert.AreEqual("uplink-secret-42", reloaded.UplinkPassword);
+            Assert.AreEqual("ap-secret-77", reloaded.ApPassword);
+            Assert.AreEqual(11, reloaded.ApChannel);
+            Assert.AreEqual("router.home", reloaded.HostName);
+            Assert.AreEqual(1400, reloaded.MssClamp);
+            Assert.AreEqual(600, reloaded.UdpTimeoutSeconds);
+
+            // Empty password fields keep the stored secrets; the router's new name is an allowed Host.
+            string again = "csrf=" + csrf + "&uplinkssid=x&uplinkpassword=&apssid=y&appassword=&apchannel=1&hostname=router.home&udptimeout=600&tcpestablished=7440&tcptransitory=300&icmptimeout=90&mssclamp=0";
+            Assert.AreEqual(200, h.Post("/settings", again).Status);
+            Assert.AreEqual("uplink-secret-42", h.Settings.UplinkPassword);
+            Assert.AreEqual("ap-secret-77", h.Settings.ApPassword);
+            Assert.AreEqual(200, h.Get("/", "router.home").Status);
+            Assert.AreEqual(421, h.Get("/", "nanorouter.lan").Status);
+            Assert.IsFalse(h.Get("/settings").Body.Contains("secret"));
+        }
+
+        [TestMethod]
+        public void PasswordChange_NeedsCurrent_LogsOutOthers()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            string token = h.ApiLogin();
+            string csrf = AdminHarness.Csrf(h.Get("/settings"));
+            Reply wrong = h.Post("/password", "csrf=" + csrf + "&current=not+it&newpassword=another+one&confirm=another+one");
+            Assert.AreEqual(400, wrong.Status);
+            StringAssert.Contains(wrong.Body, "This is not the current password.");
+            Reply ok = h.Post("/password", "csrf=" + csrf + "&current=correct+horse&newpassword=another+one&confirm=another+one");
+            Assert.AreEqual(200, ok.Status, ok.Body);
+            Assert.AreEqual(401, h.Api("GET", "/api/status", null, token).Status, "other sessions end");
+            Assert.AreEqual(200, h.Get("/").Status, "this browser stays logged in");
+            Assert.AreEqual(401, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status);
+            Assert.AreEqual(200, h.Api("POST", "/api/login", "{\"password\":\"another one\"}").Status);
+        }
+
+        [TestMethod]
+        public void Reboot_And_FactoryReset_NeedConfirmation()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            Reply confirm = h.Get("/reboot");
+            StringAssert.Contains(confirm.Body, "Reboot the router now?");
+            string csrf = AdminHarness.Csrf(confirm);
+            Assert.AreEqual(303, h.Post("/reboot", "csrf=" + csrf).Status, "no confirmation, no reboot");
+            Assert.AreEqual(0, h.Host.Reboots);
+            Assert.AreEqual(200, h.Post("/reboot", "csrf=" + csrf + "&confirm=yes").Status);
+            Assert.AreEqual(1, h.Host.Reboots, "reboots after the response");
+
+            Assert.AreEqual(303, h.Post("/reset", "csrf=" + csrf).Status);
+            Assert.IsTrue(h.Settings.HasAdminPassword);
+            Reply reset = h.Post("/reset", "csrf=" + csrf + "&confirm=yes");
+            Assert.AreEqual(200, reset.Status);
+            Assert.AreEqual(2, h.Host.Reboots);
+            Assert.IsFalse(h.Settings.HasAdminPassword);
+            Assert.AreEqual(SettingsLoadStatus.Empty, new SettingsStore(h.RawStore).Load(new RouterSettings()), "the store was erased");
+            Assert.AreEqual("/setup", h.Get("/").Header("Location"), "first boot again");
+        }
+
+        [TestMethod]
+        public void CorruptSettings_DefaultsLoaded_SetupAndStatusPageAndApiSaySo()
+        {
+            var h0 = new AdminHarness();
+            h0.SetUp();
+            byte[] slot = (byte[])h0.RawStore.Slot(0).Clone();
+            slot[20] ^= 0x40;
+            var h = new AdminHarness(raw => raw.SetSlot(0, slot));
+            Assert.AreEqual(SettingsLoadStatus.Corrupt, h.Store.LastLoad);
+            Assert.IsFalse(h.Settings.HasAdminPassword, "defaults: the damaged password hash is not trusted");
+            const string Damaged = "At start-up the saved settings were damaged (bad checksum)";
+            StringAssert.Contains(h.Get("/setup").Body, Damaged);
+            h.SetUp("a new password");
+            StringAssert.Contains(h.Get("/").Body, Damaged);
+            string token = h.ApiLogin("a new password");
+            Assert.AreEqual("corrupt", JsonDocument.Parse(h.Api("GET", "/api/status", null, token).Body).RootElement.GetProperty("settings").GetProperty("status").GetString());
+            Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(h.RawStore).Load(new RouterSettings()), "the next start finds the good copy");
+        }
+
+        [TestMethod]
+        public void ParseErrors_GetTheRightStatus()
+        {
+            var h = new AdminHarness();
+            Assert.AreEqual(400, h.Send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").Status);
+            Assert.AreEqual(413, h.Send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n").Status);
+            Assert.AreEqual(431, h.Send("GET / HTTP/1.1\r\nHost: a\r\nX: " + new string('x', 5000) + "\r\n\r\n").Status);
+            Assert.AreEqual(501, h.Send("DELETE / HTTP/1.1\r\nHost: a\r\n\r\n").Status);
+            Reply r = h.Send("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n");
+            Assert.AreEqual(400, r.Status);
+            StringAssert.Contains(r.Body, "obsolete header line folding");
+        }
+
+        [TestMethod]
+        public void Head_SendsHeadersOnly()
+        {
+            var h = new AdminHarness();
+            Reply r = h.Send("HEAD /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            Assert.AreEqual(200, r.Status);
+            Assert.AreEqual("", r.Body);
+            Assert.IsTrue(int.Parse(r.Header("Content-Length")) > 100);
+        }
+
+        private static int CountOf(string text, string part)
+        {
+            int count = 0;
+            for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoRouter.Core.Admin;
+
+namespace NanoRouter.Tests.Admin
+{
+    [TestClass]
+    public class HttpRequestParserTests
+    {
+        // Requests as browsers and curl send them (Chromium's header order, trimmed).
+        private static readonly string[] s_validRequests =
+        {
+            "GET / HTTP/1.1\r\nHost: 192.168.4.1\r\nUser-Agent: Mozilla/5.0\r\nAccept: text/html\r\n\r\n",
+            "GET /style.css?v=1 HTTP/1.1\r\nHost: nanorouter.lan:8080\r\nCookie: nr_sid=00112233445566778899aabbccddeeff\r\n\r\n",
+            "POST /login HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 30\r\nOrigin: http://192.168.4.1\r\n\r\ncsrf=ab&password=hello%20world",
+            "PUT /api/passthrough HTTP/1.1\r\nHost: 192.168.4.1\r\nAuthorization: Bearer 0123\r\nContent-Length: 13\r\n\r\n{\"esp\":false}",
+            "HEAD / HTTP/1.0\r\n\r\n",
+        };
+
+        private static HttpParseStatus Parse(string text, HttpRequest request = null)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            return HttpRequestParser.Parse(bytes, bytes.Length, request ?? new HttpRequest());
+        }
+
+        [TestMethod]
+        public void Parse_EveryPrefixOfValidRequests_IsIncompleteThenOk()
+        {
+            foreach (string text in s_validRequests)
+            {
+                byte[] bytes = Encoding.ASCII.GetBytes(text);
+                var request = new HttpRequest();
+                for (int length = 0; length < bytes.Length; length++)
+                {
+                    // A buffer exactly as long as the prefix, so reading past it would throw.
+                    byte[] prefix = new byte[length];
+                    Array.Copy(bytes, prefix, length);
+                    Assert.AreEqual(HttpParseStatus.Incomplete, HttpRequestParser.Parse(prefix, length, request), "prefix " + length + " of " + text);
+                }
+
+                Assert.AreEqual(HttpParseStatus.Ok, HttpRequestParser.Parse(bytes, bytes.Length, request), text);
+            }
+        }
+
+        [TestMethod]
+        public void Parse_Post_GivesOffsetsOfHeadersAndBody()
+        {
+            string text = s_validRequests[2];
+            byte[] bytes = Encoding.ASCII.GetBytes(text);
+            var r = new HttpRequest();
+            Assert.AreEqual(HttpParseStatus.Ok, HttpRequestParser.Parse(bytes, bytes.Length, r));
+            Assert.AreEqual(HttpMethod.Post, r.Method);
+            Assert.IsTrue(r.PathIs("/login"));
+            Assert.AreEqual("192.168.4.1", Encoding.ASCII.GetString(bytes, r.HostOffset, r.HostLength));
+            Assert.AreEqual("http://192.168.4.1", Encoding.ASCII.GetString(bytes, r.OriginOffset, r.OriginLength));
+            Assert.AreEqual(30, r.ContentLength);
+            Assert.AreEqual("csrf=ab&password=hello%20world", Encoding.ASCII.GetString(bytes, r.BodyOffset, r.BodyLength));
+        }
+
+        [TestMethod]
+        public void Parse_PercentEncodedPath_IsDecoded()
+        {
+            var r = new HttpRequest();
+            Assert.AreEqual(HttpParseStatus.Ok, Parse("GET /%73tyle%2Ecss?x=%41 HTTP/1.1\r\nHost: a\r\n\r\n", r));
+            Assert.IsTrue(r.PathIs("/style.css"));
+            Assert.AreEqual(5, r.QueryLength);
+        }
+
+        [TestMethod]
+        [DataRow("GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n", "bad percent-encoding in path")]
+        [DataRow("GET /a% HTTP/1.1\r\nHost: a\r\n\r\n", "bad percent-encoding in path")]
+        [DataRow("GET /a?%4 HTTP/1.1\r\nHost: a\r\n\r\n", "bad percent-encoding in query")]
+        [DataRow("GET /a%00b HTTP/1.1\r\nHost: a\r\n\r\n", "control character in path")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", "obsolete header line folding")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\tfolded\r\n\r\n", "obsolete header line folding")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "duplicate Host header")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", "duplicate Host header")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "conflicting Content-Length headers")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\na", "malformed Content-Length")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", "malformed Content-Length")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", "malformed Content-Length")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1, 1\r\n\r\na", "malformed Content-Length")]
+        [DataRow("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", "both Transfer-Encoding and Content-Length")]
+        [DataRow("GET / HTTP/1.1\r\n\r\n", "missing Host header")]
+        [DataRow("GET / HTTP/1.1\nHost: a\r\n\r\n", "line not ended by CRLF")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\n\r\n", "line not ended by CRLF")]
+        [DataRow("GET / HTTP/1.1\r\nHost : a\r\n\r\n", "malformed header name")]
+        [DataRow("GET / HTTP/1.1\r\n: a\r\n\r\n", "malformed header line")]
+        [DataRow("GET / HTTP/1.1\r\nNoColon\r\n\r\n", "malformed header line")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nX: a\u0001b\r\n\r\n", "control character in header value")]
+        [DataRow("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", "malformed request line")]
+        [DataRow("GET a HTTP/1.1\r\nHost: a\r\n\r\n", "request target must start with /")]
+        [DataRow("GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", "request target must start with /")]
+        [DataRow("GET /a#b HTTP/1.1\r\nHost: a\r\n\r\n", "invalid character in request target")]
+        [DataRow("GET / HTTP/1.1 \r\nHost: a\r\n\r\n", "malformed HTTP version")]
+        [DataRow("GET / HTTX/1.1\r\nHost: a\r\n\r\n", "malformed HTTP version")]
+        [DataRow("G(T / HTTP/1.1\r\nHost: a\r\n\r\n", "malformed method")]
+        [DataRow("\r\n", "malformed request line")]
+        [DataRow("\n", "line not ended by CRLF")]
+        [DataRow("GET\r\n\r\n", "malformed request line")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nAuthorization: a\r\nAuthorization: a\r\n\r\n", "duplicate Authorization header")]
+        [DataRow("GET / HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n", "duplicate Cookie header")]
+        public void Parse_Malformed_IsBadRequestWithReason(string text, string reason)
+        {
+            var r = new HttpRequest();
+            Assert.AreEqual(HttpParseStatus.BadRequest, Parse(text, r), text);
+            Assert.AreEqual(reason, r.Error);
+        }
+
+        [TestMethod]
+        public void Parse_SameContentLengthTwice_IsAccepted()
+        {
+            Assert.AreEqual(HttpParseStatus.Ok, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab"));
+        }
+
+        [TestMethod]
+        public void Parse_Other_Statuses()
+        {
+            Assert.AreEqual(HttpParseStatus.NotImplemented, Parse("DELETE / HTTP/1.1\r\nHost: a\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.NotImplemented, Parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.VersionNotSupported, Parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.UriTooLong, Parse("GET /" + new string('a', HttpRequest.MaxPathBytes) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.Ok, Parse("GET /" + new string('a', HttpRequest.MaxPathBytes - 1) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+        }
+
+        [TestMethod]
+        public void Parse_BodyLimit_413AsSoonAsHeadersEnd()
+        {
+            Assert.AreEqual(HttpParseStatus.BodyTooLarge, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2049\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.BodyTooLarge, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.Incomplete, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2048\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.Ok, Parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2048\r\n\r\n" + new string('x', 2048)));
+        }
+
+        [TestMethod]
+        public void Parse_HeadLimit_431Beyond4096()
+        {
+            string head = "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ";
+            int pad = HttpRequestParser.MaxHeaderBytes - head.Length - 4;
+            string fits = head + new string('p', pad) + "\r\n\r\n";
+            Assert.AreEqual(HttpRequestParser.MaxHeaderBytes, fits.Length);
+            Assert.AreEqual(HttpParseStatus.Ok, Parse(fits));
+            string tooBig = head + new string('p', pad + 1) + "\r\n\r\n";
+            Assert.AreEqual(HttpParseStatus.HeadersTooLarge, Parse(tooBig));
+
+            // Still streaming, but already past the limit: no need to wait for the end.
+            Assert.AreEqual(HttpParseStatus.HeadersTooLarge, Parse(head + new string('p', 5000)));
+            Assert.AreEqual(HttpParseStatus.Incomplete, Parse(head + new string('p', 3000)));
+        }
+
+        [TestMethod]
+        public void Parse_RandomBytes_NeverThrows()
+        {
+            var random = new Random(5);
+            var request = new HttpRequest();
+            byte[] seed = Encoding.ASCII.GetBytes(s_validRequests[2]);
+            for (int n = 0; n < 20000; n++)
+            {
+                byte[] bytes = (byte[])seed.Clone();
+                int flips = random.Next(1, 6);
+                for (int f = 0; f < flips; f++)
+                {
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                }
+
+                int length = random.Next(bytes.Length + 1);
+                HttpParseStatus status = HttpRequestParser.Parse(bytes, length, request);
+                Assert.IsTrue(Enum.IsDefined(status));
+                if (status == HttpParseStatus.Ok)
+                {
+                    Assert.IsTrue(request.BodyOffset + request.BodyLength <= length);
+                }
+            }
+        }
+    }
+}
