@@ -12,6 +12,12 @@ kernel (which has no ESP or GRE here) only carries them. Commands:
         with SPI reply_spi(S) whose payload starts with T, "foreign" every other ESP received.
     {"op":"gre","server":A,"key":K|null,"tag":T,...}   the same with GRE version 0 (key K).
     {"op":"udp","server":A,"sport":P,"dport":Q,"tag":T,...}  the same with UDP P -> Q.
+    {"op":"pptp_call","server":A,"call_id":C,"tag":T,"count":N}
+        a minimal PPTP client (RFC 2637) on a real TCP connection: Start-Control-Connection,
+        Outgoing-Call-Request with call ID C, then N GRE v1 packets carrying PPP LCP
+        Echo-Requests (data T) to the server's call ID; returns {"ocrp_peer_call_id",
+        "server_call_id","own","foreign","other_gre","first_foreign"}: "own" counts Echo-Replies
+        with data T in GRE v1 for call ID C, "foreign" Echo-Replies with other data.
     {"op":"sniff_start"} / {"op":"sniff_stop"}
         counts every IPv4 packet arriving on eth0 whose source is outside this host's subnet
         and that is not ARP; returns {"count","first":[summaries]}.
@@ -25,6 +31,7 @@ kernel (which has no ESP or GRE here) only carries them. Commands:
 import ipaddress
 import json
 import socket
+import struct
 import sys
 import threading
 import time
@@ -223,6 +230,94 @@ def exchange(cmd):
     return result
 
 
+PPTP_MAGIC = 0x1A2B3C4D
+
+
+def read_pptp(sock):
+    head = b""
+    while len(head) < 2:
+        chunk = sock.recv(2 - len(head))
+        if not chunk:
+            raise EOFError("PPTP control connection closed")
+        head += chunk
+    length = struct.unpack("!H", head)[0]
+    body = head
+    while len(body) < length:
+        chunk = sock.recv(length - len(body))
+        if not chunk:
+            raise EOFError("PPTP control connection closed")
+        body += chunk
+    return body
+
+
+def pptp_call(cmd):
+    server, call_id, tag = cmd["server"], cmd["call_id"], cmd["tag"].encode()
+    count, interval, wait = cmd.get("count", 10), cmd.get("interval", 0.1), cmd.get("wait", 1.0)
+    ctrl = socket.create_connection((server, 1723), timeout=5)
+    # Start-Control-Connection-Request (156 bytes) and its reply.
+    ctrl.sendall(struct.pack("!HHIHHHHIIHH64s64s", 156, 1, PPTP_MAGIC, 1, 0, 0x0100, 0, 1, 1, 0, 1, b"nrv", b"nrv-e2e"))
+    reply = read_pptp(ctrl)
+    if struct.unpack("!H", reply[8:10])[0] != 2:
+        raise ValueError("expected Start-Control-Connection-Reply, got type %d" % struct.unpack("!H", reply[8:10])[0])
+    # Outgoing-Call-Request (168 bytes) with our chosen call ID, and its reply.
+    ctrl.sendall(struct.pack("!HHIHHHHIIIIHHHH64s64s", 168, 1, PPTP_MAGIC, 7, 0, call_id, 1, 2400, 10000000, 3, 3, 64, 0, 0, 0, b"", b""))
+    while True:
+        reply = read_pptp(ctrl)
+        if struct.unpack("!H", reply[8:10])[0] == 8:
+            break
+    server_call_id, peer_call_id = struct.unpack("!HH", reply[12:16])
+    gre = raw_socket(47)
+    result = {"ocrp_peer_call_id": peer_call_id, "server_call_id": server_call_id, "sent": 0, "own": 0, "foreign": 0, "other_gre": 0, "first_foreign": None}
+
+    def send(seq):
+        lcp = struct.pack("!BBHI", 9, seq & 0xFF, 8 + len(tag), 0x4E524531) + tag
+        ppp = b"\xff\x03\xc0\x21" + lcp
+        header = struct.pack("!HHHHI", 0x3001, 0x880B, len(ppp), server_call_id, seq)
+        gre.sendto(header + ppp, (server, 0))
+        result["sent"] += 1
+
+    def receive():
+        try:
+            data = gre.recv(65535)
+        except socket.timeout:
+            return
+        ihl = (data[0] & 0x0F) * 4
+        g = data[ihl:]
+        if len(g) < 8:
+            return
+        flags, proto, length, key_call = struct.unpack("!HHHH", g[:8])
+        if flags & 0x7 != 1:
+            return
+        offset = 8 + (4 if flags & 0x1000 else 0) + (4 if flags & 0x0080 else 0)
+        ppp = g[offset:offset + length]
+        if key_call != call_id:
+            result["other_gre"] += 1
+            return
+        if ppp[:2] == b"\xff\x03":
+            ppp = ppp[2:]
+        if len(ppp) >= 10 and ppp[:2] == b"\xc0\x21" and ppp[2] == 10:
+            if ppp[10:] == tag:
+                result["own"] += 1
+            else:
+                result["foreign"] += 1
+                result["first_foreign"] = result["first_foreign"] or "echo reply with data %r" % ppp[10:40]
+
+    next_send = time.monotonic()
+    seq = 1
+    while seq <= count:
+        if time.monotonic() >= next_send:
+            send(seq)
+            seq += 1
+            next_send += interval
+        receive()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        receive()
+    gre.close()
+    ctrl.close()
+    return result
+
+
 class Sniffer:
     def __init__(self):
         self.thread = None
@@ -291,6 +386,8 @@ def main():
             op = cmd["op"]
             if op in ("esp", "gre", "udp"):
                 out = exchange(cmd)
+            elif op == "pptp_call":
+                out = pptp_call(cmd)
             elif op == "seen":
                 out = responder.snapshot()
             elif op == "send":

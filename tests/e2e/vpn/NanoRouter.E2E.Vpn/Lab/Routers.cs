@@ -57,7 +57,7 @@ namespace NanoRouter.E2E.Vpn.Lab
     {
         public const string AdminPassword = "nrv-e2e-admin-password";
         public const int AdminPort = 80;
-        private static readonly Regex s_ready = new Regex("ready", RegexOptions.IgnoreCase);
+        private static readonly Regex s_ready = new Regex(@": ready$");
         private LabProcess _process;
 
         public AdminClient Admin { get; private set; }

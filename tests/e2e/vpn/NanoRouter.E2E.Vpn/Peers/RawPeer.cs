@@ -70,6 +70,15 @@ namespace NanoRouter.E2E.Vpn.Peers
             return ExchangeResult.From(Send(new JsonObject { ["op"] = "udp", ["server"] = server, ["sport"] = sourcePort, ["dport"] = destinationPort, ["tag"] = tag, ["count"] = count, ["interval"] = 0.05, ["wait"] = 1.0 }));
         }
 
+        /// <summary>
+        /// A minimal scripted PPTP client: control connection and Outgoing-Call-Request with the
+        /// given call ID, then GRE v1 LCP Echo-Requests tagged with `tag`.
+        /// </summary>
+        public JsonObject PptpCall(string server, int callId, string tag, int count = 10)
+        {
+            return Send(new JsonObject { ["op"] = "pptp_call", ["server"] = server, ["call_id"] = callId, ["tag"] = tag, ["count"] = count, ["interval"] = 0.1, ["wait"] = 1.5 });
+        }
+
         public void SniffStart() => Send(new JsonObject { ["op"] = "sniff_start" });
 
         /// <summary>Stops sniffing; returns how many packets from outside the LAN arrived, and the first few.</summary>

@@ -67,5 +67,35 @@ namespace NanoRouter.E2E.Vpn.Tests
             }
             lab.Passed = true;
         }
+    
+
+        /// <summary>
+        /// Two LAN hosts that pick the same PPTP call ID (scripted clients, so the collision is
+        /// certain): the server must be given two different call IDs, each Outgoing-Call-Reply must
+        /// come back with the host's own call ID, and each host gets only its own GRE v1 echoes.
+        /// </summary>
+        [TestMethod]
+        public void Pptp_TwoClientsSameCallId_RemappedApartAndEachGetsOnlyItsOwnGre()
+        {
+            const int CallId = 0x4242;
+            using var lab = NewLab(lanHosts: 2, servers: 1);
+            Pptp.StartServer(lab, 1);
+            var hosts = new[] { RawPeer.Start(lab, lab.LanNs(1), "pptp-lan1", false), RawPeer.Start(lab, lab.LanNs(2), "pptp-lan2", false) };
+            var server = VpnLab.ServerAddress(1);
+
+            var calls = new[] { 1, 2 }.Select(h => System.Threading.Tasks.Task.Run(() => hosts[h - 1].PptpCall(server, CallId, "lan" + h + "-pptp", 15))).ToArray();
+            System.Threading.Tasks.Task.WaitAll(calls);
+
+            var wanCallIds = Pcap.Fields(lab.CapturePath(wan: true), OutgoingCallRequest, "pptp.call_id").Select(r => r[0]).ToList();
+            Expect(lab, wanCallIds.Count == 2 && wanCallIds.Distinct().Count() == 2, "both hosts asked for call ID " + CallId + "; the server was given " + string.Join(", ", wanCallIds), "tcp port 1723");
+            for (int i = 0; i < 2; i++)
+            {
+                var r = calls[i].Result;
+                Expect(lab, r["ocrp_peer_call_id"].GetValue<int>() == CallId, "host " + (i + 1) + "'s Outgoing-Call-Reply names peer call ID " + r["ocrp_peer_call_id"] + ", not its own " + CallId, "tcp port 1723");
+                Expect(lab, r["own"].GetValue<int>() >= 10 && r["foreign"].GetValue<int>() == 0,
+                    "host " + (i + 1) + " GRE v1 echoes: " + r.ToJsonString(), "proto 47");
+            }
+            lab.Passed = true;
+        }
     }
 }
