@@ -22,6 +22,13 @@ namespace NanoRouter.Tests.Nat
 
         private static readonly byte[] s_payload = { 0x6E, 0x61, 0x6E, 0x6F, 0x52, 0x6F, 0x75, 0x74, 0x65, 0x72 };
 
+        /// <summary>
+        /// An L2TP data message (RFC 2661 section 3.1: flags/version 0x0002, tunnel 1, session 1)
+        /// carrying a PPP LCP Configure-Request. PacketDotNet parses UDP 1701 as L2TP and PPP, so
+        /// packets on that port need a payload it can read.
+        /// </summary>
+        public static readonly byte[] L2tpPayload = { 0x00, 0x02, 0x00, 0x01, 0x00, 0x01, 0xC0, 0x21, 0x01, 0x01, 0x00, 0x04 };
+
         public static IPAddress Address(uint address)
         {
             return new IPAddress(new[] { (byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address });
@@ -45,7 +52,8 @@ namespace NanoRouter.Tests.Nat
 
         public static byte[] Udp(uint source, ushort sourcePort, uint destination, ushort destinationPort, byte[] payload = null, ushort identification = 0x4321)
         {
-            var udp = new UdpPacket(sourcePort, destinationPort) { PayloadData = payload ?? s_payload };
+            bool l2tp = sourcePort == 1701 || destinationPort == 1701;
+            var udp = new UdpPacket(sourcePort, destinationPort) { PayloadData = payload ?? (l2tp ? L2tpPayload : s_payload) };
             var ip = NewIp(source, destination, identification);
             ip.PayloadPacket = udp;
             ip.UpdateCalculatedValues();
