@@ -1,0 +1,1066 @@
+using NanoRouter.Core.Wire;
+
+namespace NanoRouter.Core.Passthrough
+{
+    /// <summary>
+    /// Follows PPTP control connections (RFC 2637, TCP port 1723) through the NAT and remaps the
+    /// PNS Call IDs of LAN clients to external Call IDs that are unique per server, so several LAN
+    /// clients can reach one server at once; then translates enhanced GRE (version 1) by Call ID.
+    /// <para>
+    /// Every table is a set of primitive arrays allocated in the constructor; nothing allocates or
+    /// throws per packet. Lookups by connection key, by (server, external Call ID) and by (server,
+    /// LAN host, PAC Call ID) are hashed. The only scans are over one connection's own calls (a PNS
+    /// rarely has more than one or two) and over a direction's small rewrite log
+    /// (<see cref="LogLength"/> entries), and only for control segments, never for GRE.
+    /// </para>
+    /// <para>
+    /// Which field holds whose Call ID (RFC 2637 section 2; the LAN client is the PNS, the server the
+    /// PAC; "out" is LAN to WAN, "in" WAN to LAN):
+    /// </para>
+    /// <code>
+    /// message       dir  @12 (16 bits)          @14 (16 bits)          what the tracker does
+    /// 7  OCRQ       out  Call ID (PNS)          Call Serial Number     allocate external ID, rewrite @12
+    /// 8  OCRP       in   Call ID (PAC)          Peer's Call ID (PNS)   rewrite @14 back; record PAC ID
+    ///                                                                  when Result Code (@16) is 1, else end the call
+    /// 9  ICRQ       in   Call ID (PAC)          Call Serial Number     nothing (the call starts with ICRP)
+    /// 10 ICRP       out  Call ID (PNS)          Peer's Call ID (PAC)   allocate external ID, rewrite @12;
+    ///                                                                  record PAC ID when Result Code (@16) is 1
+    /// 11 ICCN       in   Peer's Call ID (PNS)   -                      rewrite @12 back
+    /// 12 CCRQ       out  Call ID (PNS)          -                      rewrite @12; end the call
+    /// 13 CDN        in   Call ID (PAC)          -                      end the call (found by PAC ID)
+    /// 14 WEN        in   Peer's Call ID (PNS)   -                      rewrite @12 back
+    /// 15 SLI        out  Peer's Call ID (PAC)   -                      nothing (the PAC's own ID)
+    /// 15 SLI        in   Peer's Call ID (PNS)   -                      rewrite @12 back (the RFC has SLI go
+    ///                                                                  PNS to PAC only; a PAC that sends one
+    ///                                                                  anyway can only mean our ID)
+    /// 3, 4 StopCC*  both -                      -                      end every call of the connection
+    /// 1, 2, 5, 6    both -                      -                      nothing
+    /// </code>
+    /// <para>
+    /// GRE v1 (RFC 2637 section 4.1) carries the receiver's Call ID: LAN to WAN the PAC's (checked
+    /// by <see cref="TryOutboundGre"/>), WAN to LAN our external PNS ID (mapped back by
+    /// <see cref="TryInboundGre"/>).
+    /// </para>
+    /// <para>
+    /// The stream: each direction of each connection is followed in TCP sequence space. The tracker
+    /// keeps the first <see cref="HeadLength"/> bytes of the current message, so a message may be
+    /// split anywhere, even inside a Call ID. An external ID keeps the original's high byte and
+    /// differs, if at all, in the low byte (the original first, else the next free one for that
+    /// server: with at most <see cref="MaxCallsLimit"/> calls one is always free), so a high byte
+    /// that passes before its low byte never needs rewriting, and the low byte is decided with the
+    /// whole ID at hand. Every rewrite is remembered as (sequence number, old byte, new byte) in a
+    /// small ring per direction, so a retransmission, however TCP re-cuts it, is rewritten identically. Data after a gap is
+    /// passed unchanged and counted until the gap is filled or, after
+    /// <see cref="ResyncAfterGapSegments"/> such segments, a segment that starts with a valid header
+    /// becomes the new message boundary.
+    /// </para>
+    /// </summary>
+    public sealed class PptpTracker
+    {
+        /// <summary>The largest call table: the external-ID scheme needs fewer than 257 calls.</summary>
+        public const int MaxCallsLimit = 256;
+
+        /// <summary>How many leading bytes of each message are kept (header, both Call IDs, Result Code).</summary>
+        public const int HeadLength = 20;
+
+        /// <summary>How many rewritten bytes each direction remembers for retransmissions (16 Call IDs: only low bytes change).</summary>
+        public const int LogLength = 16;
+
+        /// <summary>How many segments after an unfilled gap pass before the tracker resynchronises.</summary>
+        public const int ResyncAfterGapSegments = 3;
+
+        private const short NoIndex = -1;
+
+        private const byte StreamUnsynced = 0;
+        private const byte StreamSynced = 1;
+        private const byte StreamLost = 2;
+
+        private const byte CallFree = 0;
+        private const byte CallAwaitingReply = 1;
+        private const byte CallEstablished = 2;
+
+        private const byte FieldNone = 0;
+        private const byte FieldAllocate = 1;
+        private const byte FieldOriginalToExternal = 2;
+        private const byte FieldExternalToOriginal = 3;
+
+        private const int ResultCodeOffset = 16;
+        private const byte ResultConnected = 1;
+        private const uint ConnectionHashSeed = 0x50505450;
+
+        private readonly int _maxConnections;
+        private readonly int _maxCalls;
+
+        // Connections: struct of arrays, hashed by the engine's key.
+        private readonly bool[] _connInUse;
+        private readonly int[] _connKey;
+        private readonly int[] _connLanHost;
+        private readonly uint[] _connServer;
+        private readonly int[] _connLastSec;
+        private readonly short[] _connFirstCall;
+        private readonly short[] _connFree;
+        private int _connFreeCount;
+        private readonly PptpHashChains _connChains;
+
+        // Stream directions: index connection * 2 + (outbound ? 0 : 1).
+        private readonly byte[] _dirState;
+        private readonly bool[] _dirIsnKnown;
+        private readonly uint[] _dirIsn;
+        private readonly bool[] _dirFrontierKnown;
+        private readonly uint[] _dirNextSeq;
+        private readonly int[] _dirFill;
+        private readonly int[] _dirMsgLength;
+        private readonly ushort[] _dirMsgType;
+        private readonly byte[] _dirHead;
+        private readonly byte[] _dirGaps;
+        private readonly short[] _dirMsgCall;
+        private readonly uint[] _logSeq;
+        private readonly byte[] _logOld;
+        private readonly byte[] _logNew;
+        private readonly byte[] _logNext;
+        private readonly byte[] _logCount;
+
+        // Calls.
+        private readonly byte[] _callState;
+        private readonly short[] _callConn;
+        private readonly short[] _callNextInConn;
+        private readonly ushort[] _callOriginal;
+        private readonly ushort[] _callExternal;
+        private readonly ushort[] _callPac;
+        private readonly int[] _callLastSec;
+        private readonly short[] _callFree;
+        private int _callFreeCount;
+        private readonly PptpHashChains _externalChains;
+        private readonly PptpHashChains _pacChains;
+
+        private int _activeCalls;
+        private int _activeConnections;
+        private int _unparsedMessages;
+        private int _unfollowedSegments;
+        private int _noStateEvents;
+        private int _nowSec;
+        private PptpStatus _status;
+
+        /// <summary>
+        /// Allocates every table: <paramref name="maxConnections"/> control connections (1-16384)
+        /// and <paramref name="maxCalls"/> calls (1-<see cref="MaxCallsLimit"/>); values outside are clamped.
+        /// </summary>
+        public PptpTracker(int maxConnections, int maxCalls)
+        {
+            _maxConnections = maxConnections < 1 ? 1 : (maxConnections > 16384 ? 16384 : maxConnections);
+            _maxCalls = maxCalls < 1 ? 1 : (maxCalls > MaxCallsLimit ? MaxCallsLimit : maxCalls);
+            int c = _maxConnections;
+            int d = c * 2;
+            int n = _maxCalls;
+
+            _connInUse = new bool[c];
+            _connKey = new int[c];
+            _connLanHost = new int[c];
+            _connServer = new uint[c];
+            _connLastSec = new int[c];
+            _connFirstCall = new short[c];
+            _connFree = new short[c];
+            _connChains = new PptpHashChains(c);
+
+            _dirState = new byte[d];
+            _dirIsnKnown = new bool[d];
+            _dirIsn = new uint[d];
+            _dirFrontierKnown = new bool[d];
+            _dirNextSeq = new uint[d];
+            _dirFill = new int[d];
+            _dirMsgLength = new int[d];
+            _dirMsgType = new ushort[d];
+            _dirHead = new byte[d * HeadLength];
+            _dirGaps = new byte[d];
+            _dirMsgCall = new short[d];
+            _logSeq = new uint[d * LogLength];
+            _logOld = new byte[d * LogLength];
+            _logNew = new byte[d * LogLength];
+            _logNext = new byte[d];
+            _logCount = new byte[d];
+
+            _callState = new byte[n];
+            _callConn = new short[n];
+            _callNextInConn = new short[n];
+            _callOriginal = new ushort[n];
+            _callExternal = new ushort[n];
+            _callPac = new ushort[n];
+            _callLastSec = new int[n];
+            _callFree = new short[n];
+            _externalChains = new PptpHashChains(n);
+            _pacChains = new PptpHashChains(n);
+
+            Flush();
+        }
+
+        /// <summary>How many control connections the table holds at most.</summary>
+        public int MaxConnections => _maxConnections;
+
+        /// <summary>How many calls the table holds at most.</summary>
+        public int MaxCalls => _maxCalls;
+
+        /// <summary>Calls that exist now (awaiting the server's reply, or established).</summary>
+        public int ActiveCalls => _activeCalls;
+
+        /// <summary>Control connections followed now.</summary>
+        public int ActiveConnections => _activeConnections;
+
+        /// <summary>Control messages that did not parse and were passed unchanged (since construction).</summary>
+        public int UnparsedMessages => _unparsedMessages;
+
+        /// <summary>Segments whose data could not be placed in the stream and were passed unchanged.</summary>
+        public int UnfollowedSegments => _unfollowedSegments;
+
+        /// <summary>Times a connection or call could not be recorded because its table was full.</summary>
+        public int NoStateEvents => _noStateEvents;
+
+        /// <summary>
+        /// Follows one TCP segment of a PPTP control connection (server port 1723) before the NAT
+        /// rewrites its addresses and ports. The packet starts at index 0 and is <paramref name="length"/>
+        /// bytes. Call IDs in the data are rewritten in place and the TCP checksum is updated (RFC 1624).
+        /// <paramref name="connection"/> is any stable int key for the control connection (a NAT entry
+        /// index); <paramref name="lanHost"/> identifies the LAN client; <paramref name="server"/> is the
+        /// server's address (big-endian); <paramref name="outbound"/> is true from LAN to WAN.
+        /// </summary>
+        /// <returns>The worst thing that happened; every status means "forward the segment".</returns>
+        public PptpStatus OnSegment(byte[] packet, int length, int connection, int lanHost, uint server, bool outbound, int nowSec)
+        {
+            IPv4Packet ip;
+            TcpSegment tcp;
+            if (IPv4Packet.TryParse(packet, 0, length, out ip) != WireStatus.Ok || ip.Protocol != IPv4Packet.ProtocolTcp || ip.IsFragment
+                || TcpSegment.TryParse(packet, ip.PayloadOffset, ip.PayloadLength, out tcp) != WireStatus.Ok)
+            {
+                _unfollowedSegments++;
+                return PptpStatus.Unfollowed;
+            }
+
+            _nowSec = nowSec;
+            _status = PptpStatus.Ok;
+            int conn = FindOrCreateConnection(connection, lanHost, server);
+            if (conn == NoIndex)
+            {
+                _noStateEvents++;
+                return PptpStatus.NoState;
+            }
+
+            _connLastSec[conn] = nowSec;
+            int d = (conn * 2) + (outbound ? 0 : 1);
+            uint seq = tcp.SequenceNumber;
+            if (tcp.HasFlags(TcpSegment.FlagSyn))
+            {
+                OnSyn(conn, d, seq, outbound);
+                seq++;
+            }
+
+            if (tcp.PayloadLength > 0)
+            {
+                Follow(conn, d, tcp, seq, tcp.PayloadOffset, tcp.PayloadLength);
+            }
+
+            return _status;
+        }
+
+        /// <summary>The control connection is gone (closed, reset or its NAT entry expired): forget it and its calls.</summary>
+        public void OnConnectionClosed(int connection)
+        {
+            int conn = FindConnection(connection);
+            if (conn != NoIndex)
+            {
+                RemoveConnection(conn);
+            }
+        }
+
+        /// <summary>
+        /// GRE v1 from LAN to WAN: <paramref name="greCallId"/> is the server's (PAC's) Call ID.
+        /// True, and the call refreshed, when <paramref name="lanHost"/> has such an established call
+        /// with <paramref name="server"/>. The packet needs no rewrite beyond the NAT's address.
+        /// </summary>
+        public bool TryOutboundGre(int lanHost, uint server, ushort greCallId, int nowSec)
+        {
+            int bucket = _pacChains.BucketOf(PacHash(server, lanHost, greCallId));
+            for (int c = _pacChains.First(bucket); c != NoIndex; c = _pacChains.Next(c))
+            {
+                int conn = _callConn[c];
+                if (_callState[c] == CallEstablished && _callPac[c] == greCallId && _connServer[conn] == server && _connLanHost[conn] == lanHost)
+                {
+                    _callLastSec[c] = nowSec;
+                    _connLastSec[conn] = nowSec;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// GRE v1 from WAN to LAN: <paramref name="greCallId"/> is the external PNS Call ID the server
+        /// was given. True with the LAN host and the client's own Call ID (to write back into the GRE
+        /// header) when such a call is established (the server answered Connected); the call is refreshed.
+        /// </summary>
+        public bool TryInboundGre(uint server, ushort greCallId, out int lanHost, out ushort originalCallId, int nowSec)
+        {
+            int c = FindCallByServerExternal(server, greCallId);
+            if (c == NoIndex || _callState[c] != CallEstablished)
+            {
+                lanHost = 0;
+                originalCallId = 0;
+                return false;
+            }
+
+            int conn = _callConn[c];
+            _callLastSec[c] = nowSec;
+            _connLastSec[conn] = nowSec;
+            lanHost = _connLanHost[conn];
+            originalCallId = _callOriginal[c];
+            return true;
+        }
+
+        /// <summary>Drops calls, and connections, idle for more than <paramref name="idleTimeoutSec"/>
+        /// (a connection's calls go with it). A maintenance sweep over both tables.</summary>
+        public void Expire(int nowSec, int idleTimeoutSec)
+        {
+            for (int c = 0; c < _maxCalls; c++)
+            {
+                if (_callState[c] >= CallAwaitingReply && nowSec - _callLastSec[c] > idleTimeoutSec)
+                {
+                    RemoveCall(c);
+                }
+            }
+
+            for (int conn = 0; conn < _maxConnections; conn++)
+            {
+                if (_connInUse[conn] && nowSec - _connLastSec[conn] > idleTimeoutSec)
+                {
+                    RemoveConnection(conn);
+                }
+            }
+        }
+
+        /// <summary>Forgets every connection and call (PPTP switched off). The counters stay.</summary>
+        public void Flush()
+        {
+            _connChains.Clear();
+            _externalChains.Clear();
+            _pacChains.Clear();
+            _connFreeCount = 0;
+            for (int conn = _maxConnections - 1; conn >= 0; conn--)
+            {
+                _connInUse[conn] = false;
+                _connFirstCall[conn] = NoIndex;
+                _connFree[_connFreeCount++] = (short)conn;
+                ResetDirection(conn * 2);
+                ResetDirection((conn * 2) + 1);
+            }
+
+            _callFreeCount = 0;
+            for (int c = _maxCalls - 1; c >= 0; c--)
+            {
+                _callState[c] = CallFree;
+                _callNextInConn[c] = NoIndex;
+                _callFree[_callFreeCount++] = (short)c;
+            }
+
+            _activeCalls = 0;
+            _activeConnections = 0;
+        }
+
+        // ---- stream following ----
+
+        private void OnSyn(int conn, int d, uint seq, bool outbound)
+        {
+            if (_dirIsnKnown[d] && _dirIsn[d] == seq)
+            {
+                return;
+            }
+
+            bool used = _dirIsnKnown[d] || _dirState[d] != StreamUnsynced || _dirFrontierKnown[d];
+            if (outbound && used)
+            {
+                // A new connection under an old key: the old one's calls are gone.
+                RemoveConnectionCalls(conn);
+                ResetDirection(d + 1);
+            }
+
+            ResetDirection(d);
+            _dirIsnKnown[d] = true;
+            _dirIsn[d] = seq;
+            Resync(d, seq + 1);
+        }
+
+        private void Follow(int conn, int d, TcpSegment tcp, uint seq, int at, int count)
+        {
+            byte[] buffer = tcp.Buffer;
+            if (_dirState[d] == StreamSynced)
+            {
+                int ahead = (int)(seq - _dirNextSeq[d]);
+                if (ahead > 0)
+                {
+                    if (_dirGaps[d] < 255)
+                    {
+                        _dirGaps[d]++;
+                    }
+
+                    if (_dirGaps[d] >= ResyncAfterGapSegments && StartsWithHeader(buffer, at, count))
+                    {
+                        Resync(d, seq);
+                        ProcessNew(conn, d, tcp, at, count);
+                        return;
+                    }
+
+                    Unfollowed();
+                    return;
+                }
+
+                if (ahead < 0)
+                {
+                    int seen = -ahead;
+                    ApplyLog(d, tcp, seq, at, seen < count ? seen : count);
+                    if (seen >= count)
+                    {
+                        return;
+                    }
+
+                    at += seen;
+                    count -= seen;
+                }
+
+                _dirGaps[d] = 0;
+                ProcessNew(conn, d, tcp, at, count);
+                return;
+            }
+
+            // Unsynced or lost: rewrite what the log knows, resynchronise on a message start at or
+            // after the frontier, else pass and count.
+            bool frontier = _dirFrontierKnown[d];
+            int position = frontier ? (int)(seq - _dirNextSeq[d]) : 0;
+            if (position < 0)
+            {
+                int seen = -position;
+                ApplyLog(d, tcp, seq, at, seen < count ? seen : count);
+            }
+            else if (StartsWithHeader(buffer, at, count))
+            {
+                Resync(d, seq);
+                ProcessNew(conn, d, tcp, at, count);
+                return;
+            }
+
+            Unfollowed();
+            if (!frontier || position + count > 0)
+            {
+                _dirNextSeq[d] = seq + (uint)count;
+                _dirFrontierKnown[d] = true;
+            }
+        }
+
+        private void ProcessNew(int conn, int d, TcpSegment tcp, int at, int count)
+        {
+            byte[] buffer = tcp.Buffer;
+            int headBase = d * HeadLength;
+            int i = 0;
+            while (i < count)
+            {
+                if (_dirState[d] != StreamSynced)
+                {
+                    // Lost inside this segment after a message that did not parse (already counted).
+                    _dirNextSeq[d] += (uint)(count - i);
+                    return;
+                }
+
+                int fill = _dirFill[d];
+                if (fill < PptpControlMessage.HeaderLength)
+                {
+                    int headerTake = PptpControlMessage.HeaderLength - fill;
+                    if (headerTake > count - i)
+                    {
+                        headerTake = count - i;
+                    }
+
+                    System.Array.Copy(buffer, at + i, _dirHead, headBase + fill, headerTake);
+                    fill += headerTake;
+                    i += headerTake;
+                    _dirNextSeq[d] += (uint)headerTake;
+                    _dirFill[d] = fill;
+                    if (fill == PptpControlMessage.HeaderLength)
+                    {
+                        StartMessage(d);
+                        if (_dirState[d] == StreamSynced && _dirMsgLength[d] == fill)
+                        {
+                            EndMessage(d);
+                        }
+                    }
+
+                    continue;
+                }
+
+                int take = _dirMsgLength[d] - fill;
+                if (take > count - i)
+                {
+                    take = count - i;
+                }
+
+                int headEnd = fill + take < HeadLength ? fill + take : HeadLength;
+                if (fill < headEnd)
+                {
+                    System.Array.Copy(buffer, at + i, _dirHead, headBase + fill, headEnd - fill);
+                }
+
+                if (_dirMsgType[d] != 0)
+                {
+                    int messageBase = at + i - fill;
+                    uint messageSeq = _dirNextSeq[d] - (uint)fill;
+                    RewriteField(conn, d, tcp, messageBase, messageSeq, fill, fill + take);
+                }
+
+                fill += take;
+                i += take;
+                _dirNextSeq[d] += (uint)take;
+                _dirFill[d] = fill;
+                if (fill == _dirMsgLength[d])
+                {
+                    if (_dirMsgType[d] != 0)
+                    {
+                        CompleteMessage(conn, d);
+                    }
+
+                    EndMessage(d);
+                }
+            }
+        }
+
+        private void StartMessage(int d)
+        {
+            _dirMsgCall[d] = NoIndex;
+            int headBase = d * HeadLength;
+            PptpControlMessage message;
+            WireStatus status = PptpControlMessage.TryParse(_dirHead, headBase, PptpControlMessage.HeaderLength, out message);
+            int declared = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.LengthOffset);
+            if (status == WireStatus.Incomplete)
+            {
+                // A well-formed header whose Length matches its type: the body follows.
+                ushort type = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.ControlMessageTypeOffset);
+                _dirMsgLength[d] = declared;
+                _dirMsgType[d] = type;
+                return;
+            }
+
+            _unparsedMessages++;
+            Raise(PptpStatus.PassedUnparsed);
+            if (NetworkOrder.ReadUInt32(_dirHead, headBase + PptpControlMessage.MagicCookieOffset) == PptpControlMessage.MagicCookieValue
+                && declared >= PptpControlMessage.HeaderLength)
+            {
+                // The cookie says PPTP and the Length is usable: skip the message untouched, stay in step.
+                _dirMsgLength[d] = declared;
+                _dirMsgType[d] = 0;
+                return;
+            }
+
+            _dirState[d] = StreamLost;
+        }
+
+        private void EndMessage(int d)
+        {
+            _dirFill[d] = 0;
+            _dirMsgLength[d] = 0;
+            _dirMsgType[d] = 0;
+            _dirMsgCall[d] = NoIndex;
+        }
+
+        private static bool StartsWithHeader(byte[] buffer, int at, int count)
+        {
+            if (count < PptpControlMessage.HeaderLength)
+            {
+                return false;
+            }
+
+            PptpControlMessage message;
+            WireStatus status = PptpControlMessage.TryParse(buffer, at, count, out message);
+            return status == WireStatus.Ok || status == WireStatus.Incomplete;
+        }
+
+        private void Resync(int d, uint seq)
+        {
+            _dirState[d] = StreamSynced;
+            _dirFrontierKnown[d] = true;
+            _dirNextSeq[d] = seq;
+            _dirFill[d] = 0;
+            _dirMsgLength[d] = 0;
+            _dirMsgType[d] = 0;
+            _dirGaps[d] = 0;
+            _dirMsgCall[d] = NoIndex;
+        }
+
+        private void ResetDirection(int d)
+        {
+            _dirState[d] = StreamUnsynced;
+            _dirIsnKnown[d] = false;
+            _dirIsn[d] = 0;
+            _dirFrontierKnown[d] = false;
+            _dirNextSeq[d] = 0;
+            _dirFill[d] = 0;
+            _dirMsgLength[d] = 0;
+            _dirMsgType[d] = 0;
+            _dirGaps[d] = 0;
+            _dirMsgCall[d] = NoIndex;
+            _logNext[d] = 0;
+            _logCount[d] = 0;
+        }
+
+        private void Unfollowed()
+        {
+            _unfollowedSegments++;
+            Raise(PptpStatus.Unfollowed);
+        }
+
+        private void Raise(PptpStatus status)
+        {
+            if (status > _status)
+            {
+                _status = status;
+            }
+        }
+
+        // ---- Call ID rewriting ----
+
+        /// <summary>Which field of a message is rewritten, and how, in one direction (the table in the summary).</summary>
+        private static byte FieldOf(ushort type, bool outbound, out int fieldOffset)
+        {
+            fieldOffset = PptpControlMessage.FirstCallIdOffset;
+            if (outbound)
+            {
+                switch (type)
+                {
+                    case (ushort)PptpControlMessageType.OutgoingCallRequest:
+                    case (ushort)PptpControlMessageType.IncomingCallReply:
+                        return FieldAllocate;
+                    case (ushort)PptpControlMessageType.CallClearRequest:
+                        return FieldOriginalToExternal;
+                    default:
+                        return FieldNone;
+                }
+            }
+
+            switch (type)
+            {
+                case (ushort)PptpControlMessageType.OutgoingCallReply:
+                    fieldOffset = PptpControlMessage.ReplyPeerCallIdOffset;
+                    return FieldExternalToOriginal;
+                case (ushort)PptpControlMessageType.IncomingCallConnected:
+                case (ushort)PptpControlMessageType.WanErrorNotify:
+                case (ushort)PptpControlMessageType.SetLinkInfo:
+                    return FieldExternalToOriginal;
+                default:
+                    return FieldNone;
+            }
+        }
+
+        /// <summary>
+        /// Rewrites the message's Call ID field once its low byte is in the chunk [from, to). The
+        /// high byte never changes (an external ID keeps the original's high byte), so it may have
+        /// passed in an earlier segment; the whole original value is in the kept head by now.
+        /// </summary>
+        private void RewriteField(int conn, int d, TcpSegment tcp, int messageBase, uint messageSeq, int from, int to)
+        {
+            int fieldOffset;
+            byte kind = FieldOf(_dirMsgType[d], (d & 1) == 0, out fieldOffset);
+            int lowOffset = fieldOffset + 1;
+            if (kind == FieldNone || lowOffset < from || lowOffset >= to)
+            {
+                return;
+            }
+
+            ushort value = NetworkOrder.ReadUInt16(_dirHead, (d * HeadLength) + fieldOffset);
+            ushort rewritten = value;
+            if (kind == FieldAllocate)
+            {
+                RemoveCallByOriginal(conn, value);
+                int slot = TakeFreeCall();
+                if (slot == NoIndex)
+                {
+                    _noStateEvents++;
+                    Raise(PptpStatus.NoState);
+                    return;
+                }
+
+                rewritten = ChooseExternal(_connServer[conn], value);
+                CreateCall(slot, conn, value, rewritten);
+                _dirMsgCall[d] = (short)slot;
+            }
+            else
+            {
+                int c = kind == FieldOriginalToExternal ? FindCallByOriginal(conn, value) : FindCallByExternal(conn, value);
+                if (c != NoIndex)
+                {
+                    rewritten = kind == FieldOriginalToExternal ? _callExternal[c] : _callOriginal[c];
+                }
+            }
+
+            WriteByteWithChecksumUpdate(tcp, messageBase + lowOffset, (byte)rewritten, d, messageSeq + (uint)lowOffset);
+        }
+
+        /// <summary>
+        /// The state changes a message makes, once all of it has passed (so a message cut short, or a
+        /// prefix of garbage, never creates or ends anything): see the table in the summary.
+        /// </summary>
+        private void CompleteMessage(int conn, int d)
+        {
+            ushort type = _dirMsgType[d];
+            bool outbound = (d & 1) == 0;
+            int headBase = d * HeadLength;
+            ushort first = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.FirstCallIdOffset);
+            ushort second = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.ReplyPeerCallIdOffset);
+            bool connected = _dirHead[headBase + ResultCodeOffset] == ResultConnected;
+            switch (type)
+            {
+                case (ushort)PptpControlMessageType.StopControlConnectionRequest:
+                case (ushort)PptpControlMessageType.StopControlConnectionReply:
+                    RemoveConnectionCalls(conn);
+                    return;
+                case (ushort)PptpControlMessageType.CallClearRequest:
+                    if (outbound)
+                    {
+                        RemoveCallByOriginal(conn, first);
+                    }
+
+                    return;
+                case (ushort)PptpControlMessageType.CallDisconnectNotify:
+                    if (!outbound)
+                    {
+                        for (int c = _connFirstCall[conn]; c != NoIndex; c = _callNextInConn[c])
+                        {
+                            if (_callState[c] == CallEstablished && _callPac[c] == first)
+                            {
+                                RemoveCall(c);
+                                break;
+                            }
+                        }
+                    }
+
+                    return;
+                case (ushort)PptpControlMessageType.OutgoingCallReply:
+                    if (!outbound)
+                    {
+                        SettleCall(FindCallByExternal(conn, second), first, connected);
+                    }
+
+                    return;
+                case (ushort)PptpControlMessageType.IncomingCallReply:
+                    if (outbound)
+                    {
+                        int c = _dirMsgCall[d];
+                        if (c != NoIndex && _callState[c] != CallFree && _callConn[c] == conn && _callOriginal[c] == first)
+                        {
+                            SettleCall(c, second, connected);
+                        }
+                    }
+
+                    return;
+                default:
+                    return;
+            }
+        }
+
+        /// <summary>A reply settled a call: connected, it records the PAC's Call ID (GRE may flow); else the call ends.</summary>
+        private void SettleCall(int c, ushort pacCallId, bool connected)
+        {
+            if (c == NoIndex)
+            {
+                return;
+            }
+
+            if (connected)
+            {
+                SetCallPac(c, pacCallId);
+            }
+            else
+            {
+                RemoveCall(c);
+            }
+        }
+
+        /// <summary>The external ID for an original one: the original itself when no call to this server
+        /// uses it, else the next ID with the same high byte that none uses. With at most 256 calls one
+        /// is always free, so the high byte never has to change.</summary>
+        private ushort ChooseExternal(uint server, ushort original)
+        {
+            int high = original & 0xFF00;
+            for (int i = 0; i < 256; i++)
+            {
+                ushort candidate = (ushort)(high | ((original + i) & 0xFF));
+                if (FindCallByServerExternal(server, candidate) == NoIndex)
+                {
+                    return candidate;
+                }
+            }
+
+            return original;
+        }
+
+        private void WriteByteWithChecksumUpdate(TcpSegment tcp, int at, byte value, int d, uint seq)
+        {
+            byte[] buffer = tcp.Buffer;
+            byte old = buffer[at];
+            if (old == value)
+            {
+                return;
+            }
+
+            Log(d, seq, old, value);
+            SetByte(tcp, at, value);
+        }
+
+        /// <summary>Writes one byte of the segment and updates the TCP checksum (RFC 1624): the byte is
+        /// the high half of a 16-bit word at an even offset from the segment start, the low half at an odd one.</summary>
+        private static void SetByte(TcpSegment tcp, int at, byte value)
+        {
+            byte[] buffer = tcp.Buffer;
+            byte old = buffer[at];
+            bool even = ((at - tcp.Offset) & 1) == 0;
+            ushort oldWord = even ? (ushort)(old << 8) : old;
+            ushort newWord = even ? (ushort)(value << 8) : value;
+            buffer[at] = value;
+            NetworkOrder.WriteUInt16(buffer, tcp.Offset + TcpSegment.ChecksumOffset, InternetChecksum.Update(tcp.Checksum, oldWord, newWord));
+        }
+
+        private void Log(int d, uint seq, byte old, byte value)
+        {
+            if (old == value)
+            {
+                return;
+            }
+
+            int i = (d * LogLength) + _logNext[d];
+            _logSeq[i] = seq;
+            _logOld[i] = old;
+            _logNew[i] = value;
+            _logNext[d] = (byte)((_logNext[d] + 1) % LogLength);
+            if (_logCount[d] < LogLength)
+            {
+                _logCount[d]++;
+            }
+        }
+
+        /// <summary>Rewrites bytes already seen (a retransmission) exactly as they were rewritten the first time.</summary>
+        private void ApplyLog(int d, TcpSegment tcp, uint seq, int at, int count)
+        {
+            byte[] buffer = tcp.Buffer;
+            int logBase = d * LogLength;
+            int entries = _logCount[d];
+            for (int k = 0; k < entries; k++)
+            {
+                int i = logBase + k;
+                int relative = (int)(_logSeq[i] - seq);
+                if (relative >= 0 && relative < count && buffer[at + relative] == _logOld[i])
+                {
+                    SetByte(tcp, at + relative, _logNew[i]);
+                }
+            }
+        }
+
+        // ---- connections ----
+
+        private int FindConnection(int key)
+        {
+            int bucket = _connChains.BucketOf(PptpHashChains.Mix((uint)key, ConnectionHashSeed));
+            for (int conn = _connChains.First(bucket); conn != NoIndex; conn = _connChains.Next(conn))
+            {
+                if (_connKey[conn] == key)
+                {
+                    return conn;
+                }
+            }
+
+            return NoIndex;
+        }
+
+        private int FindOrCreateConnection(int key, int lanHost, uint server)
+        {
+            int conn = FindConnection(key);
+            if (conn != NoIndex)
+            {
+                if (_connLanHost[conn] != lanHost || _connServer[conn] != server)
+                {
+                    // The key now names another connection: start afresh.
+                    RemoveConnectionCalls(conn);
+                    ResetDirection(conn * 2);
+                    ResetDirection((conn * 2) + 1);
+                    _connLanHost[conn] = lanHost;
+                    _connServer[conn] = server;
+                }
+
+                return conn;
+            }
+
+            if (_connFreeCount == 0)
+            {
+                return NoIndex;
+            }
+
+            conn = _connFree[--_connFreeCount];
+            _connInUse[conn] = true;
+            _connKey[conn] = key;
+            _connLanHost[conn] = lanHost;
+            _connServer[conn] = server;
+            _connLastSec[conn] = _nowSec;
+            _connFirstCall[conn] = NoIndex;
+            ResetDirection(conn * 2);
+            ResetDirection((conn * 2) + 1);
+            _connChains.Insert(_connChains.BucketOf(PptpHashChains.Mix((uint)key, ConnectionHashSeed)), conn);
+            _activeConnections++;
+            return conn;
+        }
+
+        private void RemoveConnection(int conn)
+        {
+            RemoveConnectionCalls(conn);
+            ResetDirection(conn * 2);
+            ResetDirection((conn * 2) + 1);
+            _connChains.Remove(_connChains.BucketOf(PptpHashChains.Mix((uint)_connKey[conn], ConnectionHashSeed)), conn);
+            _connInUse[conn] = false;
+            _connFree[_connFreeCount++] = (short)conn;
+            _activeConnections--;
+        }
+
+        private void RemoveConnectionCalls(int conn)
+        {
+            while (_connFirstCall[conn] != NoIndex)
+            {
+                RemoveCall(_connFirstCall[conn]);
+            }
+        }
+
+        // ---- calls ----
+
+        private static uint ExternalHash(uint server, ushort external) => PptpHashChains.Mix(server, external);
+
+        private static uint PacHash(uint server, int lanHost, ushort pac) => PptpHashChains.Mix(PptpHashChains.Mix(server, (uint)lanHost), pac);
+
+        private int TakeFreeCall()
+        {
+            if (_callFreeCount == 0)
+            {
+                return NoIndex;
+            }
+
+            return _callFree[--_callFreeCount];
+        }
+
+        private void CreateCall(int c, int conn, ushort original, ushort external)
+        {
+            _callState[c] = CallAwaitingReply;
+            _callConn[c] = (short)conn;
+            _callOriginal[c] = original;
+            _callExternal[c] = external;
+            _callPac[c] = 0;
+            _callLastSec[c] = _nowSec;
+            _callNextInConn[c] = _connFirstCall[conn];
+            _connFirstCall[conn] = (short)c;
+            _externalChains.Insert(_externalChains.BucketOf(ExternalHash(_connServer[conn], external)), c);
+            _activeCalls++;
+        }
+
+        private void SetCallPac(int c, ushort pac)
+        {
+            int conn = _callConn[c];
+            if (_callState[c] == CallEstablished)
+            {
+                _pacChains.Remove(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], _callPac[c])), c);
+            }
+
+            _callPac[c] = pac;
+            _callState[c] = CallEstablished;
+            _callLastSec[c] = _nowSec;
+            _pacChains.Insert(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], pac)), c);
+        }
+
+        private void RemoveCall(int c)
+        {
+            byte state = _callState[c];
+            if (state == CallFree)
+            {
+                return;
+            }
+
+            if (state >= CallAwaitingReply)
+            {
+                int conn = _callConn[c];
+                if (_connFirstCall[conn] == c)
+                {
+                    _connFirstCall[conn] = _callNextInConn[c];
+                }
+                else
+                {
+                    for (int p = _connFirstCall[conn]; p != NoIndex; p = _callNextInConn[p])
+                    {
+                        if (_callNextInConn[p] == c)
+                        {
+                            _callNextInConn[p] = _callNextInConn[c];
+                            break;
+                        }
+                    }
+                }
+
+                _externalChains.Remove(_externalChains.BucketOf(ExternalHash(_connServer[conn], _callExternal[c])), c);
+                if (state == CallEstablished)
+                {
+                    _pacChains.Remove(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], _callPac[c])), c);
+                }
+
+                _activeCalls--;
+            }
+
+            _callNextInConn[c] = NoIndex;
+            _callState[c] = CallFree;
+            _callFree[_callFreeCount++] = (short)c;
+        }
+
+        private void RemoveCallByOriginal(int conn, ushort original)
+        {
+            int c = FindCallByOriginal(conn, original);
+            if (c != NoIndex)
+            {
+                RemoveCall(c);
+            }
+        }
+
+        private int FindCallByOriginal(int conn, ushort original)
+        {
+            for (int c = _connFirstCall[conn]; c != NoIndex; c = _callNextInConn[c])
+            {
+                if (_callOriginal[c] == original)
+                {
+                    return c;
+                }
+            }
+
+            return NoIndex;
+        }
+
+        private int FindCallByExternal(int conn, ushort external)
+        {
+            for (int c = _connFirstCall[conn]; c != NoIndex; c = _callNextInConn[c])
+            {
+                if (_callExternal[c] == external)
+                {
+                    return c;
+                }
+            }
+
+            return NoIndex;
+        }
+
+        private int FindCallByServerExternal(uint server, ushort external)
+        {
+            int bucket = _externalChains.BucketOf(ExternalHash(server, external));
+            for (int c = _externalChains.First(bucket); c != NoIndex; c = _externalChains.Next(c))
+            {
+                if (_callExternal[c] == external && _callState[c] >= CallAwaitingReply && _connServer[_callConn[c]] == server)
+                {
+                    return c;
+                }
+            }
+
+            return NoIndex;
+        }
+    }
+}
