@@ -57,7 +57,7 @@ namespace NanoRouter.Core.Nat
 
         private void InitializePassthrough()
         {
-            int tunnels = _options.Capacity / 16;
+            int tunnels = _options.TunnelCapacity > 0 ? _options.TunnelCapacity : _options.Capacity / 16;
             if (tunnels < 8)
             {
                 tunnels = 8;
@@ -163,67 +163,6 @@ namespace NanoRouter.Core.Nat
             _rules.SetMappings(PassthroughProtocol.NatT, natt);
             _rules.SetMappings(PassthroughProtocol.L2tp, l2tp);
             _rules.SetMappings(PassthroughProtocol.Pptp, pptp + PptpCalls());
-        }
-
-        /// <summary>Fast path for ESP from the LAN on a known SPI; everything else goes slow.</summary>
-        private Verdict ProcessFastOutboundPassthrough(byte[] p, int length, int protocol, int host)
-        {
-            if (protocol == IPv4Packet.ProtocolEsp && _ruleEnabled[EspIndex])
-            {
-                uint spi = BitConverter.ToUInt32(p, 20);
-                uint peer = BitConverter.ToUInt32(p, 16);
-                int e = _espPeerHead[(int)((peer * _espHashMultiplier) >> _espHashShift)];
-                while (e != NoIndex)
-                {
-                    if (_espOutId[e] == spi && _espPeer[e] == peer && _espHost[e] == host)
-                    {
-                        _espSeen[e] = _now;
-                        Array.Copy(_wanAddressBytes, 0, p, 12, 4);
-                        uint sum = BitConverter.ToUInt16(p, 10) + _outboundAddend[host];
-                        sum += sum >> 16;
-                        p[10] = (byte)sum;
-                        p[11] = (byte)(sum >> 8);
-                        _ruleOut[EspIndex]++;
-                        _egress = Side.Wan;
-                        return Verdict.Forward;
-                    }
-
-                    e = _espPeerNext[e];
-                }
-            }
-
-            return ProcessSlow(p, length, Side.Lan);
-        }
-
-        /// <summary>Fast path for ESP from the WAN on a learned SPI; everything else goes slow.</summary>
-        private Verdict ProcessFastInboundPassthrough(byte[] p, int length, int protocol)
-        {
-            if (protocol == IPv4Packet.ProtocolEsp && _ruleEnabled[EspIndex])
-            {
-                uint spi = BitConverter.ToUInt32(p, 20);
-                uint peer = BitConverter.ToUInt32(p, 12);
-                int e = _espInHead[(int)((spi * _espHashMultiplier) >> _espHashShift)];
-                while (e != NoIndex)
-                {
-                    if (_espInId[e] == spi && _espPeer[e] == peer)
-                    {
-                        _espSeen[e] = _now;
-                        int host = _espHost[e];
-                        Array.Copy(_hostAddressBytes, host << 2, p, 16, 4);
-                        uint sum = BitConverter.ToUInt16(p, 10) + _inboundAddend[host];
-                        sum += sum >> 16;
-                        p[10] = (byte)sum;
-                        p[11] = (byte)(sum >> 8);
-                        _ruleIn[EspIndex]++;
-                        _egress = Side.Lan;
-                        return Verdict.Forward;
-                    }
-
-                    e = _espInNext[e];
-                }
-            }
-
-            return ProcessSlow(p, length, Side.Wan);
         }
 
         private Verdict DropRule(PassthroughProtocol rule, DropReason reason)

@@ -18,6 +18,10 @@ namespace NanoRouter.Core.Nat
         /// <summary>How many NAT entries; fixed for the engine's life. Device default 512.</summary>
         public int Capacity = 512;
 
+        /// <summary>How many ESP mappings, and separately how many plain GRE mappings; 0 means a
+        /// sixteenth of the capacity, at least 8.</summary>
+        public int TunnelCapacity;
+
         /// <summary>How many entries one LAN host may hold; 0 means a quarter of the capacity.</summary>
         public int HostQuota;
 

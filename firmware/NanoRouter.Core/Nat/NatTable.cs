@@ -115,7 +115,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>The odd multiplier of the multiplicative hash, chosen at random per table.</summary>
         public readonly uint HashMultiplier;
 
-        /// <summary>The shift that keeps the top bits of the product: 32 - log2(buckets).</summary>
+        /// <summary>32 - log2(buckets): the bucket is the top bits of the product, which depend on
+        /// every bit of the key (multiplicative hashing).</summary>
         public readonly int HashShift;
 
         private readonly int _capacity;
@@ -136,8 +137,8 @@ namespace NanoRouter.Core.Nat
             }
 
             _capacity = capacity;
-            int buckets = 1;
-            int bits = 0;
+            int buckets = 2;
+            int bits = 1;
             while (buckets < capacity)
             {
                 buckets <<= 1;

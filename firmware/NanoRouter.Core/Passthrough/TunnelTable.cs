@@ -59,7 +59,7 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>The multiplicative hash's odd multiplier.</summary>
         public readonly uint HashMultiplier;
 
-        /// <summary>32 - log2(buckets).</summary>
+        /// <summary>32 - log2(buckets): the bucket is the top bits of the product.</summary>
         public readonly int HashShift;
 
         private readonly int _capacity;
