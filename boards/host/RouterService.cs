@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading;
 using NanoRouter.Core.Nat;
+using NanoRouter.Core.Passthrough;
 using NanoRouter.Hal;
 using NanoRouter.Hal.Linux;
 
@@ -19,6 +20,7 @@ namespace NanoRouter.Host
     {
         private const int PacketBufferLength = 65535;
         private const int HousekeepingIntervalMs = 1000;
+        private const int TickIntervalMs = 50;
         private const int TableFullLogIntervalMs = 10000;
 
         private readonly CommandLine _line;
@@ -115,20 +117,46 @@ namespace NanoRouter.Host
         private void PacketLoop(NfQueuePort port, NatEngine engine, InterfaceInfo wan)
         {
             byte[] buffer = new byte[PacketBufferLength];
-            long nextHousekeeping = Environment.TickCount64 + HousekeepingIntervalMs;
+            long lastTick = Environment.TickCount64;
+            long nextHousekeeping = lastTick + HousekeepingIntervalMs;
             long lastTableFullLog = long.MinValue / 2;
             int tableFullSeen = 0;
             uint wanAddress = wan.Address;
+            bool[] enabled = new bool[PassthroughRules.Count];
+            for (int i = 0; i < enabled.Length; i++)
+            {
+                enabled[i] = engine.Passthrough.IsEnabled((PassthroughProtocol)i);
+            }
+
             while (!_stop)
             {
-                int length = port.Receive(buffer, 100, out Side ingress);
+                int length = port.Receive(buffer, TickIntervalMs, out Side ingress);
+                long now = Environment.TickCount64;
+                if (now - lastTick >= TickIntervalMs)
+                {
+                    engine.Tick();
+                    lastTick = now;
+                }
+
                 if (length > 0)
                 {
-                    Verdict verdict = engine.Process(buffer, length, ingress);
+                    Verdict verdict;
+                    if (ingress == Side.Lan && buffer[8] <= 1)
+                    {
+                        // TTL expires here. The kernel (which decrements TTL as it forwards) answers
+                        // with Time Exceeded from the LAN address, as a router must, but only while
+                        // the packet still carries the LAN host's source; after NAT it would answer
+                        // the router's own WAN address.
+                        verdict = Verdict.Local;
+                    }
+                    else
+                    {
+                        verdict = engine.Process(buffer, length, ingress);
+                    }
+
                     port.Complete(verdict, buffer, length, engine.Egress);
                 }
 
-                long now = Environment.TickCount64;
                 if (now < nextHousekeeping)
                 {
                     continue;
@@ -144,16 +172,25 @@ namespace NanoRouter.Host
                     lastTableFullLog = now;
                 }
 
+                for (int i = 0; i < enabled.Length; i++)
+                {
+                    bool on = engine.Passthrough.IsEnabled((PassthroughProtocol)i);
+                    if (on != enabled[i])
+                    {
+                        enabled[i] = on;
+                        Log.Info("passthrough " + PassthroughRules.KeyOf((PassthroughProtocol)i) + (on ? " on" : " off"));
+                    }
+                }
+
                 InterfaceInfo current = InterfaceInfo.Find(wan.Name);
                 uint address = current == null ? 0 : current.Address;
                 if (address != wanAddress)
                 {
                     wanAddress = address;
+                    engine.SetWanAddress(address);
                     Log.Info(address == 0
                         ? "uplink address lost on " + wan.Name
-                        : "uplink address " + current.AddressText + "/" + current.PrefixLength + " on " + wan.Name);
-
-                    // TODO(engine): engine.SetWanAddress(address) once the engine has it.
+                        : "uplink address " + current.AddressText + "/" + current.PrefixLength + " on " + wan.Name + " (NAT sessions reset)");
                 }
 
                 if (_line.ParentPid > 0 && !HostProcess.IsAlive(_line.ParentPid))

@@ -123,7 +123,7 @@ namespace NanoRouter.Hal.Linux
                 }
                 else
                 {
-                    links.Add("link add " + LanInterface + " netns " + lab.RouterNamespace + " type veth peer name up netns " + lab.SwitchNamespace);
+                    links.Add("link add " + LanInterface + " netns " + lab.RouterNamespace + " type veth peer name uplink netns " + lab.SwitchNamespace);
                     for (int i = 0; i < clients; i++)
                     {
                         links.Add("link add " + HostInterface + " netns " + lab.LanNamespaces[i] + " type veth peer name p" + (i + 1) + " netns " + lab.SwitchNamespace);
@@ -160,7 +160,7 @@ namespace NanoRouter.Hal.Linux
 
                 if (lab.SwitchNamespace != null)
                 {
-                    var commands = new List<string> { "link set lo up", "link add br0 type bridge", "link set br0 up", "link set up master br0", "link set up up" };
+                    var commands = new List<string> { "link set lo up", "link add br0 type bridge", "link set br0 up", "link set uplink master br0", "link set uplink up" };
                     for (int i = 0; i < clients; i++)
                     {
                         commands.Add("link set p" + (i + 1) + " master br0");

@@ -8,7 +8,7 @@ namespace NanoRouter.Hal.Linux
     /// The host board's packet port: one NFQUEUE queue, spoken over a plain NETLINK_NETFILTER
     /// socket (no libnetfilter_queue). The kernel copies each queued IPv4 packet to us; the core's
     /// verdict goes back as NF_ACCEPT (Local: unchanged; Forward: with the rewritten packet as
-    /// NFQA_PAYLOAD, which the kernel then routes) or NF_DROP.
+    /// NFQA_PAYLOAD and the <see cref="ForwardMark"/>, which the kernel then routes) or NF_DROP.
     /// </summary>
     /// <remarks>
     /// Verdicts are batched: <see cref="Complete"/> appends the verdict message to a send buffer,
@@ -25,6 +25,13 @@ namespace NanoRouter.Hal.Linux
         /// <summary>How many verdicts are sent to the kernel in one send() at most.</summary>
         public const int BatchLimit = 64;
 
+        /// <summary>
+        /// The packet mark a Forward verdict sets (NFQA_MARK). The rules let the kernel forward only
+        /// packets carrying it, so a packet the core called Local is delivered to the router itself
+        /// or dropped, never routed through it un-NATed (lwIP on the device does not forward either).
+        /// </summary>
+        public const uint ForwardMark = 0x4E520001;
+
         private const int NlmsgHeaderLength = 16;
         private const int NfgenHeaderLength = 4;
         private const ushort NlmFRequest = 0x1;
@@ -38,6 +45,7 @@ namespace NanoRouter.Hal.Linux
 
         private const ushort NfqaPacketHeader = 1;
         private const ushort NfqaVerdictHeader = 2;
+        private const ushort NfqaMark = 3;
         private const ushort NfqaIfIndexInDev = 5;
         private const ushort NfqaPayload = 10;
         private const ushort NfqaCapLength = 13;
@@ -436,7 +444,7 @@ namespace NanoRouter.Hal.Linux
 
         private void AppendVerdict(uint id, uint verdict, byte[] payload, int payloadLength)
         {
-            int need = VerdictWithoutPayloadLength + (payload == null ? 0 : 4 + Align4(payloadLength));
+            int need = VerdictWithoutPayloadLength + (payload == null ? 0 : 8 + 4 + Align4(payloadLength));
             if (_txLength + need > _tx.Length)
             {
                 Flush();
@@ -445,7 +453,7 @@ namespace NanoRouter.Hal.Linux
             int start = _txLength;
             int o = start;
             // nlmsg_len covers the payload without its trailing pad; the next message starts aligned.
-            WriteHostUInt32(_tx, o, (uint)(VerdictWithoutPayloadLength + (payload == null ? 0 : 4 + payloadLength)));
+            WriteHostUInt32(_tx, o, (uint)(VerdictWithoutPayloadLength + (payload == null ? 0 : 8 + 4 + payloadLength)));
             WriteHostUInt16(_tx, o + 4, NfqnlMsgVerdict);
             WriteHostUInt16(_tx, o + 6, NlmFRequest);
             WriteHostUInt32(_tx, o + 8, ++_seq);
@@ -460,6 +468,10 @@ namespace NanoRouter.Hal.Linux
             o += 12;
             if (payload != null)
             {
+                WriteHostUInt16(_tx, o, 8);
+                WriteHostUInt16(_tx, o + 2, NfqaMark);
+                BinaryPrimitives.WriteUInt32BigEndian(_tx.AsSpan(o + 4), ForwardMark);
+                o += 8;
                 WriteHostUInt16(_tx, o, (ushort)(4 + payloadLength));
                 WriteHostUInt16(_tx, o + 2, NfqaPayload);
                 Buffer.BlockCopy(payload, 0, _tx, o + 4, payloadLength);

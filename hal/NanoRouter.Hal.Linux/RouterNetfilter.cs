@@ -7,7 +7,11 @@ namespace NanoRouter.Hal.Linux
     /// The kernel settings the host board needs in its namespace, made on start and undone on
     /// exit: a chain of its own in the raw table (NANOROUTER_QN, jumped to first from
     /// PREROUTING) that turns conntrack off for, and queues, every IPv4 packet arriving on the
-    /// LAN or WAN interface; and the sysctls that let the kernel route what the core rewrote.
+    /// LAN or WAN interface; a chain of the same name in the filter table (jumped to first from
+    /// FORWARD) that lets the kernel forward only packets the core forwarded (they carry
+    /// <see cref="NfQueuePort.ForwardMark"/>), so a packet the core called Local is delivered to
+    /// the router or dropped, as lwIP does on the device; and the sysctls that let the kernel
+    /// route what the core rewrote.
     /// </summary>
     /// <remarks>
     /// iptables (the nf_tables backend on Debian 12), not native nft rules: this kernel has no
@@ -18,7 +22,8 @@ namespace NanoRouter.Hal.Linux
     /// Sysctls: ip_forward=1; rp_filter=0 (all and both interfaces; the effective value is the
     /// maximum); accept_local=1 on the LAN interface, because a rewritten outbound packet
     /// carries the router's own WAN address as its source and the kernel would otherwise call it
-    /// a martian and drop it.
+    /// a martian and drop it; send_redirects=0, because a hairpinned packet leaves by the
+    /// interface it came in on.
     /// </remarks>
     public sealed class RouterNetfilter : System.IDisposable
     {
@@ -60,7 +65,9 @@ namespace NanoRouter.Hal.Linux
                 ?? candidate.SetSysctl("net/ipv4/conf/all/rp_filter", "0")
                 ?? candidate.SetSysctl("net/ipv4/conf/" + lan.Name + "/rp_filter", "0")
                 ?? candidate.SetSysctl("net/ipv4/conf/" + wan.Name + "/rp_filter", "0")
-                ?? candidate.SetSysctl("net/ipv4/conf/" + lan.Name + "/accept_local", "1");
+                ?? candidate.SetSysctl("net/ipv4/conf/" + lan.Name + "/accept_local", "1")
+                ?? candidate.SetSysctl("net/ipv4/conf/all/send_redirects", "0")
+                ?? candidate.SetSysctl("net/ipv4/conf/" + lan.Name + "/send_redirects", "0");
             if (sysctlError != null)
             {
                 candidate.Dispose();
@@ -69,7 +76,14 @@ namespace NanoRouter.Hal.Linux
             }
 
             string chain = candidate.ChainName;
+            string mark = "0x" + NfQueuePort.ForwardMark.ToString("x");
             string script =
+                "*filter\n" +
+                ":" + chain + " - [0:0]\n" +
+                "-A " + chain + " -i " + lan.Name + " -m mark ! --mark " + mark + " -j DROP\n" +
+                "-A " + chain + " -i " + wan.Name + " -m mark ! --mark " + mark + " -j DROP\n" +
+                "-I FORWARD 1 -j " + chain + "\n" +
+                "COMMIT\n" +
                 "*raw\n" +
                 ":" + chain + " - [0:0]\n" +
                 "-A " + chain + " -i " + lan.Name + " -j CT --notrack\n" +
@@ -97,7 +111,8 @@ namespace NanoRouter.Hal.Linux
 
         private static bool ChainExists(string chain)
         {
-            return ShellCommand.Run("iptables", new[] { "-w", "-t", "raw", "-S", chain }).Ok;
+            return ShellCommand.Run("iptables", new[] { "-w", "-t", "raw", "-S", chain }).Ok
+                || ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-S", chain }).Ok;
         }
 
         private void RemoveRules()
@@ -107,6 +122,11 @@ namespace NanoRouter.Hal.Linux
                 "-D PREROUTING -j " + ChainName + "\n" +
                 "-F " + ChainName + "\n" +
                 "-X " + ChainName + "\n" +
+                "COMMIT\n" +
+                "*filter\n" +
+                "-D FORWARD -j " + ChainName + "\n" +
+                "-F " + ChainName + "\n" +
+                "-X " + ChainName + "\n" +
                 "COMMIT\n";
             if (!ShellCommand.Run("iptables-restore", new[] { "--noflush" }, script).Ok)
             {
@@ -114,6 +134,9 @@ namespace NanoRouter.Hal.Linux
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "raw", "-D", "PREROUTING", "-j", ChainName });
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "raw", "-F", ChainName });
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "raw", "-X", ChainName });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-D", "FORWARD", "-j", ChainName });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-F", ChainName });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-X", ChainName });
             }
         }
 
