@@ -53,6 +53,27 @@ namespace NanoRouter.Bench
                         }
 
                         return 0;
+                    case "check":
+                        foreach (string kind in Cases)
+                        {
+                            foreach (int flows in FlowCounts)
+                            {
+                                var engine = new NatEngine(Options(flows), new ManualClock { Now = 1000 });
+                                try
+                                {
+                                    new Workload(kind, flows, engine.Process).Round();
+                                    Console.WriteLine("ok " + kind + " " + flows);
+                                }
+                                catch (InvalidOperationException ex)
+                                {
+                                    Console.WriteLine("FAIL " + kind + " " + flows + ": " + ex.Message + " last drop " + engine.LastDrop
+                                        + " pptp calls " + engine.Pptp.ActiveCalls + " conns " + engine.Pptp.ActiveConnections + " unparsed " + engine.Pptp.UnparsedMessages
+                                        + " unfollowed " + engine.Pptp.UnfollowedSegments + " nostate " + engine.Pptp.NoStateEvents);
+                                }
+                            }
+                        }
+
+                        return 0;
                     case "speed":
                         BenchmarkSwitcher.FromTypes(new[] { typeof(SpeedBenchmark) }).Run(args.Skip(1).ToArray());
                         return 0;

@@ -42,7 +42,10 @@ namespace NanoRouter.Bench
         public Workload(string kind, int flows, PacketProcessor process)
         {
             Kind = kind;
-            Flows = flows;
+
+            // A PPTP call holds two mappings (its control connection and the call).
+            Flows = kind == "gre" ? flows / 2 : flows;
+            flows = Flows;
             _process = process;
             _out = new byte[flows][];
             _in = new byte[flows][];
@@ -90,7 +93,7 @@ namespace NanoRouter.Bench
             uint remote = Remote(i);
             ushort lanPort = (ushort)(20000 + i);
             ushort remotePort = Kind == "udp" ? (ushort)53 : (ushort)443;
-            byte[] p = new byte[256];
+            byte[] p = new byte[512];
             int n;
             switch (Kind)
             {
@@ -125,11 +128,20 @@ namespace NanoRouter.Bench
                     _inLength[i] = Esp(_in[i] = new byte[256], remote, WanAddress, spiIn);
                     break;
                 case "gre":
-                    uint key = 0x100u + (uint)i;
-                    n = Gre(p, host, remote, key);
-                    Translate(p, n, Side.Lan, 20);
-                    _outLength[i] = Gre(_out[i] = new byte[256], host, remote, key);
-                    _inLength[i] = Gre(_in[i] = new byte[256], remote, WanAddress, key);
+                    // A PPTP call: its control connection (TCP 1723: SYN, SYN-ACK, Outgoing-Call-
+                    // Request and -Reply, which the tracker follows) then enhanced GRE both ways.
+                    ushort pnsCallId = (ushort)(0x4000 + i);
+                    ushort pacCallId = (ushort)(0x6000 + i);
+                    n = Tcp(p, host, remote, lanPort, 1723, 0x02, 1000, 0, new byte[0]);
+                    ext = Translate(p, n, Side.Lan, 20);
+                    n = Tcp(p, remote, WanAddress, 1723, ext, 0x12, 5000, 1001, new byte[0]);
+                    Translate(p, n, Side.Wan, 22);
+                    n = Tcp(p, host, remote, lanPort, 1723, 0x18, 1001, 5001, OutgoingCallRequest(pnsCallId));
+                    ushort external = Translate(p, n, Side.Lan, 40 + 12);
+                    n = Tcp(p, remote, WanAddress, 1723, ext, 0x18, 5001, 1169, OutgoingCallReply(pacCallId, external));
+                    Translate(p, n, Side.Wan, 40 + 14);
+                    _outLength[i] = GreEnhanced(_out[i] = new byte[256], host, remote, pacCallId);
+                    _inLength[i] = GreEnhanced(_in[i] = new byte[256], remote, WanAddress, external);
                     break;
                 default:
                     throw new ArgumentException("unknown case " + Kind);
@@ -171,19 +183,25 @@ namespace NanoRouter.Bench
 
         private static int Tcp(byte[] p, uint src, uint dst, ushort sport, ushort dport, byte flags)
         {
-            int total = 20 + 20 + Payload;
+            return Tcp(p, src, dst, sport, dport, flags, 1000, 2000, null);
+        }
+
+        private static int Tcp(byte[] p, uint src, uint dst, ushort sport, ushort dport, byte flags, uint seq, uint ack, byte[] data)
+        {
+            int payload = data == null ? Payload : data.Length;
+            int total = 20 + 20 + payload;
             Ip(p, total, 6, src, dst);
-            Array.Clear(p, 20, 20 + Payload);
+            Array.Clear(p, 20, 20 + payload);
             NetworkOrder.WriteUInt16(p, 20, sport);
             NetworkOrder.WriteUInt16(p, 22, dport);
-            NetworkOrder.WriteUInt32(p, 24, 1000);
-            NetworkOrder.WriteUInt32(p, 28, 2000);
+            NetworkOrder.WriteUInt32(p, 24, seq);
+            NetworkOrder.WriteUInt32(p, 28, ack);
             p[32] = 0x50;
             p[33] = flags;
             NetworkOrder.WriteUInt16(p, 34, 65535);
-            for (int k = 0; k < Payload; k++)
+            for (int k = 0; k < payload; k++)
             {
-                p[40 + k] = (byte)k;
+                p[40 + k] = data == null ? (byte)k : data[k];
             }
 
             TransportChecksum(p, total, 6, src, dst, 36);
@@ -233,20 +251,60 @@ namespace NanoRouter.Bench
             return total;
         }
 
-        private static int Gre(byte[] p, uint src, uint dst, uint key)
+        /// <summary>Enhanced GRE (RFC 2637 section 4.1): K and S set, version 1, PPP protocol 0x880B,
+        /// payload length, the receiver's Call ID, a sequence number.</summary>
+        private static int GreEnhanced(byte[] p, uint src, uint dst, ushort callId)
         {
-            int total = 20 + 8 + Payload;
+            int total = 20 + 12 + Payload;
             Ip(p, total, 47, src, dst);
-            p[20] = 0x20;
-            p[21] = 0;
-            NetworkOrder.WriteUInt16(p, 22, 0x0800);
-            NetworkOrder.WriteUInt32(p, 24, key);
+            p[20] = 0x30;
+            p[21] = 0x01;
+            NetworkOrder.WriteUInt16(p, 22, 0x880B);
+            NetworkOrder.WriteUInt16(p, 24, Payload);
+            NetworkOrder.WriteUInt16(p, 26, callId);
+            NetworkOrder.WriteUInt32(p, 28, 7);
             for (int k = 0; k < Payload; k++)
             {
-                p[28 + k] = (byte)k;
+                p[32 + k] = (byte)k;
             }
 
             return total;
+        }
+
+        /// <summary>PPTP Outgoing-Call-Request (RFC 2637 section 2.7), 168 bytes.</summary>
+        private static byte[] OutgoingCallRequest(ushort callId)
+        {
+            byte[] m = PptpHeader(168, 7);
+            NetworkOrder.WriteUInt16(m, 12, callId);
+            NetworkOrder.WriteUInt16(m, 14, 1);
+            NetworkOrder.WriteUInt32(m, 16, 300);
+            NetworkOrder.WriteUInt32(m, 20, 100000000);
+            NetworkOrder.WriteUInt32(m, 24, 3);
+            NetworkOrder.WriteUInt32(m, 28, 3);
+            NetworkOrder.WriteUInt16(m, 32, 64);
+            return m;
+        }
+
+        /// <summary>PPTP Outgoing-Call-Reply (RFC 2637 section 2.8), 32 bytes, result "Connected".</summary>
+        private static byte[] OutgoingCallReply(ushort callId, ushort peerCallId)
+        {
+            byte[] m = PptpHeader(32, 8);
+            NetworkOrder.WriteUInt16(m, 12, callId);
+            NetworkOrder.WriteUInt16(m, 14, peerCallId);
+            m[16] = 1;
+            NetworkOrder.WriteUInt32(m, 20, 100000000);
+            NetworkOrder.WriteUInt16(m, 24, 64);
+            return m;
+        }
+
+        private static byte[] PptpHeader(int length, int type)
+        {
+            byte[] m = new byte[length];
+            NetworkOrder.WriteUInt16(m, 0, (ushort)length);
+            NetworkOrder.WriteUInt16(m, 2, 1);
+            NetworkOrder.WriteUInt32(m, 4, 0x1A2B3C4D);
+            NetworkOrder.WriteUInt16(m, 8, (ushort)type);
+            return m;
         }
     }
 }

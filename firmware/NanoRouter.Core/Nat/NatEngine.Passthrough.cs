@@ -79,6 +79,7 @@ namespace NanoRouter.Core.Nat
             _espInHead = _esp.InHead;
             _espHashMultiplier = _esp.HashMultiplier;
             _espHashShift = _esp.HashShift;
+            InitializeTracking();
         }
 
         private void ClearPassthrough()
@@ -87,6 +88,7 @@ namespace NanoRouter.Core.Nat
             {
                 _esp.Clear();
                 _gre.Clear();
+                _pptp.Flush();
             }
         }
 

@@ -205,6 +205,11 @@ namespace NanoRouter.Core.Nat
 
                     return Verdict.Drop;
                 }
+
+                if (special && rule == PassthroughProtocol.Pptp)
+                {
+                    OnPptpSessionCreated(e);
+                }
             }
             else if (tcp)
             {

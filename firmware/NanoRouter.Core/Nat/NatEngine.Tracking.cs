@@ -1,3 +1,4 @@
+using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
@@ -6,39 +7,66 @@ namespace NanoRouter.Core.Nat
     /// <summary>PPTP control tracking and IP fragments (stateful pieces the slow path consults).</summary>
     public sealed partial class NatEngine
     {
+        private PptpTracker _pptp;
+
+        /// <summary>The PPTP control-connection tracker (read-only use: statistics and tests).</summary>
+        public PptpTracker Pptp => _pptp;
+
+        /// <summary>Seconds for the PPTP tracker, from the last tick.</summary>
+        private int NowSeconds => (int)((uint)_nowMs / 1000);
+
+        private void InitializeTracking()
+        {
+            int tunnels = _esp.Capacity;
+            _pptp = new PptpTracker(tunnels / 2 < 4 ? 4 : tunnels / 2, tunnels);
+        }
+
+        /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it:
+        /// the tracker remaps Call IDs inside it and keeps the TCP checksum right.</summary>
         private void OnPptpControl(byte[] p, IPv4Packet ip, int entry, int host, bool outbound)
         {
+            uint server = outbound ? ip.DestinationAddress : ip.SourceAddress;
+            _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
+        }
+
+        /// <summary>A new PPTP control session took entry <paramref name="entry"/>: forget whatever an
+        /// older connection on that entry left behind.</summary>
+        private void OnPptpSessionCreated(int entry)
+        {
+            _pptp.OnConnectionClosed(entry);
         }
 
         private bool PptpOutboundGre(int host, uint server, ushort callId)
         {
-            return false;
+            return _pptp.TryOutboundGre(host, server, callId, NowSeconds);
         }
 
         private bool PptpInboundGre(uint server, ushort callId, out int host, out ushort originalCallId)
         {
-            host = 0;
-            originalCallId = 0;
-            return false;
+            return _pptp.TryInboundGre(server, callId, out host, out originalCallId, NowSeconds);
         }
 
         private bool PptpHostForQuoted(uint server, ushort callId, out int host)
         {
+            // A quoted GRE v1 packet carries the server's Call ID; the tracker maps calls by our
+            // external ID, so errors about PPTP data are not translated (counted as IcmpNoMapping).
             host = 0;
             return false;
         }
 
         private void FlushPptp()
         {
+            _pptp.Flush();
         }
 
         private void ExpirePptp()
         {
+            _pptp.Expire(NowSeconds, _udpSec);
         }
 
         private int PptpCalls()
         {
-            return 0;
+            return _pptp.ActiveCalls;
         }
 
         private Verdict InboundLaterFragment(byte[] p, IPv4Packet ip)
