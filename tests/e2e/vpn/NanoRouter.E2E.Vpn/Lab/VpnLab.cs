@@ -340,6 +340,24 @@ namespace NanoRouter.E2E.Vpn.Lab
         /// </summary>
         public static void RemoveStaleNamespaces()
         {
+            // Run directories of earlier test processes (kept for their failures) go too.
+            var runs = Path.GetDirectoryName(Paths.RunRoot);
+            if (Directory.Exists(runs))
+            {
+                foreach (var dir in Directory.GetDirectories(runs))
+                {
+                    if (int.TryParse(Path.GetFileName(dir), out int owner) && owner != Environment.ProcessId && !Directory.Exists("/proc/" + owner))
+                    {
+                        try
+                        {
+                            Directory.Delete(dir, true);
+                        }
+                        catch (Exception)
+                        {
+                        }
+                    }
+                }
+            }
             var list = Shell.Run("ip", "netns", "list");
             foreach (var line in list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
