@@ -89,6 +89,12 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
+            if (request.PathIs("/favicon.ico"))
+            {
+                response.Restart(404, "Not Found");
+                return;
+            }
+
             if (!get && !post)
             {
                 PageMethodNotAllowed(response, "GET, HEAD, POST");
@@ -308,7 +314,15 @@ namespace NanoRouter.Core.Admin
 
         private void ShowPreSessionForm(HttpResponse response, string title, Template form)
         {
-            _entropy.Fill(_preSession, 0, SessionTable.TokenBytes);
+            // Keep the browser's token when it has one, so that a second tab (or the favicon
+            // request a browser makes) does not invalidate the form already shown.
+            int offset;
+            int length;
+            if (!FindCookie(PreSessionCookie, out offset, out length) || length != 2 * SessionTable.TokenBytes || !SessionTable.DecodeHex(_buffer, offset, _preSession))
+            {
+                _entropy.Fill(_preSession, 0, SessionTable.TokenBytes);
+            }
+
             response.SetCookie(PreSessionCookie, _preSession, "/", false);
             ShowPage(response, title, null, form);
         }

@@ -56,7 +56,7 @@ namespace NanoRouter.Core.Admin
             + "<section class=card><h2>NAT table</h2>"
             + "<p class=big><span id=nat-active>{nat.active}</span> <small>of {nat.capacity} entries in use</small></p>"
             + "<progress max=\"{nat.capacity}\" value=\"{nat.active}\"></progress>"
-            + "<p><span id=nat-drops>{nat.drops}</span> packets dropped</p></section>"
+            + "<p>Dropped packets: <span id=nat-drops>{nat.drops}</span></p></section>"
             + "<section class=card><h2>Clients <small>({clients.count})</small></h2>{clients}</section>"
             + "</div>"
             + "<section class=card><h2>VPN passthrough</h2><div class=scroll><table id=passthrough>"
@@ -70,7 +70,7 @@ namespace NanoRouter.Core.Admin
             + "<td class=n>{rule.out}</td><td class=n>{rule.in}</td><td class=n>{rule.drops}</td><td class=n>{rule.mappings}</td></tr>";
 
         /// <summary>The client list.</summary>
-        public const string ClientTable = "<table><thead><tr><th>Address</th><th>MAC</th></tr></thead><tbody>{client.rows}</tbody></table>";
+        public const string ClientTable = "<table class=small><thead><tr><th>Address</th><th>MAC</th></tr></thead><tbody>{client.rows}</tbody></table>";
 
         /// <summary>One client row.</summary>
         public const string ClientRow = "<tr><td>{client.address}</td><td class=mono>{client.mac}</td></tr>";
@@ -167,7 +167,7 @@ namespace NanoRouter.Core.Admin
             + "dl{display:grid;grid-template-columns:auto 1fr;gap:.2em 1em;margin:0}dt{color:#5b6875}dd{margin:0;overflow-wrap:anywhere}"
             + "table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.45em .5em;border-bottom:1px solid #eef1f4;vertical-align:middle}"
             + "th{font-size:.85em;color:#5b6875;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}"
-            + ".scroll{overflow-x:auto}.mono{font-family:ui-monospace,monospace}"
+            + ".scroll{overflow-x:auto}.mono{font-family:ui-monospace,monospace}table.small td,table.small th{padding:.35em .3em;font-size:.85em}"
             + ".pill{display:inline-block;min-width:3em;text-align:center;padding:.05em .6em;border-radius:1em;font-size:.85em;font-weight:600}"
             + ".on{background:#dff3e4;color:#17692f}.off{background:#fbe3e3;color:#9b1c1c}"
             + ".big{font-size:1.8em;margin:.1em 0}.big small{font-size:.5em;color:#5b6875}"

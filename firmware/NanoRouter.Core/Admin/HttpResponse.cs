@@ -4,7 +4,7 @@ namespace NanoRouter.Core.Admin
     /// One response, built in a single preallocated buffer: the body is written first, from
     /// <see cref="HeaderSpace"/> on, then <see cref="Finish"/> writes the status line and headers
     /// just before it, so the whole response is one contiguous range to send. Every response
-    /// carries the security headers (CSP, frame denial, nosniff, no referrer) and closes the
+    /// carries the security headers (CSP, frame denial, nosniff, same-origin referrer: "no-referrer" would make browsers send "Origin: null" on our own form posts) and closes the
     /// connection.
     /// </summary>
     public sealed class HttpResponse
@@ -205,7 +205,7 @@ namespace NanoRouter.Core.Admin
             w.Ascii(Cacheable ? "\r\nCache-Control: max-age=3600" : "\r\nCache-Control: no-store");
             w.Ascii("\r\nContent-Security-Policy: ");
             w.Ascii(ContentSecurityPolicy);
-            w.Ascii("\r\nX-Frame-Options: DENY\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n\r\n");
+            w.Ascii("\r\nX-Frame-Options: DENY\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: same-origin\r\nConnection: close\r\n\r\n");
         }
     }
 }

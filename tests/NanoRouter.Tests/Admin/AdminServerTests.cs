@@ -1,0 +1,225 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoRouter.Core.Admin;
+using NanoRouter.Hal;
+
+namespace NanoRouter.Tests.Admin
+{
+    /// <summary>The connection loop over a scripted transport: limits, slowloris, one response per connection.</summary>
+    [TestClass]
+    public class AdminServerTests
+    {
+        private sealed class Connection
+        {
+            public readonly Queue<byte[]> Incoming = new Queue<byte[]>();
+            public readonly List<byte> Sent = new List<byte>();
+            public bool PeerClosed;
+            public bool Closed;
+            public string SentText => Encoding.ASCII.GetString(Sent.ToArray());
+        }
+
+        private sealed class ScriptedTransport : IAdminTransport
+        {
+            public readonly Queue<Connection> Pending = new Queue<Connection>();
+            public readonly Connection[] Slots = new Connection[AdminServer.MaxConnections];
+            public readonly List<string> Events = new List<string>();
+
+            public void Wait(int timeoutMs)
+            {
+            }
+
+            public bool TryAccept(int slot, out uint remoteAddress)
+            {
+                remoteAddress = 0xC0A80402;
+                Assert.IsNull(Slots[slot], "the core only offers free slots");
+                if (Pending.Count == 0)
+                {
+                    return false;
+                }
+
+                Slots[slot] = Pending.Dequeue();
+                return true;
+            }
+
+            public int Receive(int slot, byte[] buffer, int offset, int count)
+            {
+                Connection c = Slots[slot];
+                if (c.Incoming.Count == 0)
+                {
+                    return c.PeerClosed ? -1 : 0;
+                }
+
+                byte[] chunk = c.Incoming.Dequeue();
+                Assert.IsTrue(chunk.Length <= count, "the test sends small chunks");
+                Array.Copy(chunk, 0, buffer, offset, chunk.Length);
+                return chunk.Length;
+            }
+
+            public bool Send(int slot, byte[] buffer, int offset, int count)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Slots[slot].Sent.Add(buffer[offset + i]);
+                }
+
+                Events.Add("send");
+                return true;
+            }
+
+            public void Close(int slot)
+            {
+                Slots[slot].Closed = true;
+                Slots[slot] = null;
+                Events.Add("close");
+            }
+        }
+
+        private static (AdminServer Server, ScriptedTransport Transport, AdminHarness Harness) Make()
+        {
+            var harness = new AdminHarness();
+            var transport = new ScriptedTransport();
+            var server = new AdminServer(harness.App, transport, harness.Clock);
+            return (server, transport, harness);
+        }
+
+        private static Connection Connect(ScriptedTransport t, params string[] chunks)
+        {
+            var c = new Connection();
+            foreach (string chunk in chunks)
+            {
+                c.Incoming.Enqueue(Encoding.ASCII.GetBytes(chunk));
+            }
+
+            t.Pending.Enqueue(c);
+            return c;
+        }
+
+        [TestMethod]
+        public void RequestInPieces_IsAnsweredOnce_ThenClosed()
+        {
+            var (server, t, _) = Make();
+            Connection c = Connect(t, "GET /style", ".css HTTP/1.1\r\nHo", "st: 192.168.4.1\r", "\n\r\n");
+            for (int i = 0; i < 3; i++)
+            {
+                server.Step();
+                Assert.IsFalse(c.Closed);
+                Assert.AreEqual(0, c.Sent.Count);
+            }
+
+            server.Step();
+            Assert.IsTrue(c.Closed);
+            StringAssert.StartsWith(c.SentText, "HTTP/1.1 200 OK\r\n");
+            StringAssert.Contains(c.SentText, "Connection: close");
+            Assert.AreEqual(1, server.Requests);
+        }
+
+        [TestMethod]
+        public void Slowloris_IsCutAfterFiveSeconds_With408()
+        {
+            var (server, t, h) = Make();
+            var chunks = new List<string> { "GET / HTTP/1.1\r\n" };
+            for (int i = 0; i < 100; i++)
+            {
+                chunks.Add("X-" + i + ": a\r\n");
+            }
+
+            Connection c = Connect(t, chunks.ToArray());
+            int start = h.Clock.NowMs;
+            while (h.Clock.NowMs - start < AdminServer.IdleTimeoutMs)
+            {
+                server.Step();
+                Assert.IsFalse(c.Closed, "still within 5 s at +" + (h.Clock.NowMs - start));
+                h.Clock.NowMs += 500; // a byte every half second keeps "idle" timers happy, not this one
+            }
+
+            server.Step();
+            Assert.IsTrue(c.Closed);
+            StringAssert.StartsWith(c.SentText, "HTTP/1.1 408 ");
+            Assert.AreEqual(1, server.Timeouts);
+        }
+
+        [TestMethod]
+        public void SilentConnection_IsClosedWithoutAnswer()
+        {
+            var (server, t, h) = Make();
+            Connection c = Connect(t);
+            server.Step();
+            h.Clock.NowMs += AdminServer.IdleTimeoutMs - 1;
+            server.Step();
+            Assert.IsFalse(c.Closed);
+            h.Clock.NowMs += 1;
+            server.Step();
+            Assert.IsTrue(c.Closed);
+            Assert.AreEqual(0, c.Sent.Count);
+        }
+
+        [TestMethod]
+        public void AtMostFourConnections_OthersWaitTheirTurn()
+        {
+            var (server, t, h) = Make();
+            var silent = new List<Connection>();
+            for (int i = 0; i < 4; i++)
+            {
+                silent.Add(Connect(t));
+            }
+
+            Connection late = Connect(t, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            server.Step();
+            Assert.AreEqual(4, server.OpenConnections);
+            Assert.AreEqual(1, t.Pending.Count, "the fifth waits in the backlog");
+            Assert.AreEqual(0, late.Sent.Count);
+
+            h.Clock.NowMs += AdminServer.IdleTimeoutMs;
+            server.Step();
+            server.Step();
+            Assert.IsTrue(silent.TrueForAll(c => c.Closed));
+            Assert.IsTrue(late.Closed);
+            StringAssert.StartsWith(late.SentText, "HTTP/1.1 200 OK");
+        }
+
+        [TestMethod]
+        public void Oversized_IsRefusedAtOnce_NotBuffered()
+        {
+            var (server, t, _) = Make();
+            Connection big = Connect(t, "POST / HTTP/1.1\r\nHost: 192.168.4.1\r\nContent-Length: 100000\r\n\r\n", "xxxx");
+            Connection longHead = Connect(t, "GET / HTTP/1.1\r\nX: " + new string('a', 4000), new string('b', 2000));
+            Connection bad = Connect(t, "GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n");
+            server.Step();
+            server.Step();
+            StringAssert.StartsWith(big.SentText, "HTTP/1.1 413 ");
+            StringAssert.StartsWith(longHead.SentText, "HTTP/1.1 431 ");
+            StringAssert.StartsWith(bad.SentText, "HTTP/1.1 400 ");
+            Assert.IsTrue(big.Closed && longHead.Closed && bad.Closed);
+            Assert.AreEqual(3, server.Rejected);
+        }
+
+        [TestMethod]
+        public void PeerClosing_FreesTheSlot()
+        {
+            var (server, t, _) = Make();
+            Connection c = Connect(t, "GET / HT");
+            c.PeerClosed = true;
+            server.Step();
+            server.Step();
+            Assert.IsTrue(c.Closed);
+            Assert.AreEqual(0, server.OpenConnections);
+        }
+
+        [TestMethod]
+        public void Reboot_HappensAfterTheResponseIsSent()
+        {
+            var (server, t, h) = Make();
+            h.SetUp();
+            string csrf = AdminHarness.Csrf(h.Get("/system"));
+            string body = "csrf=" + csrf + "&confirm=yes";
+            Connection c = Connect(t, "POST /reboot HTTP/1.1\r\nHost: 192.168.4.1\r\n" + h.CookieHeader() + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.Length + "\r\n\r\n" + body);
+            int before = h.Host.Reboots;
+            server.Step();
+            Assert.AreEqual(before + 1, h.Host.Reboots);
+            StringAssert.StartsWith(c.SentText, "HTTP/1.1 200 OK");
+            CollectionAssert.AreEqual(new[] { "send", "close" }, t.Events);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.IO;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoRouter.Core.Config;
+using NanoRouter.Hal.Linux;
+
+namespace NanoRouter.BrowserTests
+{
+    /// <summary>The host board's settings file: atomic replace, stray temporary files, erase.</summary>
+    [TestClass]
+    public class FileConfigStoreTests
+    {
+        private string _dir;
+
+        [TestInitialize]
+        public void Init()
+        {
+            _dir = Path.Combine(Path.GetTempPath(), "nr-cfg-" + Guid.NewGuid().ToString("N"));
+        }
+
+        [TestCleanup]
+        public void Cleanup()
+        {
+            if (Directory.Exists(_dir))
+            {
+                Directory.Delete(_dir, true);
+            }
+        }
+
+        [TestMethod]
+        public void SaveLoadErase_ThroughTheFile()
+        {
+            string path = Path.Combine(_dir, "sub", "settings.bin");
+            var store = new SettingsStore(new FileConfigStore(path));
+            var settings = new RouterSettings();
+            Assert.AreEqual(SettingsLoadStatus.Empty, store.Load(settings));
+            settings.UplinkSsid = "file-test";
+            Assert.IsTrue(store.Save(settings));
+            Assert.IsTrue(File.Exists(path));
+            Assert.IsFalse(File.Exists(path + ".tmp"));
+            var loaded = new RouterSettings();
+            Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(new FileConfigStore(path)).Load(loaded));
+            Assert.AreEqual("file-test", loaded.UplinkSsid);
+            store.Erase();
+            Assert.IsFalse(File.Exists(path));
+            Assert.AreEqual(SettingsLoadStatus.Empty, new SettingsStore(new FileConfigStore(path)).Load(loaded));
+        }
+
+        /// <summary>A power cut before the rename leaves a partial .tmp beside the old file: the old settings load.</summary>
+        [TestMethod]
+        public void CutBeforeRename_EveryLength_OldSettingsLoad()
+        {
+            string path = Path.Combine(_dir, "settings.bin");
+            var store = new SettingsStore(new FileConfigStore(path));
+            var a = new RouterSettings { UplinkSsid = "A" };
+            store.Load(new RouterSettings());
+            Assert.IsTrue(store.Save(a));
+            var b = new RouterSettings { UplinkSsid = "B" };
+            byte[] record = new byte[SettingsCodec.MaxRecordBytes];
+            int length = SettingsCodec.Encode(b, 2, record);
+            for (int cut = 0; cut <= length; cut += 7)
+            {
+                File.WriteAllBytes(path + ".tmp", record.AsSpan(0, cut).ToArray());
+                var loaded = new RouterSettings();
+                Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(new FileConfigStore(path)).Load(loaded));
+                Assert.AreEqual("A", loaded.UplinkSsid);
+            }
+
+            // The next save replaces the stray file and wins.
+            Assert.IsTrue(store.Save(b));
+            var after = new RouterSettings();
+            new SettingsStore(new FileConfigStore(path)).Load(after);
+            Assert.AreEqual("B", after.UplinkSsid);
+        }
+
+        [TestMethod]
+        public void TruncatedFile_IsCorrupt_DefaultsLoad()
+        {
+            string path = Path.Combine(_dir, "settings.bin");
+            var store = new SettingsStore(new FileConfigStore(path));
+            store.Load(new RouterSettings());
+            Assert.IsTrue(store.Save(new RouterSettings { UplinkSsid = "T", HasAdminPassword = true }));
+            byte[] whole = File.ReadAllBytes(path);
+            for (int cut = 1; cut < whole.Length; cut++)
+            {
+                File.WriteAllBytes(path, whole.AsSpan(0, cut).ToArray());
+                var loaded = new RouterSettings();
+                Assert.AreEqual(SettingsLoadStatus.Corrupt, new SettingsStore(new FileConfigStore(path)).Load(loaded), "cut " + cut);
+                Assert.IsFalse(loaded.HasAdminPassword);
+            }
+        }
+    }
+}
