@@ -20,9 +20,11 @@ namespace NanoRouter.Core.Nat
         /// </summary>
         public Verdict Process(byte[] packet, int length, Side ingress)
         {
-            // A 20-byte IPv4 header, no fragmentation, at least 40 bytes (every fast-path offset is
-            // below 40), all inside the buffer. Fragments, options and short packets go slow.
-            if (length < 40 || length > packet.Length || packet[0] != 0x45 || (BitConverter.ToUInt32(packet, 4) & 0xFF3F0000) != 0)
+            // A 20-byte IPv4 header whose total length is the packet's, no fragmentation, at least 40
+            // bytes (every fast-path offset is below 40), all inside the buffer. Fragments, options,
+            // padding and short packets go slow.
+            if (length < 40 || length > packet.Length || packet[0] != 0x45 || packet[2] != (byte)(length >> 8) || packet[3] != (byte)length
+                || (BitConverter.ToUInt32(packet, 4) & 0xFF3F0000) != 0)
             {
                 return ProcessSlow(packet, length, ingress);
             }
@@ -62,8 +64,15 @@ namespace NanoRouter.Core.Nat
 
             if (ingress == Side.Lan)
             {
-                int host = packet[15];
-                key |= BitConverter.ToUInt16(packet, 20) | ((uint)host << 24);
+                // The source must be in the LAN subnet; its last byte is the host.
+                uint source = BitConverter.ToUInt32(packet, 12);
+                if ((source & _lanMaskWire) != _lanNetworkWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int host = (int)(source >> 24);
+                key |= BitConverter.ToUInt16(packet, 20) | (source & 0xFF000000);
                 uint remote = BitConverter.ToUInt32(packet, 16);
                 e = _outHead[(int)((key * _hashMultiplier) >> _hashShift)];
                 while (true)
@@ -175,7 +184,13 @@ namespace NanoRouter.Core.Nat
                 uint spi = BitConverter.ToUInt32(packet, 20);
                 if (ingress == Side.Lan)
                 {
-                    int host = packet[15];
+                    uint source = BitConverter.ToUInt32(packet, 12);
+                    if ((source & _lanMaskWire) != _lanNetworkWire)
+                    {
+                        return ProcessSlow(packet, length, ingress);
+                    }
+
+                    int host = (int)(source >> 24);
                     uint peer = BitConverter.ToUInt32(packet, 16);
                     e = _espPeerHead[(int)((peer * _espHashMultiplier) >> _espHashShift)];
                     while (true)
@@ -253,8 +268,14 @@ namespace NanoRouter.Core.Nat
                     return ProcessSlow(packet, length, ingress);
                 }
 
-                int host = packet[15];
-                uint key = id | ((uint)host << 24) | NatTable.Icmp;
+                uint source = BitConverter.ToUInt32(packet, 12);
+                if ((source & _lanMaskWire) != _lanNetworkWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int host = (int)(source >> 24);
+                uint key = id | (source & 0xFF000000) | NatTable.Icmp;
                 uint remote = BitConverter.ToUInt32(packet, 16);
                 e = _outHead[(int)((key * _hashMultiplier) >> _hashShift)];
                 while (true)

@@ -322,6 +322,31 @@ namespace NanoRouter.Core.Nat
                 }
             }
 
+            if (low == 1 && high == 1023)
+            {
+                // Every port below 1024 is taken: never drop, use the high range instead.
+                return AllocateFrom(key, code, _options.PortRangeStart < 1024 ? 1024 : _options.PortRangeStart, _options.PortRangeEnd > 65535 || _options.PortRangeEnd < 1024 ? 65535 : _options.PortRangeEnd, out external);
+            }
+
+            external = 0;
+            return false;
+        }
+
+        private bool AllocateFrom(uint key, uint code, int low, int high, out uint external)
+        {
+            int span = high - low + 1;
+            _portCursor = (int)((uint)(_portCursor + 1) % (uint)span);
+            int tries = span < PortProbeLimit ? span : PortProbeLimit;
+            for (int i = 0; i < tries; i++)
+            {
+                int port = low + ((_portCursor + i) % span);
+                if (IsAllocatable(code, port, key))
+                {
+                    external = (uint)(((port & 0xFF) << 8) | (port >> 8));
+                    return true;
+                }
+            }
+
             external = 0;
             return false;
         }
@@ -818,6 +843,25 @@ namespace NanoRouter.Core.Nat
             int l4 = ip.HeaderLength;
             bool tcp = protocol == IPv4Packet.ProtocolTcp;
             uint code = tcp ? NatTable.Tcp : NatTable.Udp;
+            // The sender's own session towards the WAN address comes first (the "punch" that lets
+            // the other host's answers in, as address-dependent filtering wants), then the target.
+            int host = (int)(ip.SourceAddress & 0xFF);
+            uint key = BitConverter.ToUInt16(p, l4) | ((uint)host << NatTable.HostShift) | code;
+            int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
+            int e = _table.FindOutbound(key, _wanWire);
+            if (e == NoIndex && (!tcp || (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) == TcpSegment.FlagSyn))
+            {
+                e = CreateSession(key, 0, _wanWire, host);
+                if (e == NoIndex)
+                {
+                    return Verdict.Drop;
+                }
+            }
+            else if (e != NoIndex && tcp)
+            {
+                UpdateTcpState(e, flags, true);
+            }
+
             int any;
             int target = _table.FindInbound(BitConverter.ToUInt16(p, l4 + 2), code, _wanWire, out any);
             if (target == NoIndex)
@@ -830,26 +874,10 @@ namespace NanoRouter.Core.Nat
                 return Verdict.Local;
             }
 
-            int host = (int)(ip.SourceAddress & 0xFF);
-            uint key = BitConverter.ToUInt16(p, l4) | ((uint)host << NatTable.HostShift) | code;
-            int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
-            int e = _table.FindOutbound(key, _wanWire);
             if (e == NoIndex)
             {
-                if (tcp && (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) != TcpSegment.FlagSyn)
-                {
-                    return Drop(DropReason.NoMapping);
-                }
-
-                e = CreateSession(key, 0, _wanWire, host);
-                if (e == NoIndex)
-                {
-                    return Verdict.Drop;
-                }
-            }
-            else if (tcp)
-            {
-                UpdateTcpState(e, flags, true);
+                // TCP that is not a SYN and has no session: a stray.
+                return Drop(DropReason.NoMapping);
             }
 
             if (tcp)

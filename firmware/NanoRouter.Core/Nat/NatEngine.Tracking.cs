@@ -13,7 +13,7 @@ namespace NanoRouter.Core.Nat
         public PptpTracker Pptp => _pptp;
 
         /// <summary>Seconds for the PPTP tracker, from the last tick.</summary>
-        private int NowSeconds => (int)((uint)_nowMs / 1000);
+        private int NowSeconds => _seconds;
 
         private void InitializeTracking()
         {

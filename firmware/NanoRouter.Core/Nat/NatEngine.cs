@@ -60,12 +60,17 @@ namespace NanoRouter.Core.Nat
         private readonly uint _lanAddress;
         private readonly uint _lanMask;
         private readonly uint _lanNetwork;
+        private readonly uint _lanMaskWire;
+        private readonly uint _lanNetworkWire;
         private readonly int _quota;
 
         private uint _wanAddress;
         private uint _wanWire;
         private ushort _now;
         private int _nowMs;
+        private int _lastClockMs;
+        private int _msRemainder;
+        private int _seconds;
         private int _lastSweepSec;
         private int _rulesVersion;
         private Side _egress;
@@ -115,6 +120,8 @@ namespace NanoRouter.Core.Nat
             _lanAddress = options.LanAddress;
             _lanMask = 0xFFFFFFFFu << (32 - options.LanPrefixLength);
             _lanNetwork = _lanAddress & _lanMask;
+            _lanMaskWire = SwapAddress(_lanMask);
+            _lanNetworkWire = SwapAddress(_lanNetwork);
             for (int host = 0; host < 256; host++)
             {
                 NetworkOrder.WriteUInt32(_hostAddressBytes, host * 4, (_lanNetwork & 0xFFFFFF00) | (uint)host);
@@ -122,7 +129,8 @@ namespace NanoRouter.Core.Nat
 
             SetTimeouts(options.UdpTimeoutMs, options.TcpEstablishedTimeoutMs, options.TcpTransitoryTimeoutMs, options.IcmpTimeoutMs);
             _nowMs = clock.NowMs;
-            _now = (ushort)(_nowMs / 1000);
+            _lastClockMs = _nowMs;
+            _now = 1;
             _lastSweepSec = _now;
             _rulesVersion = _rules.Version;
             SetWanAddress(options.WanAddress);
@@ -209,8 +217,21 @@ namespace NanoRouter.Core.Nat
         /// </summary>
         public void Tick()
         {
+            // Seconds advance by wrap-safe differences of the millisecond clock, so neither the
+            // clock's start value nor its wraparound (every 49.7 days) disturbs the stamps.
             _nowMs = _clock.NowMs;
-            _now = (ushort)((uint)_nowMs / 1000);
+            int elapsed = _nowMs - _lastClockMs;
+            _lastClockMs = _nowMs;
+            if (elapsed > 0)
+            {
+                _msRemainder += elapsed;
+                if (_msRemainder >= 1000)
+                {
+                    _now = (ushort)(_now + (_msRemainder / 1000));
+                    _seconds += _msRemainder / 1000;
+                    _msRemainder %= 1000;
+                }
+            }
             if (_rules.Version != _rulesVersion)
             {
                 _rulesVersion = _rules.Version;

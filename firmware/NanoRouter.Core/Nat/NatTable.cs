@@ -403,7 +403,9 @@ namespace NanoRouter.Core.Nat
             return protocol == Udp ? udpSec : icmpSec;
         }
 
-        /// <summary>Removes every entry idle longer than its timeout.</summary>
+        /// <summary>Removes every entry idle longer than its timeout. Stamps are whole seconds, so an
+        /// entry goes when its stamp is more than the timeout old: its real idle time is then at
+        /// least the timeout and less than the timeout plus one second (never early).</summary>
         /// <returns>How many were removed.</returns>
         public int Expire(ushort nowSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
         {
@@ -411,7 +413,7 @@ namespace NanoRouter.Core.Nat
             for (int e = 0; e < _capacity; e++)
             {
                 uint inside = Inside[e];
-                if (inside != 0 && (ushort)(nowSec - Seen[e]) >= TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
+                if (inside != 0 && (ushort)(nowSec - Seen[e]) > TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
                 {
                     Remove(e);
                     removed++;
@@ -475,7 +477,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 int age = (ushort)(nowSec - Seen[e]);
-                if (age >= TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
+                if (age > TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
                 {
                     Remove(e);
                     _evictions[0]++;

@@ -309,13 +309,13 @@ namespace NanoRouter.Core.Passthrough
             _count--;
         }
 
-        /// <summary>Removes entries idle for at least <paramref name="timeoutSec"/>.</summary>
+        /// <summary>Removes entries idle for more than <paramref name="timeoutSec"/> (whole-second stamps: never early).</summary>
         public int Expire(ushort nowSec, int timeoutSec)
         {
             int removed = 0;
             for (int e = 0; e < _capacity; e++)
             {
-                if (Flags[e] != 0 && (ushort)(nowSec - Seen[e]) >= timeoutSec)
+                if (Flags[e] != 0 && (ushort)(nowSec - Seen[e]) > timeoutSec)
                 {
                     Remove(e);
                     removed++;
