@@ -132,6 +132,7 @@ namespace NanoRouter.Core.Passthrough
         private int _callFreeCount;
         private readonly PptpHashChains _externalChains;
         private readonly PptpHashChains _pacChains;
+        private readonly PptpHashChains _quotedChains;
 
         private int _activeCalls;
         private int _activeConnections;
@@ -189,6 +190,7 @@ namespace NanoRouter.Core.Passthrough
             _callFree = new short[n];
             _externalChains = new PptpHashChains(n);
             _pacChains = new PptpHashChains(n);
+            _quotedChains = new PptpHashChains(n);
 
             Flush();
         }
@@ -315,6 +317,37 @@ namespace NanoRouter.Core.Passthrough
             return true;
         }
 
+        /// <summary>
+        /// For an ICMP error that quotes an outbound GRE v1 packet (so carries the server's Call ID and
+        /// no LAN host): the LAN host of the established call with that PAC Call ID to that server.
+        /// False when none, or when two LAN hosts have calls with the same PAC Call ID to that server
+        /// (a server that numbers calls per control connection): the error cannot be placed. Hashed;
+        /// nothing is refreshed.
+        /// </summary>
+        public bool TryQuotedOutboundGre(uint server, ushort pacCallId, out int lanHost)
+        {
+            lanHost = 0;
+            bool found = false;
+            int bucket = _quotedChains.BucketOf(ExternalHash(server, pacCallId));
+            for (int c = _quotedChains.First(bucket); c != NoIndex; c = _quotedChains.Next(c))
+            {
+                int conn = _callConn[c];
+                if (_callState[c] == CallEstablished && _callPac[c] == pacCallId && _connServer[conn] == server)
+                {
+                    if (found && _connLanHost[conn] != lanHost)
+                    {
+                        lanHost = 0;
+                        return false;
+                    }
+
+                    found = true;
+                    lanHost = _connLanHost[conn];
+                }
+            }
+
+            return found;
+        }
+
         /// <summary>Drops calls, and connections, idle for more than <paramref name="idleTimeoutSec"/>
         /// (a connection's calls go with it). A maintenance sweep over both tables.</summary>
         public void Expire(int nowSec, int idleTimeoutSec)
@@ -342,6 +375,7 @@ namespace NanoRouter.Core.Passthrough
             _connChains.Clear();
             _externalChains.Clear();
             _pacChains.Clear();
+            _quotedChains.Clear();
             _connFreeCount = 0;
             for (int conn = _maxConnections - 1; conn >= 0; conn--)
             {
@@ -965,12 +999,14 @@ namespace NanoRouter.Core.Passthrough
             if (_callState[c] == CallEstablished)
             {
                 _pacChains.Remove(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], _callPac[c])), c);
+                _quotedChains.Remove(_quotedChains.BucketOf(ExternalHash(_connServer[conn], _callPac[c])), c);
             }
 
             _callPac[c] = pac;
             _callState[c] = CallEstablished;
             _callLastSec[c] = _nowSec;
             _pacChains.Insert(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], pac)), c);
+            _quotedChains.Insert(_quotedChains.BucketOf(ExternalHash(_connServer[conn], pac)), c);
         }
 
         private void RemoveCall(int c)
@@ -1004,6 +1040,7 @@ namespace NanoRouter.Core.Passthrough
                 if (state == CallEstablished)
                 {
                     _pacChains.Remove(_pacChains.BucketOf(PacHash(_connServer[conn], _connLanHost[conn], _callPac[c])), c);
+                    _quotedChains.Remove(_quotedChains.BucketOf(ExternalHash(_connServer[conn], _callPac[c])), c);
                 }
 
                 _activeCalls--;

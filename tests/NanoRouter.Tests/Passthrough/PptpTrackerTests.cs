@@ -100,6 +100,37 @@ namespace NanoRouter.Tests.Passthrough
         }
 
         [TestMethod]
+        public void TryQuotedOutboundGre_FindsTheHostByServerAndPacCallId_UnlessAmbiguous()
+        {
+            var tracker = new PptpTracker(4, 8);
+            EstablishA(tracker, 0x0040);
+            PptpConnectionDriver b = Connect(tracker, 8, HostB);
+            ushort external = Get16(b.Out(Ocrq(ClientCallId, 1)), 12);
+            int host;
+            Assert.IsTrue(tracker.TryQuotedOutboundGre(ServerAddress, 0x0040, out host));
+            Assert.AreEqual(HostA, host);
+            Assert.IsFalse(tracker.TryQuotedOutboundGre(ServerAddress, 0x0041, out host), "B's call is not established yet");
+            b.In(Ocrp(0x0041, external, 1));
+            Assert.IsTrue(tracker.TryQuotedOutboundGre(ServerAddress, 0x0041, out host));
+            Assert.AreEqual(HostB, host);
+            Assert.IsFalse(tracker.TryQuotedOutboundGre(OtherServerAddress, 0x0041, out host));
+
+            // A server that gives both clients PAC Call ID 0x0042: the error cannot be placed.
+            PptpConnectionDriver c = Connect(tracker, 9, 12);
+            PptpConnectionDriver d = Connect(tracker, 10, 13);
+            c.In(Ocrp(0x0042, Get16(c.Out(Ocrq(0x0500, 1)), 12), 1));
+            d.In(Ocrp(0x0042, Get16(d.Out(Ocrq(0x0600, 1)), 12), 1));
+            Assert.IsFalse(tracker.TryQuotedOutboundGre(ServerAddress, 0x0042, out host));
+
+            // Ending a call takes it out of this index too.
+            b.In(Cdn(0x0041));
+            Assert.IsFalse(tracker.TryQuotedOutboundGre(ServerAddress, 0x0041, out host));
+            c.Out(StopCcrq());
+            Assert.IsTrue(tracker.TryQuotedOutboundGre(ServerAddress, 0x0042, out host));
+            Assert.AreEqual(13, host);
+        }
+
+        [TestMethod]
         public void OnSegment_ManyClientsSameCallId_AllExternalIdsDistinct()
         {
             var tracker = new PptpTracker(16, 16);
