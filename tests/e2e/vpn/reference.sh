@@ -14,6 +14,6 @@ NANOROUTER_E2E_ROUTER=kernel dotnet test "$ROOT/tests/e2e/vpn/NanoRouter.E2E.Vpn
 echo "VPN passthrough checks through a kernel MASQUERADE router (reference):"
 grep -E '^\s+(Passed|Failed|Skipped) [A-Za-z]' "$log" | sed -E 's/^\s+(Passed|Failed|Skipped) ([^ ]+).*/  \1  \2/' | sort -k2
 echo "first line of each failure:"
-awk '/^\s+Failed [A-Za-z]/ {name=$2} /Error Message:/ {getline; sub(/^ +/, ""); print "  " name ": " $0}' "$log"
+awk '/^[ \t]+Failed [A-Za-z]/ {name=$2} /Error Message:/ {getline; sub(/^ +/, ""); print "  " name ": " $0}' "$log"
 rm -f "$log"
 exit 0
