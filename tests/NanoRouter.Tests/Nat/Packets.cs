@@ -20,7 +20,9 @@ namespace NanoRouter.Tests.Nat
         public const ushort Psh = 0x08;
         public const ushort Ack = 0x10;
 
-        private static readonly byte[] s_payload = { 0x6E, 0x61, 0x6E, 0x6F, 0x52, 0x6F, 0x75, 0x74, 0x65, 0x72 };
+        /// <summary>24 bytes ("nanoRouter test payload!"): with it UDP, TCP and echo packets are at least
+        /// 40 bytes long, which the engine's fast path needs (shorter ones take the slow path).</summary>
+        private static readonly byte[] s_payload = { 0x6E, 0x61, 0x6E, 0x6F, 0x52, 0x6F, 0x75, 0x74, 0x65, 0x72, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x70, 0x61, 0x79, 0x6C, 0x6F, 0x61, 0x64, 0x21 };
 
         /// <summary>
         /// An L2TP data message (RFC 2661 section 3.1: flags/version 0x0002, tunnel 1, session 1)
