@@ -448,6 +448,33 @@ namespace NanoRouter.Tests.Passthrough
         }
 
         [TestMethod]
+        public void AllCalls_AfterConstruction_AllocateNothing()
+        {
+            var tracker = new FragmentTracker(64, 4, 1500);
+            List<byte[]> fragments = Fragment(Server, 0x9000, UdpDatagram(Server, 500, 500, 3000, 40), 1480);
+            var buffer = new byte[1500];
+            uint lan;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int released = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                tracker.Hold(fragments[2], fragments[2].Length, i);
+                tracker.Hold(fragments[1], fragments[1].Length, i);
+                tracker.RecordFirst(Server, Wan, 17, (ushort)(0x9000 + (i & 1)), HostA, i);
+                while (tracker.TakeReleased(buffer) > 0)
+                {
+                    released++;
+                }
+
+                tracker.TryLookup(Server, Wan, 17, 0x9000, out lan, i);
+                tracker.Expire(i);
+            }
+
+            Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.IsTrue(released > 0);
+        }
+
+        [TestMethod]
         public void AnyInput_RandomBytesAndCalls_NeverThrowAndCountsStayInBounds()
         {
             var random = new Random(791);

@@ -619,6 +619,44 @@ namespace NanoRouter.Tests.Passthrough
             Assert.IsFalse(tracker.TryOutboundGre(HostB, ServerAddress, 0x0044, 101));
         }
 
+        [TestMethod]
+        public void OnSegmentAndGre_AfterWarmUp_AllocateNothing()
+        {
+            var tracker = new PptpTracker(4, 8);
+            EstablishA(tracker);
+            PptpConnectionDriver b = Connect(tracker, 8, HostB);
+            uint client = LanAddress(HostB);
+            uint seq = b.ClientSeq;
+            // Prebuilt segments: an OCRQ, its retransmission, a gap segment, and a CCRQ.
+            byte[] ocrq = TcpSegment(client, ServerAddress, 40008, 1723, seq, b.ServerSeq, false, true, Ocrq(ClientCallId, 1));
+            byte[] original0 = (byte[])ocrq.Clone();
+            byte[] gap = TcpSegment(client, ServerAddress, 40008, 1723, seq + 5000, b.ServerSeq, false, true, EchoRequest(1));
+            byte[] ccrq = TcpSegment(client, ServerAddress, 40008, 1723, seq + 168, b.ServerSeq, false, true, Ccrq(ClientCallId));
+            int host;
+            ushort original;
+            var work = new byte[ocrq.Length];
+            tracker.OnSegment(ocrq, ocrq.Length, 8, HostB, ServerAddress, true, 100);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                // The OCRQ retransmitted as first sent (TCP resends the sender's bytes).
+                Buffer.BlockCopy(original0, 0, work, 0, work.Length);
+                tracker.OnSegment(work, work.Length, 8, HostB, ServerAddress, true, 100);
+                if (i < PptpTracker.ResyncAfterGapSegments - 1)
+                {
+                    tracker.OnSegment(gap, gap.Length, 8, HostB, ServerAddress, true, 100);
+                }
+
+                tracker.TryOutboundGre(HostA, ServerAddress, 0x0040, 100);
+                tracker.TryInboundGre(ServerAddress, ClientCallId, out host, out original, 100);
+            }
+
+            tracker.OnSegment(ccrq, ccrq.Length, 8, HostB, ServerAddress, true, 100);
+            Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.AreEqual(ClientCallId + 1, Get16(work, 40 + 12), "the retransmission was rewritten");
+            Assert.AreEqual(1, tracker.ActiveCalls, "the CCRQ was followed and ended B's call");
+        }
+
         /// <summary>How many bytes of a stream of messages may go once the other side sent <paramref name="otherSent"/> bytes.</summary>
         private static int Limit(int[] lengths, int[] gates, int otherSent)
         {
