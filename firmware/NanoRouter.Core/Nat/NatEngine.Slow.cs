@@ -92,20 +92,35 @@ namespace NanoRouter.Core.Nat
                 return InboundLaterFragment(p, ip);
             }
 
+            bool first = ip.MoreFragments;
+            uint source = ip.SourceAddress;
+            ushort identification = ip.Identification;
+            Verdict verdict;
             switch (ip.Protocol)
             {
                 case IPv4Packet.ProtocolTcp:
                 case IPv4Packet.ProtocolUdp:
-                    return InboundTransport(p, ip);
+                    verdict = InboundTransport(p, ip);
+                    break;
                 case IPv4Packet.ProtocolIcmp:
-                    return InboundIcmp(p, ip);
+                    verdict = InboundIcmp(p, ip);
+                    break;
                 case IPv4Packet.ProtocolEsp:
-                    return InboundEsp(p, ip);
+                    verdict = InboundEsp(p, ip);
+                    break;
                 case IPv4Packet.ProtocolGre:
-                    return InboundGre(p, ip);
+                    verdict = InboundGre(p, ip);
+                    break;
                 default:
                     return Verdict.Local;
             }
+
+            if (first && verdict == Verdict.Forward)
+            {
+                OnInboundFirstFragment(source, ip.Protocol, identification, NetworkOrder.ReadUInt32(p, IPv4Packet.DestinationAddressOffset));
+            }
+
+            return verdict;
         }
 
         /// <summary>Checks the transport header of a packet that has one (a first fragment or a whole

@@ -8,6 +8,7 @@ namespace NanoRouter.Core.Nat
     public sealed partial class NatEngine
     {
         private PptpTracker _pptp;
+        private FragmentTracker _fragments;
 
         /// <summary>The PPTP control-connection tracker (read-only use: statistics and tests).</summary>
         public PptpTracker Pptp => _pptp;
@@ -19,6 +20,38 @@ namespace NanoRouter.Core.Nat
         {
             int tunnels = _esp.Capacity;
             _pptp = new PptpTracker(tunnels / 2 < 4 ? 4 : tunnels / 2, tunnels);
+            _fragments = new FragmentTracker(
+                _options.FragmentDatagrams > 0 ? _options.FragmentDatagrams : 32,
+                _options.FragmentHeldSlots > 0 ? _options.FragmentHeldSlots : 4,
+                _options.MaxPacketLength > 0 ? _options.MaxPacketLength : 1600);
+        }
+
+        /// <summary>The fragment tracker (read-only use: statistics and tests).</summary>
+        public FragmentTracker Fragments => _fragments;
+
+        /// <summary>
+        /// A packet the router must send on its own after <see cref="Process"/>: a later fragment
+        /// that arrived before its first and was held, released (already translated) once the first
+        /// came. Call it after every Process until it returns 0, and send each packet out of
+        /// <paramref name="egress"/>.
+        /// </summary>
+        /// <returns>The packet's length in <paramref name="buffer"/> (at index 0), or 0 when none is pending.</returns>
+        public int TakePending(byte[] buffer, out Side egress)
+        {
+            egress = Side.Lan;
+            if (buffer == null || buffer.Length < _fragments.MaxPacketLength)
+            {
+                return 0;
+            }
+
+            return _fragments.TakeReleased(buffer);
+        }
+
+        /// <summary>An inbound first fragment was translated to <paramref name="lanAddress"/>: later
+        /// fragments of its datagram follow it, and held ones are released.</summary>
+        private void OnInboundFirstFragment(uint source, byte protocol, ushort identification, uint lanAddress)
+        {
+            _fragments.RecordFirst(source, _wanAddress, protocol, identification, lanAddress, _nowMs);
         }
 
         /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it:
@@ -69,8 +102,22 @@ namespace NanoRouter.Core.Nat
             return _pptp.ActiveCalls;
         }
 
+        /// <summary>A later fragment from the WAN: it goes where its first fragment went; one that comes
+        /// before its first is held (bounded) and released when the first arrives.</summary>
         private Verdict InboundLaterFragment(byte[] p, IPv4Packet ip)
         {
+            uint lanAddress;
+            if (_fragments.TryLookup(ip.SourceAddress, ip.DestinationAddress, ip.Protocol, ip.Identification, out lanAddress, _nowMs))
+            {
+                RewriteDestinationToHost(p, (int)(lanAddress & 0xFF));
+                return Forward(Side.Lan);
+            }
+
+            if (_fragments.Hold(p, ip.TotalLength, _nowMs))
+            {
+                return Drop(DropReason.FragmentHeld);
+            }
+
             return Drop(DropReason.Fragment);
         }
 

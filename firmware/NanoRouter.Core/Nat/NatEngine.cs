@@ -209,6 +209,10 @@ namespace NanoRouter.Core.Nat
 
             _table.Clear();
             ClearPassthrough();
+            if (_fragments != null)
+            {
+                _fragments.Clear();
+            }
         }
 
         /// <summary>
@@ -243,6 +247,7 @@ namespace NanoRouter.Core.Nat
                 _lastSweepSec = _now;
                 _table.Expire(_now, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
                 ExpirePassthrough();
+                _fragments.Expire(_nowMs);
                 CountPassthroughMappings();
             }
         }

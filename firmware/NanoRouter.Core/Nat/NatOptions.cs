@@ -22,6 +22,15 @@ namespace NanoRouter.Core.Nat
         /// sixteenth of the capacity, at least 8.</summary>
         public int TunnelCapacity;
 
+        /// <summary>Fragmented datagrams followed at once (0: 32).</summary>
+        public int FragmentDatagrams;
+
+        /// <summary>Later fragments that may wait for their first fragment (0: 4).</summary>
+        public int FragmentHeldSlots;
+
+        /// <summary>The largest packet the board's buffers take (0: 1600).</summary>
+        public int MaxPacketLength;
+
         /// <summary>How many entries one LAN host may hold; 0 means a quarter of the capacity.</summary>
         public int HostQuota;
 
