@@ -27,6 +27,9 @@ namespace NanoRouter
         /// <summary>The highest external port (board.json natPortHigh).</summary>
         public const int NatPortHigh = 49151;
 
+        /// <summary>The packet buffers (the native ring's slot size).</summary>
+        public const int MaxPacket = 1500;
+
         /// <summary>How long the boot waits for the first uplink join before going on.</summary>
         public const int FirstJoinWaitMs = 20000;
 
@@ -68,6 +71,7 @@ namespace NanoRouter
             options.PortRangeStart = NatPortLow;
             options.PortRangeEnd = NatPortHigh;
             options.LanAddress = WifiRouterHost.ApAddress;
+            options.MaxPacketLength = MaxPacket;
             s_engine = new NatEngine(options, clock);
             settings.ApplyTo(s_engine.Passthrough);
             while (!s_port.Start())
@@ -88,14 +92,31 @@ namespace NanoRouter
 
         private static void Forward()
         {
-            byte[] buffer = new byte[1500];
+            byte[] buffer = new byte[MaxPacket];
+            byte[] released = new byte[MaxPacket];
+            int lastTick = s_port.NowMs;
             while (true)
             {
-                int length = s_port.Receive(buffer, 1000, out Side ingress);
+                int length = s_port.Receive(buffer, 100, out Side ingress);
                 if (length > 0)
                 {
                     Verdict verdict = s_engine.Process(buffer, length, ingress);
                     s_port.Complete(verdict, buffer, length, s_engine.Egress);
+
+                    // Later fragments that waited for their first one.
+                    Side egress;
+                    int extra;
+                    while ((extra = s_engine.TakePending(released, out egress)) > 0)
+                    {
+                        s_port.Send(released, extra, egress);
+                    }
+                }
+
+                // Timeouts, switches and uplink changes are applied on this thread.
+                if (s_port.NowMs - lastTick >= 100)
+                {
+                    lastTick = s_port.NowMs;
+                    s_engine.Tick();
                 }
             }
         }
@@ -120,7 +141,7 @@ namespace NanoRouter
         private static void ConfigurePort()
         {
             uint wan = s_host.UplinkAddress;
-            s_engine.SetWanAddress(wan);
+            s_engine.RequestWanAddress(wan);
             s_port.SetPreserved(17, 500, s_engine.Passthrough.IsEnabled(PassthroughProtocol.Ike));
             s_port.SetPreserved(17, 4500, s_engine.Passthrough.IsEnabled(PassthroughProtocol.NatT));
             s_port.SetPreserved(17, 1701, s_engine.Passthrough.IsEnabled(PassthroughProtocol.L2tp));

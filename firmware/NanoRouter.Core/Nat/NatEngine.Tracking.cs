@@ -79,12 +79,10 @@ namespace NanoRouter.Core.Nat
             return _pptp.TryInboundGre(server, callId, out host, out originalCallId, NowSeconds);
         }
 
+        /// <summary>The LAN host of an outbound GRE v1 packet quoted in an ICMP error (false when ambiguous).</summary>
         private bool PptpHostForQuoted(uint server, ushort callId, out int host)
         {
-            // A quoted GRE v1 packet carries the server's Call ID; the tracker maps calls by our
-            // external ID, so errors about PPTP data are not translated (counted as IcmpNoMapping).
-            host = 0;
-            return false;
+            return _pptp.TryQuotedOutboundGre(server, callId, out host);
         }
 
         private void FlushPptp()

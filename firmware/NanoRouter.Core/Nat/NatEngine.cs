@@ -65,6 +65,8 @@ namespace NanoRouter.Core.Nat
         private readonly int _quota;
 
         private uint _wanAddress;
+        private uint _requestedWan;
+        private bool _wanRequested;
         private uint _wanWire;
         private ushort _now;
         private int _nowMs;
@@ -215,6 +217,14 @@ namespace NanoRouter.Core.Nat
             }
         }
 
+        /// <summary>Asks for a new uplink address from another thread (the uplink supervisor); the
+        /// packet thread applies it at its next <see cref="Tick"/>, so tables are never changed under it.</summary>
+        public void RequestWanAddress(uint wanAddress)
+        {
+            _requestedWan = wanAddress;
+            _wanRequested = true;
+        }
+
         /// <summary>
         /// Reads the clock. Once a second it expires idle sessions; it also applies passthrough
         /// switches (a rule switched off has its mappings flushed). Call it at least every 100 ms.
@@ -223,6 +233,15 @@ namespace NanoRouter.Core.Nat
         {
             // Seconds advance by wrap-safe differences of the millisecond clock, so neither the
             // clock's start value nor its wraparound (every 49.7 days) disturbs the stamps.
+            if (_wanRequested)
+            {
+                _wanRequested = false;
+                if (_requestedWan != _wanAddress)
+                {
+                    SetWanAddress(_requestedWan);
+                }
+            }
+
             _nowMs = _clock.NowMs;
             int elapsed = _nowMs - _lastClockMs;
             _lastClockMs = _nowMs;
