@@ -49,6 +49,14 @@ namespace NanoRouter.Hal.Esp32
         }
 
         /// <inheritdoc />
+        public void Send(byte[] buffer, int length, Side egress)
+        {
+            // The native side copies whatever it is given into its TX ring: a packet the router
+            // made or released goes out exactly like a forwarded one (TTL handled there too).
+            NativeComplete((int)Verdict.Forward, buffer, length, (int)egress);
+        }
+
+        /// <inheritdoc />
         public int NowMs => NativeNowMs();
 
         [MethodImpl(MethodImplOptions.InternalCall)]
