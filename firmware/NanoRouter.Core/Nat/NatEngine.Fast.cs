@@ -33,7 +33,7 @@ namespace NanoRouter.Core.Nat
             uint sum;
             uint key;
             uint inside;
-            uint addend;
+            uint addend; // the RFC 1624 delta ~m + m'
             int e;
             if (protocol == IPv4Packet.ProtocolUdp)
             {
@@ -93,15 +93,15 @@ namespace NanoRouter.Core.Nat
 
                 _seen[e] = _now;
                 Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                addend = _outboundAddend[host];
-                uint header = BitConverter.ToUInt16(packet, 10) + addend;
+                addend = _outboundDelta[host];
+                uint header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + addend;
                 header += header >> 16;
-                packet[10] = (byte)header;
-                packet[11] = (byte)(header >> 8);
+                packet[10] = (byte)~header;
+                packet[11] = (byte)(~header >> 8);
                 if ((inside & NatTable.RemappedFlag) != 0)
                 {
                     uint external = _outside[e];
-                    addend = FoldAddend(addend + (key & 0xFFFF) + (external ^ 0xFFFF));
+                    addend = FoldAddend(addend + ((key & 0xFFFF) ^ 0xFFFF) + external);
                     packet[20] = (byte)external;
                     packet[21] = (byte)(external >> 8);
                 }
@@ -137,14 +137,14 @@ namespace NanoRouter.Core.Nat
                 _seen[e] = _now;
                 int host = (int)(inside >> 24);
                 Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                addend = _inboundAddend[host];
-                uint header = BitConverter.ToUInt16(packet, 10) + addend;
+                addend = _inboundDelta[host];
+                uint header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + addend;
                 header += header >> 16;
-                packet[10] = (byte)header;
-                packet[11] = (byte)(header >> 8);
+                packet[10] = (byte)~header;
+                packet[11] = (byte)(~header >> 8);
                 if ((inside & NatTable.RemappedFlag) != 0)
                 {
-                    addend = FoldAddend(addend + port + ((inside & 0xFFFF) ^ 0xFFFF));
+                    addend = FoldAddend(addend + (port ^ 0xFFFF) + (inside & 0xFFFF));
                     packet[22] = (byte)inside;
                     packet[23] = (byte)(inside >> 8);
                 }
@@ -152,18 +152,22 @@ namespace NanoRouter.Core.Nat
                 _egress = Side.Lan;
             }
 
-            // The transport checksum moves by the same addend (the pseudo-header holds the address).
-            sum += addend;
-            sum += sum >> 16;
+            // The transport checksum moves by the same delta (the pseudo-header holds the address).
+            // TCP: RFC 1624 eqn. 3. UDP: HC + ~delta, which never gives 0x0000 (RFC 768 sends a
+            // zero result as 0xFFFF); a UDP checksum of 0 ("none") went to the slow path.
             if (protocol == IPv4Packet.ProtocolUdp)
             {
+                sum += addend ^ 0xFFFF;
+                sum += sum >> 16;
                 packet[26] = (byte)sum;
                 packet[27] = (byte)(sum >> 8);
             }
             else
             {
-                packet[36] = (byte)sum;
-                packet[37] = (byte)(sum >> 8);
+                sum = (sum ^ 0xFFFF) + addend;
+                sum += sum >> 16;
+                packet[36] = (byte)~sum;
+                packet[37] = (byte)(~sum >> 8);
             }
 
             return Verdict.Forward;
@@ -210,7 +214,7 @@ namespace NanoRouter.Core.Nat
 
                     _espSeen[e] = _now;
                     Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                    header = BitConverter.ToUInt16(packet, 10) + _outboundAddend[host];
+                    header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
                     _ruleOut[EspIndex]++;
                     _egress = Side.Wan;
                 }
@@ -241,14 +245,14 @@ namespace NanoRouter.Core.Nat
                     _espSeen[e] = _now;
                     int host = _espHost[e];
                     Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                    header = BitConverter.ToUInt16(packet, 10) + _inboundAddend[host];
+                    header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
                     _ruleIn[EspIndex]++;
                     _egress = Side.Lan;
                 }
 
                 header += header >> 16;
-                packet[10] = (byte)header;
-                packet[11] = (byte)(header >> 8);
+                packet[10] = (byte)~header;
+                packet[11] = (byte)(~header >> 8);
                 return Verdict.Forward;
             }
 
@@ -296,13 +300,13 @@ namespace NanoRouter.Core.Nat
 
                 _seen[e] = _now;
                 Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                header = BitConverter.ToUInt16(packet, 10) + _outboundAddend[host];
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
                 if ((inside & NatTable.RemappedFlag) != 0)
                 {
                     uint external = _outside[e];
                     packet[24] = (byte)external;
                     packet[25] = (byte)(external >> 8);
-                    AddToChecksum(packet, 22, FoldAddend(id + (external ^ 0xFFFF)));
+                    ApplyDelta(packet, 22, FoldAddend((id ^ 0xFFFF) + external));
                 }
 
                 _egress = Side.Wan;
@@ -340,20 +344,20 @@ namespace NanoRouter.Core.Nat
                 _seen[e] = _now;
                 int host = (int)(inside >> 24);
                 Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                header = BitConverter.ToUInt16(packet, 10) + _inboundAddend[host];
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
                 if ((inside & NatTable.RemappedFlag) != 0)
                 {
                     packet[24] = (byte)inside;
                     packet[25] = (byte)(inside >> 8);
-                    AddToChecksum(packet, 22, FoldAddend(id + ((inside & 0xFFFF) ^ 0xFFFF)));
+                    ApplyDelta(packet, 22, FoldAddend((id ^ 0xFFFF) + (inside & 0xFFFF)));
                 }
 
                 _egress = Side.Lan;
             }
 
             header += header >> 16;
-            packet[10] = (byte)header;
-            packet[11] = (byte)(header >> 8);
+            packet[10] = (byte)~header;
+            packet[11] = (byte)(~header >> 8);
             return Verdict.Forward;
         }
     }

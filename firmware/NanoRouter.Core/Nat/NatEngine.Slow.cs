@@ -401,9 +401,9 @@ namespace NanoRouter.Core.Nat
         {
             int l4 = ip.HeaderLength;
             uint inside = _inside[e];
-            uint addend = _outboundAddend[host];
+            uint addend = _outboundDelta[host];
             Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
-            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, addend);
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, addend);
             int idAt = l4;
             int checksumAt;
             bool optional = false;
@@ -431,12 +431,16 @@ namespace NanoRouter.Core.Nat
                 uint lanWire = BitConverter.ToUInt16(p, idAt);
                 p[idAt] = (byte)external;
                 p[idAt + 1] = (byte)(external >> 8);
-                addend = FoldAddend(addend + lanWire + (external ^ 0xFFFF));
+                addend = FoldAddend(addend + (lanWire ^ 0xFFFF) + external);
             }
 
-            if (addend != 0 && !(optional && BitConverter.ToUInt16(p, checksumAt) == 0))
+            if (optional)
             {
-                AddToChecksum(p, checksumAt, addend);
+                ApplyDeltaUdp(p, checksumAt, addend);
+            }
+            else if (addend != 0)
+            {
+                ApplyDelta(p, checksumAt, addend);
             }
         }
 
@@ -447,9 +451,9 @@ namespace NanoRouter.Core.Nat
             int l4 = ip.HeaderLength;
             uint inside = _inside[e];
             int host = (int)(inside >> NatTable.HostShift);
-            uint addend = _inboundAddend[host];
+            uint addend = _inboundDelta[host];
             Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
-            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, addend);
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, addend);
             int idAt = l4 + 2;
             int checksumAt;
             bool optional = false;
@@ -475,25 +479,29 @@ namespace NanoRouter.Core.Nat
                 uint external = BitConverter.ToUInt16(p, idAt);
                 p[idAt] = (byte)inside;
                 p[idAt + 1] = (byte)(inside >> 8);
-                addend = FoldAddend(addend + external + ((inside & 0xFFFF) ^ 0xFFFF));
+                addend = FoldAddend(addend + (external ^ 0xFFFF) + (inside & 0xFFFF));
             }
 
-            if (addend != 0 && !(optional && BitConverter.ToUInt16(p, checksumAt) == 0))
+            if (optional)
             {
-                AddToChecksum(p, checksumAt, addend);
+                ApplyDeltaUdp(p, checksumAt, addend);
+            }
+            else if (addend != 0)
+            {
+                ApplyDelta(p, checksumAt, addend);
             }
         }
 
         private void RewriteSourceToWan(byte[] p, int host)
         {
             Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
-            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, _outboundAddend[host]);
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, _outboundDelta[host]);
         }
 
         private void RewriteDestinationToHost(byte[] p, int host)
         {
             Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
-            AddToChecksum(p, IPv4Packet.HeaderChecksumOffset, _inboundAddend[host]);
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, _inboundDelta[host]);
         }
 
         /// <summary>Clamps the MSS option of a SYN to the configured value (tunnels inside Wi-Fi need room).</summary>
@@ -727,20 +735,24 @@ namespace NanoRouter.Core.Nat
                 host = (int)(inside >> NatTable.HostShift);
                 uint external = BitConverter.ToUInt16(p, idAt);
                 uint lanWire = inside & 0xFFFF;
-                uint quotedAddend = _inboundAddend[host];
+                uint quotedAddend = _inboundDelta[host];
 
                 // The quoted source port (or echo identifier) and the quoted transport checksum, when quoted.
                 int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
                     : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
-                uint portAddend = FoldAddend(external + (lanWire ^ 0xFFFF));
+                uint portAddend = FoldAddend((external ^ 0xFFFF) + lanWire);
                 p[idAt] = (byte)lanWire;
                 p[idAt + 1] = (byte)(lanWire >> 8);
                 if (quotedChecksumAt + 2 <= end)
                 {
                     uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(quotedAddend + portAddend);
-                    if (!(code == NatTable.Udp && BitConverter.ToUInt16(p, quotedChecksumAt) == 0))
+                    if (code == NatTable.Udp)
                     {
-                        AddToChecksum(p, quotedChecksumAt, transportAddend);
+                        ApplyDeltaUdp(p, quotedChecksumAt, transportAddend);
+                    }
+                    else
+                    {
+                        ApplyDelta(p, quotedChecksumAt, transportAddend);
                     }
                 }
             }
@@ -751,7 +763,7 @@ namespace NanoRouter.Core.Nat
 
             // The quoted source address and its header checksum.
             Array.Copy(_hostAddressBytes, host << 2, p, inner + IPv4Packet.SourceAddressOffset, 4);
-            AddToChecksum(p, inner + IPv4Packet.HeaderChecksumOffset, _inboundAddend[host]);
+            ApplyDelta(p, inner + IPv4Packet.HeaderChecksumOffset, _inboundDelta[host]);
 
             // The ICMP checksum covers all of the above: recompute it (it was checked valid first).
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
@@ -809,15 +821,19 @@ namespace NanoRouter.Core.Nat
                 uint external = _outside[e];
                 p[idAt] = (byte)external;
                 p[idAt + 1] = (byte)(external >> 8);
-                uint portAddend = FoldAddend(lanWire + (external ^ 0xFFFF));
+                uint portAddend = FoldAddend((lanWire ^ 0xFFFF) + external);
                 int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
                     : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
                 if (quotedChecksumAt + 2 <= end)
                 {
-                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(_outboundAddend[host] + portAddend);
-                    if (!(code == NatTable.Udp && BitConverter.ToUInt16(p, quotedChecksumAt) == 0))
+                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(_outboundDelta[host] + portAddend);
+                    if (code == NatTable.Udp)
                     {
-                        AddToChecksum(p, quotedChecksumAt, transportAddend);
+                        ApplyDeltaUdp(p, quotedChecksumAt, transportAddend);
+                    }
+                    else
+                    {
+                        ApplyDelta(p, quotedChecksumAt, transportAddend);
                     }
                 }
             }
@@ -827,7 +843,7 @@ namespace NanoRouter.Core.Nat
             }
 
             Array.Copy(_wanAddressBytes, 0, p, inner + IPv4Packet.DestinationAddressOffset, 4);
-            AddToChecksum(p, inner + IPv4Packet.HeaderChecksumOffset, _outboundAddend[host]);
+            ApplyDelta(p, inner + IPv4Packet.HeaderChecksumOffset, _outboundDelta[host]);
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));

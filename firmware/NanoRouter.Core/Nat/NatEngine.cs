@@ -53,8 +53,8 @@ namespace NanoRouter.Core.Nat
         // addend that turns a checksum over the host's address into one over the WAN address
         // (outbound) and back (inbound), RFC 1624 in wire form.
         private readonly byte[] _hostAddressBytes = new byte[256 * 4];
-        private readonly uint[] _outboundAddend = new uint[256];
-        private readonly uint[] _inboundAddend = new uint[256];
+        private readonly uint[] _outboundDelta = new uint[256];
+        private readonly uint[] _inboundDelta = new uint[256];
         private readonly byte[] _wanAddressBytes = new byte[4];
 
         private readonly uint _lanAddress;
@@ -205,8 +205,8 @@ namespace NanoRouter.Core.Nat
             for (int host = 0; host < 256; host++)
             {
                 uint hostWire = BitConverter.ToUInt32(_hostAddressBytes, host * 4);
-                _outboundAddend[host] = Addend(hostWire, _wanWire);
-                _inboundAddend[host] = Addend(_wanWire, hostWire);
+                _outboundDelta[host] = Delta(hostWire, _wanWire);
+                _inboundDelta[host] = Delta(_wanWire, hostWire);
             }
 
             _table.Clear();
@@ -271,12 +271,14 @@ namespace NanoRouter.Core.Nat
             }
         }
 
-        /// <summary>The one's-complement addend (wire form) that moves a checksum from covering
-        /// <paramref name="oldValue"/> to covering <paramref name="newValue"/>: RFC 1624's
-        /// HC' = HC + m + ~m', with m and m' summed as two 16-bit words.</summary>
-        internal static uint Addend(uint oldValue, uint newValue)
+        /// <summary>
+        /// The one's-complement delta (wire form) that moves a checksum from covering
+        /// <paramref name="oldValue"/> to covering <paramref name="newValue"/>: ~m + m' of RFC 1624's
+        /// eqn. 3, HC' = ~(~HC + ~m + m'), with m and m' summed as two 16-bit words.
+        /// </summary>
+        internal static uint Delta(uint oldValue, uint newValue)
         {
-            return FoldAddend((oldValue & 0xFFFF) + (oldValue >> 16) + (~newValue & 0xFFFF) + (~newValue >> 16));
+            return FoldAddend((~oldValue & 0xFFFF) + (~oldValue >> 16) + (newValue & 0xFFFF) + (newValue >> 16));
         }
 
         /// <summary>Folds a one's-complement sum to 16 bits.</summary>
@@ -287,10 +289,29 @@ namespace NanoRouter.Core.Nat
             return sum;
         }
 
-        /// <summary>Adds a one's-complement addend to the 16-bit checksum stored (wire form) at an offset.</summary>
-        internal static void AddToChecksum(byte[] p, int at, uint addend)
+        /// <summary>Applies a delta to the 16-bit checksum stored (wire form) at an offset: RFC 1624
+        /// eqn. 3, which gives 0x0000, never 0xFFFF, for a zero sum, as a full computation does.</summary>
+        internal static void ApplyDelta(byte[] p, int at, uint delta)
         {
-            uint sum = BitConverter.ToUInt16(p, at) + addend;
+            uint sum = (BitConverter.ToUInt16(p, at) ^ 0xFFFFu) + delta;
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = ~(sum + (sum >> 16));
+            p[at] = (byte)sum;
+            p[at + 1] = (byte)(sum >> 8);
+        }
+
+        /// <summary>Applies a delta to a UDP checksum: 0 means "none" and stays 0; a result of 0 is
+        /// sent as 0xFFFF (RFC 768).</summary>
+        internal static void ApplyDeltaUdp(byte[] p, int at, uint delta)
+        {
+            uint old = BitConverter.ToUInt16(p, at);
+            if (old == 0)
+            {
+                return;
+            }
+
+            // HC + ~delta with end-around carry never yields 0x0000: exactly RFC 768's rule.
+            uint sum = old + (delta ^ 0xFFFF);
             sum = (sum & 0xFFFF) + (sum >> 16);
             sum += sum >> 16;
             p[at] = (byte)sum;
