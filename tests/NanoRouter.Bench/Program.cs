@@ -131,7 +131,7 @@ namespace NanoRouter.Bench
                         workload.Round();
                     }
 
-                    double packets = 2.0 * flows * rounds;
+                    double packets = 2.0 * workload.Flows * rounds;
                     Console.WriteLine(string.Format(
                         CultureInfo.InvariantCulture,
                         "il {0} flows={1} instructions={2:0.0} calls={3:0.0} allocations={4:0.0}",
@@ -286,7 +286,7 @@ namespace NanoRouter.Bench
         public void Packets()
         {
             // 1024 operations: rounds of 2 x Flows packets.
-            for (int done = 0; done < 1024; done += 2 * Flows)
+            for (int done = 0; done < 1024; done += 2 * _workload.Flows)
             {
                 _workload.Round();
             }

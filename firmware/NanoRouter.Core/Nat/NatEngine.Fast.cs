@@ -256,6 +256,11 @@ namespace NanoRouter.Core.Nat
                 return Verdict.Forward;
             }
 
+            if (protocol == IPv4Packet.ProtocolGre)
+            {
+                return ProcessFastGre(packet, length, ingress);
+            }
+
             if (protocol != IPv4Packet.ProtocolIcmp)
             {
                 return ProcessSlow(packet, length, ingress);
@@ -352,6 +357,67 @@ namespace NanoRouter.Core.Nat
                     ApplyDelta(packet, 22, FoldAddend((id ^ 0xFFFF) + (inside & 0xFFFF)));
                 }
 
+                _egress = Side.Lan;
+            }
+
+            header += header >> 16;
+            packet[10] = (byte)~header;
+            packet[11] = (byte)(~header >> 8);
+            return Verdict.Forward;
+        }
+
+        /// <summary>
+        /// Fast path for PPTP's enhanced GRE (version 1, K set, no checksum or routing) on an
+        /// established call: LAN to WAN the Call ID is the server's and only the source changes;
+        /// WAN to LAN our external Call ID goes back to the client's own (GRE v1 has no checksum).
+        /// </summary>
+        private Verdict ProcessFastGre(byte[] packet, int length, Side ingress)
+        {
+            if (!_ruleEnabled[PptpIndex] || (packet[20] & 0xEF) != 0x20 || (packet[21] & 0x7F) != 1)
+            {
+                return ProcessSlow(packet, length, ingress);
+            }
+
+            int callId = (packet[26] << 8) | packet[27];
+            uint header;
+            if (ingress == Side.Lan)
+            {
+                uint source = BitConverter.ToUInt32(packet, 12);
+                if ((source & _lanMaskWire) != _lanNetworkWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int host = (int)(source >> 24);
+                if (!_pptp.FastOutboundGre(host, BitConverter.ToUInt32(packet, 16), callId, _seconds))
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
+                _ruleOut[PptpIndex]++;
+                _egress = Side.Wan;
+            }
+            else
+            {
+                if (BitConverter.ToUInt32(packet, 16) != _wanWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int found = _pptp.FastInboundGre(BitConverter.ToUInt32(packet, 12), callId, _seconds);
+                if (found < 0)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int host = found >> 16;
+                packet[26] = (byte)(found >> 8);
+                packet[27] = (byte)found;
+                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
+                _ruleIn[PptpIndex]++;
                 _egress = Side.Lan;
             }
 

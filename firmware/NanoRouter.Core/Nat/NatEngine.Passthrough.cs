@@ -297,7 +297,7 @@ namespace NanoRouter.Core.Nat
                     return DropRule(PassthroughProtocol.Pptp, DropReason.PassthroughOff);
                 }
 
-                if (!PptpOutboundGre(host, ip.DestinationAddress, gre.CallId))
+                if (!PptpOutboundGre(host, peer, gre.CallId))
                 {
                     return DropRule(PassthroughProtocol.Pptp, DropReason.NoMapping);
                 }
@@ -360,7 +360,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 ushort originalCallId;
-                if (!PptpInboundGre(ip.SourceAddress, gre.CallId, out host, out originalCallId))
+                if (!PptpInboundGre(peer, gre.CallId, out host, out originalCallId))
                 {
                     return DropRule(PassthroughProtocol.Pptp, DropReason.NoMapping);
                 }
@@ -440,7 +440,7 @@ namespace NanoRouter.Core.Nat
 
                 if (gre.Version == GreVersionEnhanced)
                 {
-                    return PptpHostForQuoted(SwapAddress(peer), gre.CallId, out host);
+                    return PptpHostForQuoted(peer, gre.CallId, out host);
                 }
 
                 uint key;

@@ -1,3 +1,4 @@
+using System;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -58,7 +59,8 @@ namespace NanoRouter.Core.Nat
         /// the tracker remaps Call IDs inside it and keeps the TCP checksum right.</summary>
         private void OnPptpControl(byte[] p, IPv4Packet ip, int entry, int host, bool outbound)
         {
-            uint server = outbound ? ip.DestinationAddress : ip.SourceAddress;
+            // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
+            uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
             _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
         }
 

@@ -16,6 +16,15 @@ namespace NanoRouter.Core.Passthrough
         private readonly short[] _next;
         private readonly int _mask;
 
+        /// <summary>The bucket heads (for the tracker's inlined GRE lookups).</summary>
+        internal short[] Heads => _heads;
+
+        /// <summary>The chain links (for the tracker's inlined GRE lookups).</summary>
+        internal short[] Links => _next;
+
+        /// <summary>Buckets - 1.</summary>
+        internal int Mask => _mask;
+
         /// <summary>Creates chains for <paramref name="slots"/> slots (at most 32767).</summary>
         public PptpHashChains(int slots)
         {

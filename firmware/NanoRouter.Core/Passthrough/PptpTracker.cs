@@ -133,6 +133,12 @@ namespace NanoRouter.Core.Passthrough
         private readonly PptpHashChains _externalChains;
         private readonly PptpHashChains _pacChains;
         private readonly PptpHashChains _quotedChains;
+        private readonly short[] _externalHeads;
+        private readonly short[] _externalLinks;
+        private readonly int _externalMask;
+        private readonly short[] _pacHeads;
+        private readonly short[] _pacLinks;
+        private readonly int _pacMask;
 
         private int _activeCalls;
         private int _activeConnections;
@@ -190,6 +196,12 @@ namespace NanoRouter.Core.Passthrough
             _callFree = new short[n];
             _externalChains = new PptpHashChains(n);
             _pacChains = new PptpHashChains(n);
+            _externalHeads = _externalChains.Heads;
+            _externalLinks = _externalChains.Links;
+            _externalMask = _externalChains.Mask;
+            _pacHeads = _pacChains.Heads;
+            _pacLinks = _pacChains.Links;
+            _pacMask = _pacChains.Mask;
             _quotedChains = new PptpHashChains(n);
 
             Flush();
@@ -965,9 +977,66 @@ namespace NanoRouter.Core.Passthrough
 
         // ---- calls ----
 
-        private static uint ExternalHash(uint server, ushort external) => PptpHashChains.Mix(server, external);
+        // The GRE-path hashes are cheap enough to inline in FastOutboundGre/FastInboundGre: fold the
+        // server's high half down, mix in the IDs, multiply, and the bucket is the low bits of the top
+        // half (BucketOf masks the low bits, so the top half is shifted down first).
+        private static uint ExternalHash(uint server, ushort external) => ((server ^ (server >> 15) ^ ((uint)external << 7)) * 0x9E3779B1u) >> 16;
 
-        private static uint PacHash(uint server, int lanHost, ushort pac) => PptpHashChains.Mix(PptpHashChains.Mix(server, (uint)lanHost), pac);
+        private static uint PacHash(uint server, int lanHost, ushort pac) => ((server ^ (server >> 15) ^ ((uint)pac << 7) ^ ((uint)lanHost << 23)) * 0x9E3779B1u) >> 16;
+
+        /// <summary>
+        /// The GRE fast path's outbound check (the engine's packet path): the same answer as
+        /// <see cref="TryOutboundGre"/> with the lookup inlined (one call per packet).
+        /// </summary>
+        internal bool FastOutboundGre(int lanHost, uint server, int greCallId, int nowSec)
+        {
+            short[] links = _pacLinks;
+            int c = _pacHeads[(int)(((server ^ (server >> 15) ^ ((uint)greCallId << 7) ^ ((uint)lanHost << 23)) * 0x9E3779B1u) >> 16) & _pacMask];
+            while (c >= 0)
+            {
+                if (_callPac[c] == greCallId && _callState[c] == CallEstablished)
+                {
+                    int conn = _callConn[c];
+                    if (_connServer[conn] == server && _connLanHost[conn] == lanHost)
+                    {
+                        _callLastSec[c] = nowSec;
+                        _connLastSec[conn] = nowSec;
+                        return true;
+                    }
+                }
+
+                c = links[c];
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The GRE fast path's inbound lookup: as <see cref="TryInboundGre"/>, returning
+        /// (LAN host &lt;&lt; 16) | original Call ID, or -1, with the lookup inlined.
+        /// </summary>
+        internal int FastInboundGre(uint server, int greCallId, int nowSec)
+        {
+            short[] links = _externalLinks;
+            int c = _externalHeads[(int)(((server ^ (server >> 15) ^ ((uint)greCallId << 7)) * 0x9E3779B1u) >> 16) & _externalMask];
+            while (c >= 0)
+            {
+                if (_callExternal[c] == greCallId && _callState[c] == CallEstablished)
+                {
+                    int conn = _callConn[c];
+                    if (_connServer[conn] == server)
+                    {
+                        _callLastSec[c] = nowSec;
+                        _connLastSec[conn] = nowSec;
+                        return (_connLanHost[conn] << 16) | _callOriginal[c];
+                    }
+                }
+
+                c = links[c];
+            }
+
+            return -1;
+        }
 
         private int TakeFreeCall()
         {
