@@ -13,6 +13,7 @@ namespace NanoRouter.Host
             "                      --admin-password-file FILE  sets the admin password when none is set yet\n" +
             "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
             "                      --queue N        NFQUEUE queue number (default 0)\n" +
+            "                      --allow-host H   one more Host name for the admin page (e.g. 127.0.0.1 behind a forward)\n" +
             "must run as root. Ctrl-C or SIGTERM stops it and removes everything it made.";
 
         /// <summary>True for `run`, false for the lab.</summary>
@@ -38,6 +39,9 @@ namespace NanoRouter.Host
 
         /// <summary>--queue.</summary>
         public ushort Queue { get; private set; }
+
+        /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1).</summary>
+        public string AllowHost { get; private set; }
 
         /// <summary>--parent-pid (set by the lab for its child): stop when that process is gone.</summary>
         public int ParentPid { get; private set; }
@@ -69,7 +73,8 @@ namespace NanoRouter.Host
                     return true;
                 }
 
-                bool runOnly = option == "--lan" || option == "--wan" || option == "--admin-port" || option == "--queue" || option == "--parent-pid";
+                bool runOnly = option == "--lan" || option == "--wan" || option == "--admin-port" || option == "--queue"
+                    || option == "--parent-pid" || option == "--allow-host";
                 bool known = runOnly || option == "--config" || option == "--admin-password-file";
                 if (!known)
                 {
@@ -97,6 +102,9 @@ namespace NanoRouter.Host
                         break;
                     case "--wan":
                         line.Wan = value;
+                        break;
+                    case "--allow-host":
+                        line.AllowHost = value;
                         break;
                     case "--config":
                         line.ConfigFile = value;

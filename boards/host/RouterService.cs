@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading;
+using NanoRouter.Core.Admin;
+using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Hal;
@@ -48,26 +50,70 @@ namespace NanoRouter.Host
                 return 1;
             }
 
-            if (_line.AdminPasswordFile != null && !File.Exists(_line.AdminPasswordFile))
-            {
-                Log.Error("cannot read the admin password file " + _line.AdminPasswordFile);
-                return 1;
-            }
-
-            // TODO(admin): the admin adapter (hal/NanoRouter.Hal.Linux/Admin*.cs) binds here, on the LAN
-            // address only, with --config (FileConfigStore) and --admin-password-file. Until it lands,
-            // only check that the port is free so a clash is reported at start.
-            if (!ProbeAdminPort(lan, _line.AdminPort, out error))
+            byte[] password = null;
+            if (_line.AdminPasswordFile != null && !TryReadPassword(_line.AdminPasswordFile, out password, out error))
             {
                 Log.Error(error);
                 return 1;
             }
 
+            // Settings: the --config file (created on the first save), else memory for this run.
+            var store = new SettingsStore(_line.ConfigFile != null ? new FileConfigStore(_line.ConfigFile) : new MemoryConfigStore());
+            var settings = new RouterSettings();
+            SettingsLoadStatus loaded = store.Load(settings);
+            var clock = new MonotonicClock();
+            var options = new NatOptions
+            {
+                LanAddress = lan.Address,
+                LanPrefixLength = lan.PrefixLength,
+                WanAddress = wan.Address,
+            };
+            settings.ApplyTo(options);
+            var engine = new NatEngine(options, clock);
+            settings.ApplyTo(engine.Passthrough);
+            string settingsNote = _line.ConfigFile == null ? "in memory (no --config)"
+                : (loaded == SettingsLoadStatus.Loaded ? "loaded from " : "defaults (" + loaded + "), saved to ") + _line.ConfigFile;
+            if (password != null && !settings.HasAdminPassword)
+            {
+                SetAdminPassword(settings, password);
+                settingsNote += (store.Save(settings) ? "; admin password set from " : "; admin password set (NOT saved) from ") + _line.AdminPasswordFile;
+            }
+
+            Array.Clear(password ?? Array.Empty<byte>());
+            var host = new HostRouter(lan, wan, engine);
+            var app = new AdminApp(engine, host, store, settings, clock, new AdminEntropy());
+            if (_line.AllowHost != null)
+            {
+                app.AllowHost(_line.AllowHost);
+            }
+
+            // The admin page lives on the LAN address only, never on the WAN.
+            var admin = new AdminSocketServer(app, IPAddress.Parse(lan.AddressText), _line.AdminPort);
+            try
+            {
+                admin.Start();
+            }
+            catch (SocketException e)
+            {
+                Log.Error(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? "admin port " + _line.AdminPort + " on " + lan.AddressText + " is in use"
+                    : "cannot open admin port " + _line.AdminPort + " on " + lan.AddressText + ": " + e.Message);
+                return 1;
+            }
+
+            using (admin)
+            {
+                return RunPacketPath(lan, wan, engine, host, settingsNote);
+            }
+        }
+
+        private int RunPacketPath(InterfaceInfo lan, InterfaceInfo wan, NatEngine engine, HostRouter host, string settingsNote)
+        {
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
-            if (!NfQueuePort.TryOpen(_line.Queue, lan.Index, wan.Index, out NfQueuePort port, out error))
+            if (!NfQueuePort.TryOpen(_line.Queue, lan.Index, wan.Index, out NfQueuePort port, out string error))
             {
                 Log.Error(error);
                 return 1;
@@ -88,21 +134,14 @@ namespace NanoRouter.Host
                         Log.Info("replaced the iptables chain " + rules.ChainName + " a previous run left behind");
                     }
 
-                    var options = new NatOptions
-                    {
-                        LanAddress = lan.Address,
-                        LanPrefixLength = lan.PrefixLength,
-                        WanAddress = wan.Address,
-                    };
-                    var engine = new NatEngine(options, new MonotonicClock());
-
                     Log.Info("start: lan " + lan.Name + " " + lan.AddressText + "/" + lan.PrefixLength
-                        + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + " (iptables raw chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
+                        + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + " (iptables chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
+                    Log.Info("settings " + settingsNote);
                     Log.Info("uplink address " + wan.AddressText + "/" + wan.PrefixLength + " on " + wan.Name);
-                    Log.Info("admin page: not served yet (the admin server is not wired in); would be http://" + lan.AddressText + ":" + _line.AdminPort + "/");
+                    Log.Info("admin page: http://" + lan.AddressText + (_line.AdminPort == 80 ? string.Empty : ":" + _line.AdminPort) + "/");
                     Log.Info("ready");
 
-                    PacketLoop(port, engine, wan);
+                    PacketLoop(port, engine, wan, host);
 
                     Log.Info("stopping (" + _stopReason + "): " + port.PacketsReceived + " packets, "
                         + port.PacketsForwarded + " forwarded, " + port.PacketsLocal + " local, "
@@ -114,7 +153,7 @@ namespace NanoRouter.Host
             return 0;
         }
 
-        private void PacketLoop(NfQueuePort port, NatEngine engine, InterfaceInfo wan)
+        private void PacketLoop(NfQueuePort port, NatEngine engine, InterfaceInfo wan, HostRouter host)
         {
             byte[] buffer = new byte[PacketBufferLength];
             long lastTick = Environment.TickCount64;
@@ -184,9 +223,18 @@ namespace NanoRouter.Host
 
                 InterfaceInfo current = InterfaceInfo.Find(wan.Name);
                 uint address = current == null ? 0 : current.Address;
+                if (host.TakeRebootRequest())
+                {
+                    // The host board's restart: the NAT state starts over, the process and its rules stay.
+                    engine.SetWanAddress(address);
+                    wanAddress = address;
+                    Log.Info("restart requested from the admin page: NAT sessions cleared");
+                }
+
                 if (address != wanAddress)
                 {
                     wanAddress = address;
+                    host.UplinkAddress = address;
                     engine.SetWanAddress(address);
                     Log.Info(address == 0
                         ? "uplink address lost on " + wan.Name
@@ -210,26 +258,43 @@ namespace NanoRouter.Host
             _stop = true;
         }
 
-        private static bool ProbeAdminPort(InterfaceInfo lan, int port, out string error)
+        /// <summary>Reads the admin password: the file's first line, 8 to 128 bytes of UTF-8.</summary>
+        private static bool TryReadPassword(string path, out byte[] password, out string error)
         {
+            password = null;
+            string text;
             try
             {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(IPAddress.Parse(lan.AddressText), port));
-                socket.Listen(1);
-                error = null;
-                return true;
+                text = File.ReadAllText(path);
             }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                error = "admin port " + port + " on " + lan.AddressText + " is in use";
+                error = "cannot read the admin password file " + path + ": " + e.Message;
                 return false;
             }
-            catch (SocketException e)
+
+            int end = text.IndexOfAny(new[] { '\r', '\n' });
+            string line = end >= 0 ? text.Substring(0, end) : text;
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line);
+            if (bytes.Length < 8 || bytes.Length > 128)
             {
-                error = "cannot open admin port " + port + " on " + lan.AddressText + ": " + e.Message;
+                error = "the admin password in " + path + " must be 8 to 128 bytes";
                 return false;
             }
+
+            password = bytes;
+            error = null;
+            return true;
+        }
+
+        /// <summary>Sets the admin password the way the admin app does (PBKDF2-HMAC-SHA256 with a fresh salt).</summary>
+        private static void SetAdminPassword(RouterSettings settings, byte[] password)
+        {
+            new AdminEntropy().Fill(settings.AdminSalt, 0, RouterSettings.SaltBytes);
+            settings.AdminIterations = RouterSettings.DefaultPasswordIterations;
+            new PasswordHasher().DeriveKey(password, 0, password.Length, settings.AdminSalt, 0, RouterSettings.SaltBytes,
+                settings.AdminIterations, settings.AdminHash, 0);
+            settings.HasAdminPassword = true;
         }
     }
 }

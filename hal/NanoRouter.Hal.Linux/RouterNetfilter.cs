@@ -10,8 +10,10 @@ namespace NanoRouter.Hal.Linux
     /// LAN or WAN interface; a chain of the same name in the filter table (jumped to first from
     /// FORWARD) that lets the kernel forward only packets the core forwarded (they carry
     /// <see cref="NfQueuePort.ForwardMark"/>), so a packet the core called Local is delivered to
-    /// the router or dropped, as lwIP does on the device; and the sysctls that let the kernel
-    /// route what the core rewrote.
+    /// the router or dropped, as lwIP does on the device; a chain NANOROUTER_QN_IN (jumped to
+    /// first from INPUT) that drops what arrives on the WAN for the LAN subnet, so an upstream
+    /// that routes the LAN prefix to us still cannot reach the router's LAN address (and the
+    /// admin page on it); and the sysctls that let the kernel route what the core rewrote.
     /// </summary>
     /// <remarks>
     /// iptables (the nf_tables backend on Debian 12), not native nft rules: this kernel has no
@@ -77,12 +79,17 @@ namespace NanoRouter.Hal.Linux
 
             string chain = candidate.ChainName;
             string mark = "0x" + NfQueuePort.ForwardMark.ToString("x");
+            uint mask = lan.PrefixLength == 0 ? 0 : 0xFFFFFFFFu << (32 - lan.PrefixLength);
+            string lanNetwork = InterfaceInfo.FormatAddress(lan.Address & mask) + "/" + lan.PrefixLength;
             string script =
                 "*filter\n" +
                 ":" + chain + " - [0:0]\n" +
                 "-A " + chain + " -i " + lan.Name + " -m mark ! --mark " + mark + " -j DROP\n" +
                 "-A " + chain + " -i " + wan.Name + " -m mark ! --mark " + mark + " -j DROP\n" +
                 "-I FORWARD 1 -j " + chain + "\n" +
+                ":" + chain + "_IN - [0:0]\n" +
+                "-A " + chain + "_IN -i " + wan.Name + " -d " + lanNetwork + " -j DROP\n" +
+                "-I INPUT 1 -j " + chain + "_IN\n" +
                 "COMMIT\n" +
                 "*raw\n" +
                 ":" + chain + " - [0:0]\n" +
@@ -127,6 +134,9 @@ namespace NanoRouter.Hal.Linux
                 "-D FORWARD -j " + ChainName + "\n" +
                 "-F " + ChainName + "\n" +
                 "-X " + ChainName + "\n" +
+                "-D INPUT -j " + ChainName + "_IN\n" +
+                "-F " + ChainName + "_IN\n" +
+                "-X " + ChainName + "_IN\n" +
                 "COMMIT\n";
             if (!ShellCommand.Run("iptables-restore", new[] { "--noflush" }, script).Ok)
             {
@@ -137,6 +147,9 @@ namespace NanoRouter.Hal.Linux
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-D", "FORWARD", "-j", ChainName });
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-F", ChainName });
                 ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-X", ChainName });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-D", "INPUT", "-j", ChainName + "_IN" });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-F", ChainName + "_IN" });
+                ShellCommand.Run("iptables", new[] { "-w", "-t", "filter", "-X", ChainName + "_IN" });
             }
         }
 

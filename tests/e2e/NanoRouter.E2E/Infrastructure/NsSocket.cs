@@ -27,7 +27,7 @@ namespace NanoRouter.E2E.Infrastructure
         public static Socket TcpListener(string ns, string address, int port)
         {
             Socket socket = Create(ns, SocketType.Stream, ProtocolType.Tcp);
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET sets SO_REUSEPORT with it, and a port-in-use test needs a plain owner.
             socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
             socket.Listen(16);
             return socket;

@@ -153,18 +153,25 @@ namespace NanoRouter.E2E.Infrastructure
         /// Runs the board to completion (for command-line error tests) and returns its exit code
         /// and output. <paramref name="prefix"/> is a command that wraps dotnet (e.g. setpriv).
         /// </summary>
-        public static (int ExitCode, string[] Output, string[] Errors) RunToExit(string ns, string[] arguments, string[] prefix = null, int timeoutMs = 30000)
+        public static (int ExitCode, string[] Output, string[] Errors) RunToExit(string ns, string[] arguments, string[] prefix = null, int timeoutMs = 20000)
         {
             using Process process = StartBoard(ns, arguments, prefix);
-            string output = process.StandardOutput.ReadToEndAsync().GetAwaiter().GetResult();
-            string errors = process.StandardError.ReadToEndAsync().GetAwaiter().GetResult();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(timeoutMs))
             {
-                process.Kill(true);
-                Assert.Fail("the host board did not exit within " + timeoutMs + " ms");
+                HostProcess.Terminate(process.Id);
+                if (!process.WaitForExit(10000))
+                {
+                    process.Kill(true);
+                }
+
+                process.WaitForExit();
+                Assert.Fail("the host board did not exit within " + timeoutMs + " ms; it printed:\n" + output.Result + errors.Result);
             }
 
-            return (process.ExitCode, SplitLines(output), SplitLines(errors));
+            process.WaitForExit();
+            return (process.ExitCode, SplitLines(output.Result), SplitLines(errors.Result));
         }
 
         /// <summary>Sends SIGTERM and waits; returns the exit code.</summary>
@@ -190,10 +197,13 @@ namespace NanoRouter.E2E.Infrastructure
         {
             int code = Stop();
             Assert.AreEqual(0, code, "exit code after SIGTERM:\n" + Transcript);
-            CommandResult rules = _lab.Exec(_lab.Router, "iptables", "-w", "-t", "raw", "-S");
-            Assert.IsTrue(rules.Ok, "iptables -S failed: " + rules.FirstErrorLine);
-            Assert.IsFalse(rules.Output.Contains(RouterNetfilter.ChainFor(_queue)), "rules left behind:\n" + rules.Output);
-            Assert.IsFalse(rules.Output.Contains("NFQUEUE"), "NFQUEUE rules left behind:\n" + rules.Output);
+            foreach (string table in new[] { "raw", "filter" })
+            {
+                CommandResult rules = _lab.Exec(_lab.Router, "iptables", "-w", "-t", table, "-S");
+                Assert.IsTrue(rules.Ok, "iptables -S failed: " + rules.FirstErrorLine);
+                Assert.IsFalse(rules.Output.Contains(RouterNetfilter.ChainFor(_queue)), "rules left behind in " + table + ":\n" + rules.Output);
+                Assert.IsFalse(rules.Output.Contains("NFQUEUE"), "NFQUEUE rules left behind:\n" + rules.Output);
+            }
         }
 
         /// <summary>Kills the board if a test ended without stopping it.</summary>

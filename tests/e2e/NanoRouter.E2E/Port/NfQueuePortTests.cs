@@ -13,8 +13,9 @@ namespace NanoRouter.E2E.Port
 {
     /// <summary>
     /// The NFQUEUE port by itself, with a test verdict function in place of the NAT engine, in a
-    /// lab of its own: Local lets the kernel deliver and route as usual, Forward carries a
-    /// rewritten packet, Drop drops, and bulk TCP survives the round trip through user space.
+    /// lab of its own: Local lets the kernel deliver to the router itself but never route,
+    /// Forward carries a (rewritten) packet that the kernel routes, Drop drops, and bulk TCP
+    /// survives the round trip through user space.
     /// </summary>
     [TestClass]
     public sealed class NfQueuePortTests
@@ -22,7 +23,7 @@ namespace NanoRouter.E2E.Port
         private const string Upstream = NamespaceLab.UpstreamAddress;
 
         [TestMethod]
-        public void Local_KernelDeliversAndRoutesUnchanged()
+        public void Local_KernelDeliversToTheRouterButNeverRoutes()
         {
             using TestLab lab = TestLab.Create();
             using QueueHarness harness = QueueHarness.Start(lab, (p, n, side) => Verdict.Local);
@@ -30,15 +31,20 @@ namespace NanoRouter.E2E.Port
             CommandResult ping = lab.Exec(lab.Lan(), "ping", "-c", "2", "-W", "2", NamespaceLab.RouterLanAddress);
             Assert.IsTrue(ping.Ok, "ping to the router's LAN address: " + ping.Output);
 
-            using Socket server = NsSocket.Udp(lab.Wan, Upstream, 9000);
+            using Socket local = NsSocket.Udp(lab.Router, NamespaceLab.RouterLanAddress, 9002);
+            using Socket beyond = NsSocket.Udp(lab.Wan, Upstream, 9000);
+            beyond.ReceiveTimeout = 1000;
             using Socket client = NsSocket.Udp(lab.Lan(), NamespaceLab.ClientAddress(0));
-            client.SendTo(Encoding.ASCII.GetBytes("hello"), new IPEndPoint(IPAddress.Parse(Upstream), 9000));
+            client.SendTo(Encoding.ASCII.GetBytes("hello"), new IPEndPoint(IPAddress.Parse(NamespaceLab.RouterLanAddress), 9002));
+            client.SendTo(Encoding.ASCII.GetBytes("route me"), new IPEndPoint(IPAddress.Parse(Upstream), 9000));
             byte[] buffer = new byte[100];
             EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-            int n = server.ReceiveFrom(buffer, ref from);
+            int n = local.ReceiveFrom(buffer, ref from);
             Assert.AreEqual("hello", Encoding.ASCII.GetString(buffer, 0, n));
             Assert.AreEqual(NamespaceLab.ClientAddress(0), ((IPEndPoint)from).Address.ToString(), "Local must not change the packet");
-            Assert.IsTrue(harness.LanPackets >= 3, "two echo requests and a datagram from the LAN; seen: " + harness.LanPackets);
+            var error = Assert.ThrowsExactly<SocketException>(() => beyond.Receive(buffer));
+            Assert.AreEqual(SocketError.TimedOut, error.SocketErrorCode, "a Local packet must not be routed through the router");
+            Assert.IsTrue(harness.LanPackets >= 4, "two echo requests and two datagrams from the LAN; seen: " + harness.LanPackets);
         }
 
         [TestMethod]
@@ -71,7 +77,7 @@ namespace NanoRouter.E2E.Port
         {
             using TestLab lab = TestLab.Create();
             using QueueHarness harness = QueueHarness.Start(lab, (p, n, side) =>
-                Packets.Protocol(p) == 17 && Packets.DestinationPort(p) == 9001 ? Verdict.Drop : Verdict.Local);
+                Packets.Protocol(p) == 17 && Packets.DestinationPort(p) == 9001 ? Verdict.Drop : Verdict.Forward);
 
             using Socket kept = NsSocket.Udp(lab.Wan, Upstream, 9000);
             using Socket dropped = NsSocket.Udp(lab.Wan, Upstream, 9001);
