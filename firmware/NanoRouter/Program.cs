@@ -72,6 +72,8 @@ namespace NanoRouter
             options.PortRangeEnd = NatPortHigh;
             options.LanAddress = WifiRouterHost.ApAddress;
             options.MaxPacketLength = MaxPacket;
+            options.TunnelCapacity = 16;
+            options.FragmentHeldSlots = 2;
             s_engine = new NatEngine(options, clock);
             settings.ApplyTo(s_engine.Passthrough);
             while (!s_port.Start())
