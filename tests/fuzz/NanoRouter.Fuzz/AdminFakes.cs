@@ -1,0 +1,93 @@
+using System;
+using NanoRouter.Core.Admin;
+using NanoRouter.Core.Config;
+using NanoRouter.Hal;
+
+namespace NanoRouter.Fuzz
+{
+    /// <summary>"Random" bytes that are the same on every run: each Fill writes one byte value, 0xA0 first, then 0xA1, ...
+    /// so a session created first has the token a0a0... and the CSRF token a1a1....</summary>
+    internal sealed class CountingEntropy : IEntropySource
+    {
+        private byte _next = 0xA0;
+
+        public void Fill(byte[] buffer, int offset, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                buffer[offset + i] = _next;
+            }
+
+            _next++;
+        }
+    }
+
+    /// <summary>Two settings slots in memory.</summary>
+    internal sealed class MemoryConfigStore : IConfigStore
+    {
+        public readonly byte[][] Slots = { Array.Empty<byte>(), Array.Empty<byte>() };
+        public int Writes;
+
+        public int SlotCount => Slots.Length;
+
+        public int SlotSize => 1024;
+
+        public int Read(int slot, byte[] buffer, int offset, int count)
+        {
+            byte[] data = Slots[slot];
+            Array.Copy(data, 0, buffer, offset, Math.Min(count, data.Length));
+            return data.Length;
+        }
+
+        public bool Write(int slot, byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            Slots[slot] = buffer.AsSpan(offset, count).ToArray();
+            return true;
+        }
+
+        public void Erase(int slot) => Slots[slot] = Array.Empty<byte>();
+    }
+
+    /// <summary>A board as the admin app sees it: an uplink, two clients.</summary>
+    internal sealed class FakeRouterHost : IRouterHost
+    {
+        public uint LanAddress => 0xC6130401;
+
+        public bool UplinkConnected => true;
+
+        public string UplinkSsid => "uplink";
+
+        public uint UplinkAddress => 0xC6120002;
+
+        public int UplinkRssi => -60;
+
+        public int ClientCount => 2;
+
+        public uint ClientAddress(int index) => 0xC6130402u + (uint)index;
+
+        public string ClientMac(int index) => index == 0 ? "02:00:00:00:00:02" : "02:00:00:00:00:03";
+
+        public int Applied;
+
+        public int Reboots;
+
+        public void ApplySettings(RouterSettings settings) => Applied++;
+
+        public void Reboot() => Reboots++;
+    }
+
+    /// <summary>Field-by-field equality of two settings.</summary>
+    internal static class SettingsCompare
+    {
+        public static bool Equal(RouterSettings a, RouterSettings b)
+        {
+            return a.UplinkSsid == b.UplinkSsid && a.UplinkPassword == b.UplinkPassword && a.ApSsid == b.ApSsid
+                && a.ApPassword == b.ApPassword && a.ApChannel == b.ApChannel && a.HostName == b.HostName
+                && a.UdpTimeoutSeconds == b.UdpTimeoutSeconds && a.TcpEstablishedTimeoutSeconds == b.TcpEstablishedTimeoutSeconds
+                && a.TcpTransitoryTimeoutSeconds == b.TcpTransitoryTimeoutSeconds && a.IcmpTimeoutSeconds == b.IcmpTimeoutSeconds
+                && a.MssClamp == b.MssClamp && a.PassthroughMask == b.PassthroughMask && a.HasAdminPassword == b.HasAdminPassword
+                && a.AdminIterations == b.AdminIterations && a.AdminSalt.AsSpan().SequenceEqual(b.AdminSalt) && a.AdminHash.AsSpan().SequenceEqual(b.AdminHash);
+        }
+    }
+}
