@@ -13,6 +13,7 @@ namespace NanoRouter.Host
             "                      --admin-password-file FILE  sets the admin password when none is set yet\n" +
             "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
             "                      --queue N        NFQUEUE queue number (default 0)\n" +
+            "                      --no-gso         queue MTU-sized packets only (the kernel segments; slower)\n" +
             "                      --allow-host H   one more Host name for the admin page (e.g. 127.0.0.1 behind a forward)\n" +
             "must run as root. Ctrl-C or SIGTERM stops it and removes everything it made.";
 
@@ -39,6 +40,9 @@ namespace NanoRouter.Host
 
         /// <summary>--queue.</summary>
         public ushort Queue { get; private set; }
+
+        /// <summary>--no-gso: have the kernel segment GSO/GRO super-packets to the MTU before queueing.</summary>
+        public bool NoGso { get; private set; }
 
         /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1).</summary>
         public string AllowHost { get; private set; }
@@ -71,6 +75,18 @@ namespace NanoRouter.Host
                 {
                     line.Help = true;
                     return true;
+                }
+
+                if (option == "--no-gso")
+                {
+                    if (!line.RunMode)
+                    {
+                        error = "option --no-gso is for `run` only (see --help)";
+                        return false;
+                    }
+
+                    line.NoGso = true;
+                    continue;
                 }
 
                 bool runOnly = option == "--lan" || option == "--wan" || option == "--admin-port" || option == "--queue"

@@ -113,7 +113,7 @@ namespace NanoRouter.Host
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using PosixSignalRegistration quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
 
-            if (!NfQueuePort.TryOpen(_line.Queue, lan.Index, wan.Index, out NfQueuePort port, out string error))
+            if (!NfQueuePort.TryOpen(_line.Queue, lan.Index, wan.Index, !_line.NoGso, out NfQueuePort port, out string error))
             {
                 Log.Error(error);
                 return 1;
@@ -135,7 +135,7 @@ namespace NanoRouter.Host
                     }
 
                     Log.Info("start: lan " + lan.Name + " " + lan.AddressText + "/" + lan.PrefixLength
-                        + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + " (iptables chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
+                        + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + (port.Gso ? " with GSO" : " without GSO") + " (iptables chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
                     Log.Info("settings " + settingsNote);
                     Log.Info("uplink address " + wan.AddressText + "/" + wan.PrefixLength + " on " + wan.Name);
                     Log.Info("admin page: http://" + lan.AddressText + (_line.AdminPort == 80 ? string.Empty : ":" + _line.AdminPort) + "/");

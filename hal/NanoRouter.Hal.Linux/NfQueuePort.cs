@@ -62,6 +62,7 @@ namespace NanoRouter.Hal.Linux
         private const uint NfqaCfgFFailOpen = 1;
         private const uint NfqaCfgFGso = 4;
         private const uint NfqaSkbCsumNotReady = 1;
+        private const uint NfqaSkbGso = 2;
 
         private const uint NfDrop = 0;
         private const uint NfAccept = 1;
@@ -91,6 +92,9 @@ namespace NanoRouter.Hal.Linux
             _lanIfIndex = lanIfIndex;
             _wanIfIndex = wanIfIndex;
         }
+
+        /// <summary>Whether the kernel hands over GSO super-packets whole (NFQA_CFG_F_GSO).</summary>
+        public bool Gso { get; private set; }
 
         /// <summary>The queue number this port is bound to.</summary>
         public ushort Queue => _queue;
@@ -128,6 +132,13 @@ namespace NanoRouter.Hal.Linux
         /// <returns>false with a one-line <paramref name="error"/> when NFQUEUE is unavailable or the queue is taken.</returns>
         public static bool TryOpen(ushort queue, int lanIfIndex, int wanIfIndex, out NfQueuePort port, out string error)
         {
+            return TryOpen(queue, lanIfIndex, wanIfIndex, false, out port, out error);
+        }
+
+        /// <summary>As <see cref="TryOpen(ushort, int, int, out NfQueuePort, out string)"/>; with <paramref name="gso"/>
+        /// the kernel hands over GSO/GRO super-packets whole (up to 64 KB) instead of segmenting them.</summary>
+        public static bool TryOpen(ushort queue, int lanIfIndex, int wanIfIndex, bool gso, out NfQueuePort port, out string error)
+        {
             port = null;
             int fd = LibC.socket(LibC.AfNetlink, LibC.SockRaw | LibC.SockCloexec, LibC.NetlinkNetfilter);
             if (fd < 0)
@@ -150,7 +161,7 @@ namespace NanoRouter.Hal.Linux
             int one = 1;
             LibC.setsockopt(fd, LibC.SolNetlink, LibC.NetlinkNoEnobufs, ref one, sizeof(int));
 
-            var candidate = new NfQueuePort(fd, queue, lanIfIndex, wanIfIndex);
+            var candidate = new NfQueuePort(fd, queue, lanIfIndex, wanIfIndex) { Gso = gso };
             int errno = candidate.Configure();
             if (errno != 0)
             {
@@ -430,9 +441,10 @@ namespace NanoRouter.Hal.Linux
             }
 
             Buffer.BlockCopy(_rx, payloadOffset, buffer, 0, payloadLength);
-            if ((skbInfo & NfqaSkbCsumNotReady) != 0)
+            if ((skbInfo & (NfqaSkbCsumNotReady | NfqaSkbGso)) != 0)
             {
-                TransportChecksum.Complete(buffer, payloadLength);
+                // Partial checksum or a GSO/GRO super-packet: give the core a full, true checksum.
+                TransportChecksum.Recompute(buffer, payloadLength);
             }
 
             ingress = inDev == _lanIfIndex ? Side.Lan : Side.Wan;
@@ -527,7 +539,7 @@ namespace NanoRouter.Hal.Linux
             o += 8;
             WriteHostUInt16(message, o, 8);
             WriteHostUInt16(message, o + 2, NfqaCfgFlags);
-            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(o + 4), 0);
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(o + 4), Gso ? NfqaCfgFGso : 0);
             o += 8;
             return SendAndAwaitAck(message, o);
         }

@@ -1,16 +1,20 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
 namespace NanoRouter.Hal.Linux
 {
     /// <summary>
-    /// Finishes a TCP or UDP checksum that was left for offload (the kernel's CHECKSUM_PARTIAL: the
-    /// field holds only the pseudo-header sum). Like the kernel's software fallback, it sums the
-    /// transport header and data with the field as it is and stores the complement, so the packet
-    /// leaves with a full checksum that the core can update incrementally.
+    /// Computes a TCP or UDP checksum from scratch (pseudo-header, header, data), for packets
+    /// whose checksum field the kernel has not finished: CHECKSUM_PARTIAL ones (the field holds
+    /// only the pseudo-header sum) and GSO/GRO super-packets (the field belongs to one segment).
+    /// After that the core can update the checksum incrementally as it does on the device.
     /// </summary>
     public static class TransportChecksum
     {
-        /// <summary>Completes the checksum of the IPv4 packet at index 0; leaves other packets alone.</summary>
+        /// <summary>Writes the full checksum of the TCP/UDP packet at index 0; leaves other packets and fragments alone.</summary>
         /// <returns>true when a checksum was written.</returns>
-        public static bool Complete(byte[] packet, int length)
+        public static bool Recompute(byte[] packet, int length)
         {
             if (length < 20 || (packet[0] >> 4) != 4)
             {
@@ -26,53 +30,64 @@ namespace NanoRouter.Hal.Linux
             }
 
             int protocol = packet[9];
-            int fieldOffset;
-            if (protocol == 6)
-            {
-                fieldOffset = 16;
-            }
-            else if (protocol == 17)
-            {
-                fieldOffset = 6;
-            }
-            else
+            int fieldOffset = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
+            int transportLength = totalLength - headerLength;
+            if (fieldOffset < 0 || transportLength < fieldOffset + 2)
             {
                 return false;
             }
 
-            int start = headerLength;
-            int end = totalLength;
-            if (end - start < fieldOffset + 2)
-            {
-                return false;
-            }
-
-            ulong sum = 0;
-            int i = start;
-            for (; i + 1 < end; i += 2)
-            {
-                sum += (uint)((packet[i] << 8) | packet[i + 1]);
-            }
-
-            if (i < end)
-            {
-                sum += (uint)(packet[i] << 8);
-            }
-
-            while ((sum >> 16) != 0)
-            {
-                sum = (sum & 0xFFFF) + (sum >> 16);
-            }
-
+            int field = headerLength + fieldOffset;
+            packet[field] = 0;
+            packet[field + 1] = 0;
+            uint sum = Sum(packet, headerLength, transportLength)
+                + (uint)((packet[12] << 8) | packet[13]) + (uint)((packet[14] << 8) | packet[15])
+                + (uint)((packet[16] << 8) | packet[17]) + (uint)((packet[18] << 8) | packet[19])
+                + (uint)protocol + (uint)transportLength;
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
             ushort checksum = (ushort)~sum;
             if (protocol == 17 && checksum == 0)
             {
                 checksum = 0xFFFF;
             }
 
-            packet[start + fieldOffset] = (byte)(checksum >> 8);
-            packet[start + fieldOffset + 1] = (byte)checksum;
+            packet[field] = (byte)(checksum >> 8);
+            packet[field + 1] = (byte)checksum;
             return true;
+        }
+
+        /// <summary>The folded one's-complement sum of <paramref name="count"/> bytes as big-endian 16-bit words.</summary>
+        public static uint Sum(byte[] data, int offset, int count)
+        {
+            // Sum 32-bit little-endian words into 64 bits, fold to 16, then swap: the one's-complement
+            // sum does not care about byte order except for that final swap (RFC 1071, section 2(B)).
+            ReadOnlySpan<byte> bytes = data.AsSpan(offset, count);
+            ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(bytes.Slice(0, count & ~3));
+            ulong sum = 0;
+            for (int i = 0; i < words.Length; i++)
+            {
+                sum += BitConverter.IsLittleEndian ? words[i] : BinaryPrimitives.ReverseEndianness(words[i]);
+            }
+
+            int tail = count & ~3;
+            if (count - tail >= 2)
+            {
+                sum += (uint)(bytes[tail] | (bytes[tail + 1] << 8));
+                tail += 2;
+            }
+
+            if (tail < count)
+            {
+                sum += bytes[tail];
+            }
+
+            sum = (sum & 0xFFFFFFFF) + (sum >> 32);
+            sum = (sum & 0xFFFFFFFF) + (sum >> 32);
+            uint folded = (uint)((sum & 0xFFFF) + ((sum >> 16) & 0xFFFF) + (sum >> 32));
+            folded = (folded & 0xFFFF) + (folded >> 16);
+            folded = (folded & 0xFFFF) + (folded >> 16);
+            return (uint)BinaryPrimitives.ReverseEndianness((ushort)folded);
         }
     }
 }

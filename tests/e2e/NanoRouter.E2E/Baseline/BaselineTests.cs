@@ -35,10 +35,12 @@ namespace NanoRouter.E2E.Baseline
         }
 
         [TestMethod]
-        public void Tcp_EchoThroughRouter_ServerSeesWanAddress()
+        [DataRow(true)]
+        [DataRow(false)]
+        public void Tcp_EchoThroughRouter_ServerSeesWanAddress(bool gso)
         {
             using TestLab lab = TestLab.Create();
-            using RouterUnderTest router = RouterUnderTest.Start(lab);
+            using RouterUnderTest router = gso ? RouterUnderTest.Start(lab) : RouterUnderTest.Start(lab, "--no-gso");
             using Socket listener = NsSocket.TcpListener(lab.Wan, Upstream, 7000);
             byte[] data = new byte[2 * 1024 * 1024];
             new Random(7).NextBytes(data);

@@ -25,8 +25,11 @@ namespace NanoRouter.E2E.Infrastructure
         private long _lanPackets;
         private long _wanPackets;
 
-        private QueueHarness(string ns, ushort queue, PacketJudge judge)
+        private readonly bool _gso;
+
+        private QueueHarness(string ns, ushort queue, PacketJudge judge, bool gso)
         {
+            _gso = gso;
             _ns = ns;
             _queue = queue;
             _judge = judge;
@@ -43,9 +46,9 @@ namespace NanoRouter.E2E.Infrastructure
         public NfQueuePort Port { get; private set; }
 
         /// <summary>Opens the port and installs the rules in <paramref name="lab"/>'s router namespace.</summary>
-        public static QueueHarness Start(TestLab lab, PacketJudge judge, ushort queue = 0)
+        public static QueueHarness Start(TestLab lab, PacketJudge judge, ushort queue = 0, bool gso = false)
         {
-            var harness = new QueueHarness(lab.Router, queue, judge);
+            var harness = new QueueHarness(lab.Router, queue, judge, gso);
             harness._thread.Start();
             harness._started.Wait(20000);
             if (harness._error != null)
@@ -73,7 +76,7 @@ namespace NanoRouter.E2E.Infrastructure
                 NetworkNamespace.Enter(_ns);
                 if (!InterfaceInfo.TryFind(NamespaceLab.LanInterface, out InterfaceInfo lan, out _error)
                     || !InterfaceInfo.TryFind(NamespaceLab.WanInterface, out InterfaceInfo wan, out _error)
-                    || !NfQueuePort.TryOpen(_queue, lan.Index, wan.Index, out port, out _error)
+                    || !NfQueuePort.TryOpen(_queue, lan.Index, wan.Index, _gso, out port, out _error)
                     || !RouterNetfilter.TryInstall(lan, wan, _queue, out rules, out _error))
                 {
                     return;

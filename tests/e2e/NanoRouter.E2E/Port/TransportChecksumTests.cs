@@ -1,10 +1,11 @@
+using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.E2E.Infrastructure;
 using NanoRouter.Hal.Linux;
 
 namespace NanoRouter.E2E.Port
 {
-    /// <summary>Completing a checksum left for offload (field = pseudo-header sum), as the port does for CSUMNOTREADY packets.</summary>
+    /// <summary>Recomputing a checksum the kernel left unfinished (partial or GSO), as the port does before the core sees it.</summary>
     [TestClass]
     public sealed class TransportChecksumTests
     {
@@ -13,7 +14,7 @@ namespace NanoRouter.E2E.Port
         [DataRow(17, 6)]
         [DataRow(6, 0)]
         [DataRow(6, 101)]
-        public void Complete_PartialChecksum_BecomesValid(int protocol, int payloadLength)
+        public void Recompute_PartialChecksum_BecomesValid(int protocol, int payloadLength)
         {
             int transportHeader = protocol == 6 ? 20 : 8;
             int total = 20 + transportHeader + payloadLength;
@@ -49,12 +50,36 @@ namespace NanoRouter.E2E.Port
             p[field + 1] = (byte)pseudo;
 
             Assert.IsFalse(Packets.SumIsValid(p, 20, total - 20, pseudo), "precondition: the partial checksum is not a valid one");
-            Assert.IsTrue(TransportChecksum.Complete(p, total));
+            Assert.IsTrue(TransportChecksum.Recompute(p, total));
             Assert.IsTrue(Packets.SumIsValid(p, 20, total - 20, PseudoHeaderSum(p, protocol, total - 20)), "the completed checksum verifies");
         }
 
         [TestMethod]
-        public void Complete_Fragment_LeftAlone()
+        [DataRow(6, 1, 0x1234)]
+        [DataRow(6, 60000, 0xFFFF)]
+        [DataRow(17, 3, 0x0000)]
+        [DataRow(17, 40000, 0xBEEF)]
+        public void Recompute_AnyOldField_BecomesValid(int protocol, int payloadLength, int oldField)
+        {
+            int transportHeader = protocol == 6 ? 20 : 8;
+            int total = 20 + transportHeader + payloadLength;
+            byte[] p = new byte[total];
+            p[0] = 0x45;
+            p[2] = (byte)(total >> 8);
+            p[3] = (byte)total;
+            p[9] = (byte)protocol;
+            p[12] = 198; p[13] = 18; p[14] = 0; p[15] = 2;
+            p[16] = 198; p[17] = 18; p[18] = 0; p[19] = 1;
+            new System.Random(payloadLength).NextBytes(p.AsSpan(20 + transportHeader));
+            int field = 20 + (protocol == 6 ? 16 : 6);
+            p[field] = (byte)(oldField >> 8);
+            p[field + 1] = (byte)oldField;
+            Assert.IsTrue(TransportChecksum.Recompute(p, total));
+            Assert.IsTrue(Packets.SumIsValid(p, 20, total - 20, PseudoHeaderSum(p, protocol, total - 20)));
+        }
+
+        [TestMethod]
+        public void Recompute_Fragment_LeftAlone()
         {
             byte[] p = new byte[40];
             p[0] = 0x45;
@@ -62,7 +87,7 @@ namespace NanoRouter.E2E.Port
             p[6] = 0x20; // more fragments
             p[9] = 17;
             p[26] = 0x12;
-            Assert.IsFalse(TransportChecksum.Complete(p, 40));
+            Assert.IsFalse(TransportChecksum.Recompute(p, 40));
             Assert.AreEqual(0x12, p[26]);
         }
 
