@@ -99,12 +99,14 @@ namespace NanoRouter.Host
                     continue;
                 }
 
-                Pipe(client, upstream);
-                Pipe(upstream, client);
+                var finished = new CountdownEvent(2);
+                Pipe(client, upstream, finished);
+                Pipe(upstream, client, finished);
             }
         }
 
-        private static void Pipe(Socket from, Socket to)
+        /// <summary>Copies one direction; the second direction to finish closes both sockets.</summary>
+        private static void Pipe(Socket from, Socket to, CountdownEvent finished)
         {
             var thread = new Thread(() =>
             {
@@ -124,13 +126,20 @@ namespace NanoRouter.Host
 
                     to.Shutdown(SocketShutdown.Send);
                 }
-                catch (SocketException)
+                catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
                 {
+                    // A reset on either side ends both directions.
                     from.Dispose();
                     to.Dispose();
                 }
-                catch (ObjectDisposedException)
+                finally
                 {
+                    if (finished.Signal())
+                    {
+                        from.Dispose();
+                        to.Dispose();
+                        finished.Dispose();
+                    }
                 }
             })
             { IsBackground = true };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput of the host board against the Linux kernel's own NAT, same topology, same run.
 # Prints figures (not a test): iperf3 TCP 3 x 5 s (median) through a kernel MASQUERADE router
-# and through the host board, their ratio, and small-UDP packets per second through each.
+# and through the host board (default GSO mode, and --no-gso where the kernel segments to the
+# MTU first), the ratios, and small-UDP packets per second through each.
 #   tests/bench/throughput/run.sh [--seconds N] [--runs N]
 # Needs root, iproute2, iptables, iperf3, dotnet. Builds the board in Release first.
 # Uses namespaces nrbench-{lan,rtr,wan} and addresses in 198.18.0.0/15 only; removes them,
@@ -105,23 +106,32 @@ ip netns exec $RTR iptables -t nat -D POSTROUTING -o wan -j MASQUERADE
 ip netns exec $RTR sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
 ip netns exec $RTR sh -c 'command -v conntrack > /dev/null && conntrack -F > /dev/null 2>&1; true'
 
-echo "bench: host board ($RUNS x ${SECONDS_PER_RUN} s TCP)"
-ip netns exec $RTR dotnet "$DLL" run --lan lan --wan wan --admin-port 8099 > "$WORK/board.log" 2>&1 &
-BOARD_PID=$!
-for _ in $(seq 100); do grep -q '^nanorouter: ready$' "$WORK/board.log" && break; sleep 0.2; done
-grep -q '^nanorouter: ready$' "$WORK/board.log" || { echo "bench: the board did not start:"; cat "$WORK/board.log"; exit 1; }
-BOARD_RUNS=$(tcp_runs | tr '\n' ' ')
-BOARD_UDP=$(udp_pps)
-kill -TERM "$BOARD_PID"; wait "$BOARD_PID" || true; BOARD_PID=""
+board_runs() {  # $1: extra board option ("" or --no-gso); sets BOARD_RUNS and BOARD_UDP
+    ip netns exec $RTR dotnet "$DLL" run --lan lan --wan wan --admin-port 8099 $1 > "$WORK/board.log" 2>&1 &
+    BOARD_PID=$!
+    for _ in $(seq 100); do grep -q '^nanorouter: ready$' "$WORK/board.log" && break; sleep 0.2; done
+    grep -q '^nanorouter: ready$' "$WORK/board.log" || { echo "bench: the board did not start:"; cat "$WORK/board.log"; exit 1; }
+    BOARD_RUNS=$(tcp_runs | tr '\n' ' ')
+    BOARD_UDP=$(udp_pps)
+    kill -TERM "$BOARD_PID"; wait "$BOARD_PID" || true; BOARD_PID=""
+    grep -E 'stopping' "$WORK/board.log" | sed 's/^/    /' || true
+}
+
+echo "bench: host board, NFQUEUE with GSO ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+board_runs ""
+GSO_RUNS=$BOARD_RUNS GSO_UDP=$BOARD_UDP
+echo "bench: host board --no-gso, MTU-sized packets as on the device ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+board_runs --no-gso
+MTU_RUNS=$BOARD_RUNS MTU_UDP=$BOARD_UDP
 
 KERNEL_MEDIAN=$(echo "$KERNEL_RUNS" | tr ' ' '\n' | grep . | median)
-BOARD_MEDIAN=$(echo "$BOARD_RUNS" | tr ' ' '\n' | grep . | median)
-RATIO=$(awk -v b="$BOARD_MEDIAN" -v k="$KERNEL_MEDIAN" 'BEGIN { if (k > 0) printf "%.3f", b / k; else print "n/a" }')
+GSO_MEDIAN=$(echo "$GSO_RUNS" | tr ' ' '\n' | grep . | median)
+MTU_MEDIAN=$(echo "$MTU_RUNS" | tr ' ' '\n' | grep . | median)
+ratio() { awk -v b="$1" -v k="$KERNEL_MEDIAN" 'BEGIN { if (k > 0) printf "%.3f", b / k; else print "n/a" }'; }
 echo
 echo "== throughput, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "TCP  kernel MASQUERADE : median %6.2f Gbit/s  (runs: %s)\n" "$KERNEL_MEDIAN" "$KERNEL_RUNS"
-printf "TCP  host board        : median %6.2f Gbit/s  (runs: %s)\n" "$BOARD_MEDIAN" "$BOARD_RUNS"
-printf "TCP  ratio board/kernel: %s (target >= 0.25)\n" "$RATIO"
-printf "UDP 64-byte payloads, received packets/s: kernel %s (sent %s), board %s (sent %s)\n" \
-    "${KERNEL_UDP% *}" "${KERNEL_UDP#* }" "${BOARD_UDP% *}" "${BOARD_UDP#* }"
-grep -E 'stopping' "$WORK/board.log" || true
+printf "TCP  host board (GSO)  : median %6.2f Gbit/s  (runs: %s)  ratio %s (target >= 0.25)\n" "$GSO_MEDIAN" "$GSO_RUNS" "$(ratio "$GSO_MEDIAN")"
+printf "TCP  host board --no-gso: median %6.2f Gbit/s  (runs: %s)  ratio %s\n" "$MTU_MEDIAN" "$MTU_RUNS" "$(ratio "$MTU_MEDIAN")"
+printf "UDP  64-byte payloads, received packets/s (sent): kernel %s (%s), board %s (%s), board --no-gso %s (%s)\n" \
+    "${KERNEL_UDP% *}" "${KERNEL_UDP#* }" "${GSO_UDP% *}" "${GSO_UDP#* }" "${MTU_UDP% *}" "${MTU_UDP#* }"
