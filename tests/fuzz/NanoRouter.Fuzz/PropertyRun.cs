@@ -8,7 +8,8 @@ namespace NanoRouter.Fuzz
     /// <summary>
     /// The property run at scale: N packets through one engine (<see cref="EngineRig"/> checks every
     /// invariant after each), drawn from 64 live flows of every kind over 8 LAN hosts (TCP, UDP, IKE,
-    /// NAT-T, L2TP, ICMP echo, ESP, GRE v0, PPTP control + GRE v1), both directions: valid packets
+    /// NAT-T, L2TP, ICMP echo, ESP, GRE v0, PPTP control + GRE v1; 1 in 16 towards the WAN address
+    /// itself, i.e. hairpinned), both directions: valid packets
     /// (replies go to the external port the engine chose, learned from its output), ICMP errors quoting
     /// what went out, inbound fragments in any order; mutations of those (bits, bytes, lengths, header
     /// fields, fragment bits, the other side; checksums fixed half the time); random bytes; clock
@@ -72,9 +73,10 @@ namespace NanoRouter.Fuzz
             Console.WriteLine("property run: " + packets + " packets, seed " + seed + ", engine capacity " + EngineRig.Capacity + ", quota " + run._rig.Engine.HostQuota);
             run.Loop(Math.Min(packets, 20000));
             long warm = run._rig.Packets;
+            var watch = new Stopwatch();
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             int gcBefore = GC.CollectionCount(0);
-            var watch = Stopwatch.StartNew();
+            watch.Start();
             run.Loop(packets - warm);
             watch.Stop();
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
@@ -359,7 +361,7 @@ namespace NanoRouter.Fuzz
             Checksums.Fix(_whole);
             int pieces = 2 + (int)(Next() % 3);
             int unit = ((payload / pieces) + 7) & ~7;
-            int order = (int)Next();
+            int order = (int)(Next() % (uint)pieces);
             for (int i = 0; i < pieces; i++)
             {
                 int index = (i + order) % pieces;
@@ -493,7 +495,7 @@ namespace NanoRouter.Fuzz
         {
             _kind[f] = (int)(Next() % Kinds);
             _host[f] = 0xC6130400u | (uint)(2 + (Next() % Hosts));
-            _remote[f] = 0xC6120000u | (uint)(1 + (Next() % 6) * 0x101);
+            _remote[f] = (Next() % 16) == 0 ? _rig.Engine.WanAddress : 0xC6120000u | (uint)(1 + (Next() % 6) * 0x101);
             _port[f] = (ushort)(Next() % 4 == 0 ? 1024 + (Next() % 64) : 1 + (Next() % 65535));
             _remotePort[f] = (ushort)(1 + (Next() % 65535));
             switch (_kind[f])
@@ -513,6 +515,13 @@ namespace NanoRouter.Fuzz
                 case KindPptp:
                     _remotePort[f] = 1723;
                     break;
+            }
+
+            if (_remote[f] == _rig.Engine.WanAddress && (_kind[f] == KindUdp || _kind[f] == KindTcp))
+            {
+                // Hairpinning: to the WAN address at the host's own (preserved) port, so the session the
+                // packet makes is also the one it is filtered against.
+                _remotePort[f] = _port[f];
             }
 
             _external[f] = _port[f];
