@@ -156,6 +156,7 @@ namespace NanoRouter.Host
         private void PacketLoop(NfQueuePort port, NatEngine engine, InterfaceInfo wan, HostRouter host)
         {
             byte[] buffer = new byte[PacketBufferLength];
+            byte[] released = new byte[PacketBufferLength];
             long lastTick = Environment.TickCount64;
             long nextHousekeeping = lastTick + HousekeepingIntervalMs;
             long lastTableFullLog = long.MinValue / 2;
@@ -194,6 +195,13 @@ namespace NanoRouter.Host
                     }
 
                     port.Complete(verdict, buffer, length, engine.Egress);
+
+                    // Later fragments that waited for their first one go out now, translated.
+                    int extra;
+                    while ((extra = engine.TakePending(released, out Side releasedEgress)) > 0)
+                    {
+                        port.Send(released, extra, releasedEgress);
+                    }
                 }
 
                 if (now < nextHousekeeping)

@@ -56,6 +56,9 @@ namespace NanoRouter.Hal.Linux
         public static extern nint send(int fd, byte[] buffer, nint length, int flags);
 
         [DllImport(Library, SetLastError = true)]
+        public static extern nint sendto(int fd, byte[] buffer, nint length, int flags, byte[] address, int addressLength);
+
+        [DllImport(Library, SetLastError = true)]
         public static extern nint recv(int fd, byte[] buffer, nint length, int flags);
 
         [DllImport(Library, SetLastError = true)]

@@ -71,6 +71,7 @@ namespace NanoRouter.Hal.Linux
         private const int MaxPacketLength = 65535;
 
         private readonly int _fd;
+        private int _raw = -1;
         private readonly ushort _queue;
         private readonly int _lanIfIndex;
         private readonly int _wanIfIndex;
@@ -232,6 +233,38 @@ namespace NanoRouter.Hal.Linux
             }
         }
 
+        /// <summary>Packets sent on the router's own account (<see cref="Send"/>).</summary>
+        public long PacketsSent { get; private set; }
+
+        /// <inheritdoc/>
+        /// <remarks>Through a raw IPv4 socket (IP_HDRINCL) in this namespace: the kernel routes the
+        /// packet by its destination (out of the LAN for a released fragment); locally sent packets
+        /// do not pass PREROUTING, so they are not queued again.</remarks>
+        public void Send(byte[] buffer, int length, Side egress)
+        {
+            if (buffer == null || length < 20 || length > buffer.Length)
+            {
+                return;
+            }
+
+            if (_raw < 0)
+            {
+                _raw = LibC.socket(2 /* AF_INET */, 3 /* SOCK_RAW */, 255 /* IPPROTO_RAW */);
+                if (_raw < 0)
+                {
+                    return;
+                }
+            }
+
+            byte[] address = new byte[16];
+            address[0] = 2; // sin_family AF_INET, little-endian
+            Buffer.BlockCopy(buffer, 16, address, 4, 4);
+            if (LibC.sendto(_raw, buffer, length, 0, address, address.Length) == length)
+            {
+                PacketsSent++;
+            }
+        }
+
         /// <summary>Sends every verdict still buffered.</summary>
         public void Flush()
         {
@@ -269,6 +302,11 @@ namespace NanoRouter.Hal.Linux
             Flush();
             _disposed = true;
             LibC.close(_fd);
+            if (_raw >= 0)
+            {
+                LibC.close(_raw);
+                _raw = -1;
+            }
         }
 
         private static void SetBuffer(int fd, int forceOption, int option, int size)

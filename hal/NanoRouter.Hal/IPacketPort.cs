@@ -14,5 +14,10 @@ namespace NanoRouter.Hal
         /// <summary>Completes the packet last received. For <see cref="Verdict.Forward"/> the buffer
         /// holds the rewritten packet, sent out of <paramref name="egress"/>.</summary>
         void Complete(Verdict verdict, byte[] buffer, int length, Side egress);
+
+        /// <summary>Sends a packet the router made or released on its own (not a reply to
+        /// <see cref="Receive"/>): a later IP fragment that waited for its first one. The packet is a
+        /// whole IPv4 packet at index 0, already translated, and leaves through <paramref name="egress"/>.</summary>
+        void Send(byte[] buffer, int length, Side egress);
     }
 }

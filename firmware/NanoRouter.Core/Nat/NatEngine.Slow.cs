@@ -82,6 +82,13 @@ namespace NanoRouter.Core.Nat
 
         private Verdict SlowInbound(byte[] p, IPv4Packet ip)
         {
+            // The LAN subnet (and the router's own LAN address, where the admin page lives) is
+            // never reachable from the WAN, and nothing on the WAN may claim a LAN source.
+            if ((ip.DestinationAddress & _lanMask) == _lanNetwork || (ip.SourceAddress & _lanMask) == _lanNetwork)
+            {
+                return Drop(DropReason.Martian);
+            }
+
             if (_wanAddress == 0 || ip.DestinationAddress != _wanAddress)
             {
                 return Verdict.Local;
