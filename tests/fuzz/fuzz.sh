@@ -2,10 +2,11 @@
 # Coverage-guided fuzzing of one core target with SharpFuzz + AFL++ for a given time.
 #   tests/fuzz/fuzz.sh TARGET [SECONDS] [--merge]
 # TARGET: engine | pptp | http | settings. SECONDS: default 600.
-# Publishes tests/fuzz/NanoRouter.Fuzz to $FUZZ_WORK/TARGET (default /tmp/nanorouter-fuzz), instruments
+# Publishes tests/fuzz/NanoRouter.Fuzz to $FUZZ_WORK/TARGET (default ~/.cache/nanorouter-fuzz), instruments
 # NanoRouter.Core.dll with the repo's local `sharpfuzz` tool, runs afl-fuzz on tests/fuzz/corpus/TARGET
 # for SECONDS, then prints executions, paths (corpus_count) and crashes from fuzzer_stats, and replays
-# any crash to show its exception. --merge minimises queue + seeds with afl-cmin back into the corpus.
+# any crash to show its exception. --merge puts at most FUZZ_KEEP (50) coverage-picked inputs of the
+# queue into the corpus as afl-* files (afl-cmin, then a greedy cover with pick.py); seed-* files stay.
 # Exit status: 0 when no crash was found.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
@@ -24,7 +25,8 @@ if ! command -v afl-fuzz > /dev/null; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-WORK=${FUZZ_WORK:-/tmp/nanorouter-fuzz}/$TARGET
+# (not under /tmp: afl-cmin refuses to run there)
+WORK=${FUZZ_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/nanorouter-fuzz}/$TARGET
 CORPUS=$ROOT/tests/fuzz/corpus/$TARGET
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -34,7 +36,7 @@ dotnet publish "$ROOT/tests/fuzz/NanoRouter.Fuzz" -c Release -o "$WORK/bin" -nol
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_FORKSRV_INIT_TMOUT=60000
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_CRASH_README=1
-RUN=(dotnet "$WORK/bin/NanoRouter.Fuzz.dll" fuzz "$TARGET")
+RUN=("$(readlink -f "$(command -v dotnet)")" "$WORK/bin/NanoRouter.Fuzz.dll" fuzz "$TARGET")
 echo "fuzz $TARGET: afl-fuzz for $SECONDS_TO_RUN s on $(ls "$CORPUS" | wc -l) seeds, output in $WORK/findings"
 afl-fuzz -V "$SECONDS_TO_RUN" -i "$CORPUS" -o "$WORK/findings" -t 2000 -m none -- "${RUN[@]}" > "$WORK/afl.log" 2>&1 || { tail -30 "$WORK/afl.log"; }
 
@@ -51,17 +53,24 @@ if [ "${crashes:-0}" -gt 0 ]; then
 fi
 
 if [ $MERGE -eq 1 ]; then
-    mkdir -p "$WORK/all" "$WORK/min"
+    # Seeds stay; the afl-* inputs are replaced by at most $FUZZ_KEEP (default 50) inputs picked from
+    # the old ones and the new queue: afl-cmin, then a greedy cover of afl-showmap tuples (pick.py).
+    KEEP=${FUZZ_KEEP:-50}
+    rm -rf "$WORK/all" "$WORK/min" "$WORK/maps"
+    mkdir -p "$WORK/all"
     cp "$CORPUS"/* "$WORK/all/"
     cp "$WORK"/findings/default/queue/id* "$WORK/all/" 2>/dev/null || true
-    if afl-cmin -i "$WORK/all" -o "$WORK/min" -t 5000 -m none -- "${RUN[@]}" > "$WORK/cmin.log" 2>&1; then
-        for f in "$WORK"/min/*; do
-            name=$(basename "$f")
-            case "$name" in seed-*) ;; *) cp "$f" "$CORPUS/afl-$(sha1sum "$f" | cut -c1-12)" ;; esac
-        done
-        echo "merged: $(ls "$WORK/min" | wc -l) inputs after afl-cmin; corpus now $(ls "$CORPUS" | wc -l) files"
+    if afl-cmin -i "$WORK/all" -o "$WORK/min" -t 5000 -m none -- "${RUN[@]}" > "$WORK/cmin.log" 2>&1 \
+        && afl-showmap -i "$WORK/min" -o "$WORK/maps" -t 5000 -m none -- "${RUN[@]}" > "$WORK/showmap.log" 2>&1; then
+        rm -f "$WORK"/maps/seed-*
+        python3 "$ROOT/tests/fuzz/pick.py" "$WORK/maps" "$KEEP" > "$WORK/picked.txt"
+        rm -f "$CORPUS"/afl-*
+        while read -r name; do
+            cp "$WORK/min/$name" "$CORPUS/afl-$(sha1sum "$WORK/min/$name" | cut -c1-12)"
+        done < "$WORK/picked.txt"
+        echo "merged: afl-cmin kept $(ls "$WORK/min" | wc -l) of $(ls "$WORK/all" | wc -l); corpus now $(ls "$CORPUS" | wc -l) files ($(ls "$CORPUS" | grep -c '^seed-') seeds)"
     else
-        echo "afl-cmin failed (see $WORK/cmin.log)"; tail -5 "$WORK/cmin.log"
+        echo "afl-cmin/afl-showmap failed (see $WORK/cmin.log, $WORK/showmap.log)"; tail -5 "$WORK/cmin.log"
     fi
 fi
 [ "${crashes:-0}" -eq 0 ]

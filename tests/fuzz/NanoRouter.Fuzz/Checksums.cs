@@ -150,6 +150,98 @@ namespace NanoRouter.Fuzz
             return Valid(p, at, available, 1);
         }
 
+        /// <summary>
+        /// Makes whatever checksums of arbitrary bytes can be made right: the IPv4 header's when the
+        /// header lengths are sane, then (unfragmented) the TCP, UDP or ICMP checksum when the header
+        /// fits; for an ICMP error first the quoted header's and, when the quoted packet is whole, its
+        /// transport checksum. Used by the fuzz target and the property run so that mutated packets
+        /// still have valid checksums and the "valid in, valid out" property bites on them.
+        /// </summary>
+        public static void TryFix(byte[] p, int length) => TryFix(p, 0, length, 0);
+
+        private static void TryFix(byte[] p, int ip, int available, int depth)
+        {
+            if (available < 20 || (p[ip] >> 4) != 4)
+            {
+                return;
+            }
+
+            int headerLength = (p[ip] & 0x0F) * 4;
+            int total = Be.U16(p, ip + 2);
+            if (headerLength < 20 || total < headerLength || total > available)
+            {
+                return;
+            }
+
+            int l4 = ip + headerLength;
+            int l4Length = total - headerLength;
+            if ((Be.U16(p, ip + 6) & 0x3FFF) == 0)
+            {
+                switch (p[ip + 9])
+                {
+                    case Tcp:
+                        if (l4Length >= 20)
+                        {
+                            Be.W16(p, l4 + 16, 0);
+                            Be.W16(p, l4 + 16, (ushort)~Fold(Pseudo(p, ip, Tcp, l4Length) + Sum(0, p, l4, l4Length)));
+                        }
+
+                        break;
+                    case Udp:
+                        if (l4Length >= 8 && Be.U16(p, l4 + 6) != 0)
+                        {
+                            Be.W16(p, l4 + 6, 0);
+                            ushort udp = (ushort)~Fold(Pseudo(p, ip, Udp, l4Length) + Sum(0, p, l4, l4Length));
+                            Be.W16(p, l4 + 6, udp == 0 ? 0xFFFF : udp);
+                        }
+
+                        break;
+                    case Icmp:
+                        if (l4Length >= 8)
+                        {
+                            byte type = p[l4];
+                            if (depth == 0 && (type == 3 || type == 4 || type == 5 || type == 11 || type == 12))
+                            {
+                                int quoted = l4 + 8;
+                                int quotedAvailable = l4Length - 8;
+                                if (quotedAvailable >= 20 && (p[quoted] >> 4) == 4)
+                                {
+                                    int quotedHeader = (p[quoted] & 0x0F) * 4;
+                                    if (quotedHeader >= 20 && quotedHeader <= quotedAvailable)
+                                    {
+                                        if (Be.U16(p, quoted + 2) == quotedAvailable)
+                                        {
+                                            TryFix(p, quoted, quotedAvailable, 1);
+                                        }
+                                        else
+                                        {
+                                            Be.W16(p, quoted + 10, 0);
+                                            Be.W16(p, quoted + 10, (ushort)~Fold(Sum(0, p, quoted, quotedHeader)));
+                                        }
+                                    }
+                                }
+                            }
+
+                            Be.W16(p, l4 + 2, 0);
+                            Be.W16(p, l4 + 2, (ushort)~Fold(Sum(0, p, l4, l4Length)));
+                        }
+
+                        break;
+                    case Gre:
+                        if (l4Length >= 8 && (p[l4] & 0x80) != 0)
+                        {
+                            Be.W16(p, l4 + 4, 0);
+                            Be.W16(p, l4 + 4, (ushort)~Fold(Sum(0, p, l4, l4Length)));
+                        }
+
+                        break;
+                }
+            }
+
+            Be.W16(p, ip + 10, 0);
+            Be.W16(p, ip + 10, (ushort)~Fold(Sum(0, p, ip, headerLength)));
+        }
+
         /// <summary>Writes a correct IPv4 header checksum and transport checksum (TCP, UDP, ICMP) into
         /// the packet at index 0 (its total length taken from the header).</summary>
         public static void Fix(byte[] p)

@@ -9,7 +9,8 @@ namespace NanoRouter.Fuzz
     /// <code>
     /// 0x00-0x7F  packet: bit 0 the ingress side (0 LAN, 1 WAN); bits 1-6 milliseconds to advance the
     ///            clock first (then Tick); then a 16-bit big-endian length (low 11 bits, cut to 1600
-    ///            and to what is left) and that many packet bytes
+    ///            and to what is left; bit 15 set: make its checksums right first, see
+    ///            Checksums.TryFix, so the checksum property bites on mutated packets) and the bytes
     /// 0x80-0xBF  advance the clock (low 6 bits) x 100 ms + 1 ms, Tick
     /// 0xC0-0xFD  advance the clock ((low 6 bits) + 1) x 30 s, Tick (sessions expire)
     /// 0xFE b     set the WAN address (b bit 0: 198.18.0.3, else 198.18.0.2)
@@ -46,11 +47,17 @@ namespace NanoRouter.Fuzz
                         break;
                     }
 
-                    int packetLength = Be.U16(input, i) & 0x7FF;
+                    int lengthField = Be.U16(input, i);
+                    int packetLength = lengthField & 0x7FF;
                     i += 2;
                     packetLength = Math.Min(packetLength, Math.Min(EngineRig.MaxPacket, length - i));
                     Buffer.BlockCopy(input, i, _packet, 0, packetLength);
                     i += packetLength;
+                    if ((lengthField & 0x8000) != 0)
+                    {
+                        Checksums.TryFix(_packet, packetLength);
+                    }
+
                     rig.Step(_packet, packetLength, (h & 1) == 0 ? Side.Lan : Side.Wan);
                 }
                 else if (h < 0xC0)

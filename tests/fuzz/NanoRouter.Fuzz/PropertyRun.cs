@@ -451,9 +451,9 @@ namespace NanoRouter.Fuzz
                 }
             }
 
-            if ((Next() & 1) == 0 && length >= 20 && (_b[0] & 0x0F) >= 5 && Be.U16(_b, 2) <= length && Be.U16(_b, 2) >= (_b[0] & 0x0F) * 4 + 20)
+            if ((Next() & 1) == 0)
             {
-                Checksums.Fix(_b);
+                Checksums.TryFix(_b, length);
             }
 
             return length;
@@ -482,10 +482,7 @@ namespace NanoRouter.Fuzz
                     Be.W32(_b, 12, 0xC6130400u | (Next() % Hosts + 2));
                 }
 
-                if (length >= 40)
-                {
-                    Checksums.Fix(_b);
-                }
+                Checksums.TryFix(_b, length);
             }
 
             _rig.Step(_b, length, (Next() & 1) == 0 ? Side.Lan : Side.Wan);

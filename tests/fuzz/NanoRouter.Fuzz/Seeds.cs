@@ -51,10 +51,13 @@ namespace NanoRouter.Fuzz
 
             public Script In(int length, int ms = 0) => Packet(Side.Wan, length, ms);
 
+            /// <summary>Whether packets carry the "make checksums right" bit (so mutations stay valid).</summary>
+            public bool Fix = true;
+
             public Script Packet(Side side, int length, int ms)
             {
                 _bytes.Add((byte)((side == Side.Wan ? 1 : 0) | (ms << 1)));
-                _bytes.Add((byte)(length >> 8));
+                _bytes.Add((byte)((length >> 8) | (Fix ? 0x80 : 0)));
                 _bytes.Add((byte)length);
                 for (int i = 0; i < length; i++)
                 {
@@ -294,8 +297,10 @@ namespace NanoRouter.Fuzz
             s.Out(30);
             n = PacketWriter.Udp(s.B, H2, 5, S1, 6, 8);
             s.B[27] ^= 0xFF;
+            s.Fix = false;
             s.Out(n);
             s.In(n);
+            s.Fix = true;
             n = PacketWriter.Udp(s.B, 0xC0A80002, 5, S1, 6, 8);
             s.Out(n);
             n = PacketWriter.Udp(s.B, S1, 5, 0xFFFFFFFF, 6, 8);
