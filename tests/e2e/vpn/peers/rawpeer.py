@@ -20,14 +20,38 @@ kernel (which has no ESP or GRE here) only carries them. Commands:
         with data T in GRE v1 for call ID C, "foreign" Echo-Replies with other data.
     {"op":"sniff_start"} / {"op":"sniff_stop"}
         counts every IPv4 packet arriving on eth0 whose source is outside this host's subnet
-        and that is not ARP; returns {"count","first":[summaries]}.
+        and that is not ARP; returns {"count","first":[summaries],"icmp":[...]}, where "icmp"
+        lists each ICMP destination-unreachable (type 3) seen with its quoted header decoded
+        (see icmp_error_details).
+    {"op":"udp_listen","sport":P}   binds a UDP socket on port P that stays open and records
+        every datagram it receives; {"op":"udp_send","sport":P,"server":A,"dport":Q,"data":T}
+        sends T from it; {"op":"udp_received","sport":P} returns {"datagrams":[[src,sport,
+        length,sha256,head]...]} (the kernel reassembles fragments before the socket sees them).
+    {"op":"pmtu_probe","kind":"udp"|"esp","server":A,"sport":P,"dport":Q,"spi":S,"size":N,
+     "wait":s}
+        path MTU discovery as a real application meets it: a socket with IP_PMTUDISC_DO (DF
+        set, no local fragmentation), connected to A (UDP from port P, or raw ESP with SPI S
+        bound to this host's address), sends one packet of N bytes (IP total length), waits,
+        then sends the same size again; returns {"first_send","second_send" ("ok" or the errno
+        name: EMSGSIZE once the kernel learned a smaller path MTU),"ip_mtu" (IP_MTU of the
+        socket),"errqueue":[[origin,type,code,info]...]} (UDP only, from IP_RECVERR).
+  Either side
+    {"op":"frag_send","datagrams":[{"src","dst","sport","dport","id","size",
+     "tag"}...],"fragsize":F,"order":[[d,i]...]}
+        builds each UDP datagram (payload of `size` bytes made from its tag, see payload_of),
+        fragments it (RFC 791, F payload bytes per fragment) and sends the fragments on a raw
+        socket (IP_HDRINCL) in the given order of (datagram, fragment) pairs; "order":"reverse"
+        sends each datagram's fragments last first. Returns {"sent","fragments":[per datagram],
+        "sha256":[per datagram payload]}.
   WAN side (responder, started with --respond)
     echoes ESP (SPI S -> reply_spi(S)), GRE v0 (same key) and UDP on ports 500, 4500, 1701,
     and remembers what it saw: {"op":"seen"} returns {"esp":[[src,spi]...],"gre":[[src,key]...],
-    "udp":[[src,sport,dport]...]}.
+    "udp":[[src,sport,dport]...],"udp_data":[[src,sport,dport,length,sha256,head]...]}.
     {"op":"send","dst":A,"proto":"esp"|"gre"|"udp"|"tcp_syn","spi":S,"key":K,"dport":P,"count":N}
         sends unsolicited packets.
 """
+import errno
+import hashlib
 import ipaddress
 import json
 import socket
@@ -36,7 +60,7 @@ import sys
 import threading
 import time
 
-from scapy.layers.inet import IP, TCP, UDP
+from scapy.layers.inet import IP, TCP, UDP, fragment
 from scapy.layers.ipsec import ESP
 from scapy.layers.l2 import GRE
 from scapy.packet import Raw
@@ -66,7 +90,7 @@ def ip_payload(data):
 class Responder:
     def __init__(self):
         self.lock = threading.Lock()
-        self.seen = {"esp": [], "gre": [], "udp": []}
+        self.seen = {"esp": [], "gre": [], "udp": [], "udp_data": []}
         self.esp = raw_socket(socket.IPPROTO_ESP)
         self.gre = raw_socket(47)
         self.udp = []
@@ -119,6 +143,7 @@ class Responder:
                     continue
                 with self.lock:
                     self.seen["udp"].append([src, sport, port])
+                    self.seen["udp_data"].append([src, sport, port, len(data), digest(data), head(data)])
                 s.sendto(data, (src, sport))
 
     def snapshot(self):
@@ -230,6 +255,205 @@ def exchange(cmd):
     return result
 
 
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def head(data):
+    """The first bytes of a datagram, as text for reports."""
+    return data[:24].decode("latin-1")
+
+
+def payload_of(tag, size):
+    """A deterministic payload of `size` bytes that starts with the tag and differs in every
+    fragment-sized piece (so a fragment of another datagram can never complete this one)."""
+    out = tag.encode() + b"|"
+    n = 0
+    while len(out) < size:
+        out += b"%s:%07d;" % (tag.encode(), n)
+        n += 1
+    return out[:size]
+
+
+def frag_send(cmd):
+    """Builds UDP datagrams, fragments them and sends the fragments in the order asked for."""
+    fragsize = cmd.get("fragsize", 1480)
+    built = []
+    digests = []
+    for d in cmd["datagrams"]:
+        data = payload_of(d["tag"], d["size"])
+        digests.append(digest(data))
+        pkt = IP(src=d["src"], dst=d["dst"], id=d["id"], ttl=d.get("ttl", 64)) / UDP(sport=d["sport"], dport=d["dport"]) / Raw(data)
+        # Build the whole datagram once (UDP checksum over all of it), then cut it.
+        pkt = IP(bytes(pkt))
+        built.append([bytes(f) for f in fragment(pkt, fragsize=fragsize)])
+    order = cmd.get("order", "reverse")
+    if order == "reverse":
+        order = [[d, i] for d in range(len(built)) for i in reversed(range(len(built[d])))]
+    elif order == "forward":
+        order = [[d, i] for d in range(len(built)) for i in range(len(built[d]))]
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    sent = 0
+    try:
+        for d, i in order:
+            frag = built[d][i]
+            sock.sendto(frag, (cmd["datagrams"][d]["dst"], 0))
+            sent += 1
+            time.sleep(cmd.get("gap", 0.005))
+    finally:
+        sock.close()
+    return {"sent": sent, "fragments": [len(b) for b in built], "sha256": digests}
+
+
+class UdpListeners:
+    """UDP sockets that stay open between commands and record what they receive."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.sockets = {}
+        self.received = {}
+
+    def listen(self, port):
+        if port in self.sockets:
+            return {"listening": port}
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        s.bind(("0.0.0.0", port))
+        s.settimeout(0.05)
+        self.sockets[port] = s
+        self.received[port] = []
+
+        def run():
+            while True:
+                try:
+                    data, (src, sport) = s.recvfrom(65535)
+                except socket.timeout:
+                    continue
+                except OSError:
+                    return
+                with self.lock:
+                    self.received[port].append([src, sport, len(data), digest(data), head(data)])
+
+        threading.Thread(target=run, daemon=True).start()
+        return {"listening": port}
+
+    def send(self, cmd):
+        self.sockets[cmd["sport"]].sendto(cmd["data"].encode(), (cmd["server"], cmd["dport"]))
+        return {"sent": 1}
+
+    def report(self, port):
+        with self.lock:
+            return {"datagrams": list(self.received.get(port, []))}
+
+
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_DO = 2
+IP_RECVERR = 11
+IP_MTU = 14
+
+
+def pmtu_probe(cmd):
+    """Sends one packet too big for the path with DF set from a real socket, then the same again:
+    the second send fails with EMSGSIZE once the kernel took the ICMP error's MTU."""
+    kind, server, size = cmd["kind"], cmd["server"], cmd["size"]
+    wait = cmd.get("wait", 1.0)
+    if kind == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        s.bind(("0.0.0.0", cmd["sport"]))
+        s.connect((server, cmd["dport"]))
+
+        def packet(seq):
+            return payload_of("pmtu-%d" % seq, size - 28)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ESP)
+        s.bind((local_address(), 0))
+        s.connect((server, 0))
+
+        def packet(seq):
+            return bytes(ESP(spi=cmd["spi"], seq=1000 + seq, data=payload_of("pmtu-%d" % seq, size - 28)))
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO)
+    s.settimeout(0.05)
+    result = {"errqueue": []}
+
+    def send(seq):
+        try:
+            s.send(packet(seq))
+            return "ok"
+        except OSError as e:
+            return errno.errorcode.get(e.errno, str(e.errno))
+
+    result["first_send"] = send(1)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if kind == "udp":
+            try:
+                _, ancillary, _, _ = s.recvmsg(2048, 512, socket.MSG_ERRQUEUE)
+                for level, ctype, data in ancillary:
+                    if level == socket.IPPROTO_IP and ctype == IP_RECVERR and len(data) >= 16:
+                        # struct sock_extended_err: errno u32, origin u8, type u8, code u8, pad u8, info u32, data u32
+                        ee_errno, origin, etype, code, _, info = struct.unpack("=IBBBBI", data[:12])
+                        result["errqueue"].append([origin, etype, code, info])
+                continue
+            except (BlockingIOError, socket.timeout):
+                pass
+            except OSError:
+                pass
+        time.sleep(0.05)
+    result["second_send"] = send(2)
+    try:
+        result["ip_mtu"] = struct.unpack("=i", s.getsockopt(socket.IPPROTO_IP, IP_MTU, 4))[0]
+    except OSError:
+        result["ip_mtu"] = None
+    s.close()
+    return result
+
+
+def local_address():
+    import subprocess
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show", "dev", "eth0"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        return parts[parts.index("inet") + 1].split("/")[0]
+    raise ValueError("no IPv4 address on eth0")
+
+
+def checksum_ok(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total == 0xFFFF
+
+
+def icmp_error_details(raw):
+    """An ICMP destination-unreachable packet (IP header first), decoded by hand: outer source and
+    destination, type, code, next-hop MTU, whether the ICMP checksum is right, and the quoted
+    header: source, destination, protocol, its header checksum's validity, ports (UDP/TCP) or
+    SPI (ESP)."""
+    ihl = (raw[0] & 0x0F) * 4
+    total = struct.unpack("!H", raw[2:4])[0]
+    icmp = raw[ihl:total]
+    out = {"src": socket.inet_ntoa(raw[12:16]), "dst": socket.inet_ntoa(raw[16:20]),
+           "type": icmp[0], "code": icmp[1], "mtu": struct.unpack("!H", icmp[6:8])[0],
+           "icmp_checksum_ok": checksum_ok(bytes(icmp))}
+    inner = icmp[8:]
+    if len(inner) >= 20:
+        qihl = (inner[0] & 0x0F) * 4
+        out.update({"q_src": socket.inet_ntoa(inner[12:16]), "q_dst": socket.inet_ntoa(inner[16:20]),
+                    "q_proto": inner[9], "q_header_checksum_ok": checksum_ok(bytes(inner[:qihl])),
+                    "q_length": struct.unpack("!H", inner[2:4])[0]})
+        l4 = inner[qihl:]
+        if inner[9] in (6, 17) and len(l4) >= 4:
+            out["q_sport"], out["q_dport"] = struct.unpack("!HH", l4[:4])
+        elif inner[9] == 50 and len(l4) >= 4:
+            out["q_spi"] = struct.unpack("!I", l4[:4])[0]
+    return out
+
+
 PPTP_MAGIC = 0x1A2B3C4D
 
 
@@ -324,12 +548,14 @@ class Sniffer:
         self.running = False
         self.count = 0
         self.first = []
+        self.icmp = []
 
     def start(self):
         addrs = [a for a in local_networks()]
         self.running = True
         self.count = 0
         self.first = []
+        self.icmp = []
         sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
         sock.bind(("eth0", 0))
         sock.settimeout(0.05)
@@ -350,6 +576,11 @@ class Sniffer:
                 self.count += 1
                 if len(self.first) < 5:
                     self.first.append(pkt.summary())
+                if pkt.proto == 1 and len(data) > (data[0] & 0x0F) * 4 and data[(data[0] & 0x0F) * 4] == 3 and len(self.icmp) < 20:
+                    try:
+                        self.icmp.append(icmp_error_details(data))
+                    except Exception as e:  # a truncated error: keep what can be said
+                        self.icmp.append({"error": "%s: %s" % (type(e).__name__, e)})
             sock.close()
 
         self.thread = threading.Thread(target=run, daemon=True)
@@ -360,7 +591,7 @@ class Sniffer:
         self.running = False
         if self.thread:
             self.thread.join()
-        return {"count": self.count, "first": self.first}
+        return {"count": self.count, "first": self.first, "icmp": self.icmp}
 
 
 def local_networks():
@@ -376,6 +607,7 @@ def local_networks():
 def main():
     responder = Responder() if "--respond" in sys.argv else None
     sniffer = Sniffer()
+    listeners = UdpListeners()
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         line = line.strip()
@@ -396,6 +628,16 @@ def main():
                 out = sniffer.start()
             elif op == "sniff_stop":
                 out = sniffer.stop()
+            elif op == "frag_send":
+                out = frag_send(cmd)
+            elif op == "udp_listen":
+                out = listeners.listen(cmd["sport"])
+            elif op == "udp_send":
+                out = listeners.send(cmd)
+            elif op == "udp_received":
+                out = listeners.report(cmd["sport"])
+            elif op == "pmtu_probe":
+                out = pmtu_probe(cmd)
             else:
                 out = {"error": "unknown op " + op}
         except Exception as e:  # report, keep serving

@@ -88,6 +88,71 @@ namespace NanoRouter.E2E.Vpn.Peers
             return (answer["count"].GetValue<int>(), answer["first"].ToJsonString());
         }
 
+        /// <summary>
+        /// Stops sniffing; returns the whole answer: "count", "first" and "icmp" (each ICMP
+        /// destination-unreachable seen, with its quoted header decoded by the agent).
+        /// </summary>
+        public JsonObject SniffStopDetailed() => Send(new JsonObject { ["op"] = "sniff_stop" });
+
+        /// <summary>
+        /// Builds UDP datagrams (payloads made from each tag), fragments them with
+        /// <paramref name="fragmentSize"/> payload bytes per fragment and sends the fragments over a
+        /// raw socket in <paramref name="order"/> ((datagram, fragment) pairs, or "reverse").
+        /// Returns "sent", "fragments" (per datagram) and "sha256" (per datagram payload).
+        /// </summary>
+        public JsonObject SendFragments(JsonArray datagrams, JsonNode order, int fragmentSize = 1480)
+        {
+            return Send(new JsonObject { ["op"] = "frag_send", ["datagrams"] = datagrams, ["order"] = order, ["fragsize"] = fragmentSize });
+        }
+
+        /// <summary>A UDP datagram for <see cref="SendFragments"/>.</summary>
+        public static JsonObject Datagram(string source, string destination, int sourcePort, int destinationPort, int identification, int size, string tag)
+        {
+            return new JsonObject
+            {
+                ["src"] = source, ["dst"] = destination, ["sport"] = sourcePort, ["dport"] = destinationPort,
+                ["id"] = identification, ["size"] = size, ["tag"] = tag,
+            };
+        }
+
+        /// <summary>Opens a UDP socket on the port that stays open and records what it receives.</summary>
+        public void UdpListen(int port) => Send(new JsonObject { ["op"] = "udp_listen", ["sport"] = port });
+
+        /// <summary>Sends a datagram from the socket <see cref="UdpListen"/> opened.</summary>
+        public void UdpSend(int sourcePort, string server, int destinationPort, string data)
+        {
+            Send(new JsonObject { ["op"] = "udp_send", ["sport"] = sourcePort, ["server"] = server, ["dport"] = destinationPort, ["data"] = data });
+        }
+
+        /// <summary>Every datagram the listening socket on the port received so far (whole, after the kernel's reassembly).</summary>
+        public ReceivedDatagram[] UdpReceived(int port)
+        {
+            var list = Send(new JsonObject { ["op"] = "udp_received", ["sport"] = port })["datagrams"].AsArray();
+            var result = new ReceivedDatagram[list.Count];
+            for (int i = 0; i < list.Count; i++)
+            {
+                var row = list[i].AsArray();
+                result[i] = new ReceivedDatagram(row[0].GetValue<string>(), row[1].GetValue<int>(), row[2].GetValue<int>(), row[3].GetValue<string>(), row[4].GetValue<string>());
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// Path MTU discovery from a real socket (IP_PMTUDISC_DO): one packet of
+        /// <paramref name="size"/> bytes (IP total length) to the server, a wait, then the same size
+        /// again. kind "udp" (from <paramref name="sourcePort"/>) or "esp" (raw ESP with
+        /// <paramref name="spi"/>, bound to the host's address). Returns "first_send",
+        /// "second_send" ("ok" or an errno name), "ip_mtu" and "errqueue" (UDP).
+        /// </summary>
+        public JsonObject PmtuProbe(string kind, string server, int size, int sourcePort = 500, int destinationPort = 500, uint spi = 0, double wait = 1.0)
+        {
+            return Send(new JsonObject
+            {
+                ["op"] = "pmtu_probe", ["kind"] = kind, ["server"] = server, ["size"] = size,
+                ["sport"] = sourcePort, ["dport"] = destinationPort, ["spi"] = spi, ["wait"] = wait,
+            });
+        }
+
         /// <summary>What the responder received so far.</summary>
         public JsonObject Seen() => Send(new JsonObject { ["op"] = "seen" });
 
@@ -119,5 +184,11 @@ namespace NanoRouter.E2E.Vpn.Peers
         }
 
         public override string ToString() => "sent " + Sent + ", own replies " + Own + ", foreign " + Foreign + (FirstForeign != null ? " (first foreign: " + FirstForeign + ")" : "");
+    }
+
+    /// <summary>One datagram a listening UDP socket received: source, length, SHA-256 and first bytes of its payload.</summary>
+    public sealed record ReceivedDatagram(string Source, int SourcePort, int Length, string Sha256, string Head)
+    {
+        public override string ToString() => Source + ":" + SourcePort + " " + Length + " bytes sha256 " + Sha256.Substring(0, 12) + " '" + Head + "'";
     }
 }
