@@ -170,7 +170,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>Entries of a host at its quota evicted to make room for that same host.</summary>
         public int EvictedQuota => _evictions[1];
 
-        /// <summary>Idle entries evicted to make room for a host under its quota when the table was full.</summary>
+        /// <summary>Idle entries of hosts holding their whole quota, evicted to make room for a host under
+        /// its quota when the table was full.</summary>
         public int EvictedIdle => _evictions[2];
 
         /// <summary>Entries held by one LAN host.</summary>
@@ -444,12 +445,13 @@ namespace NanoRouter.Core.Nat
         /// <summary>
         /// Makes room for one more entry of <paramref name="host"/>. A host at its quota may only
         /// reuse its own least recently used entry, and only one idle for at least
-        /// <paramref name="minIdleSec"/>: a flooding host never takes another host's live flow.
-        /// When the table is full for a host under its quota, an expired entry is reused, else the
-        /// least recently used entry idle for at least <paramref name="minIdleSec"/>.
-        /// The search is a CLOCK hand over the last-seen stamps, bounded to one turn.
+        /// <paramref name="minIdleSec"/>: a flooding host never takes another host's flow. When the
+        /// table is full for a host under its quota, an expired entry is reused, else the least
+        /// recently used entry (idle at least <paramref name="minIdleSec"/>) of a host that holds
+        /// its whole quota; if there is none, the new flow is dropped (TableFull). The search is a
+        /// CLOCK hand over the last-seen stamps (an LRU approximation that needs no links), looking
+        /// at up to 8 eligible entries and at most one turn of the table.
         /// </summary>
-        /// <returns><see cref="DropReason.None"/> when a free entry is available now; otherwise why not.</returns>
         public DropReason MakeRoom(int host, int quota, ushort nowSec, int minIdleSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
         {
             bool atQuota = _hostCount[host & 0xFF] >= quota;
@@ -482,6 +484,13 @@ namespace NanoRouter.Core.Nat
                     Remove(e);
                     _evictions[0]++;
                     return DropReason.None;
+                }
+
+                // A host under its quota may take room only from hosts holding their whole quota:
+                // "the host over quota" of the issue. Everyone else's flows are left alone.
+                if (!atQuota && _hostCount[inside >> HostShift] < quota)
+                {
+                    continue;
                 }
 
                 if (age > bestAge)
