@@ -406,65 +406,35 @@ namespace NanoRouter.Core.Nat
         /// port, with the IP and transport checksums.</summary>
         private void TranslateOutbound(byte[] p, IPv4Packet ip, int e, int host)
         {
-            int l4 = ip.HeaderLength;
             uint inside = _inside[e];
-            uint addend = _outboundDelta[host];
+            uint delta = _outboundDelta[host];
             Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, addend);
-            int idAt = l4;
-            int checksumAt;
-            bool optional = false;
-            uint code = inside & NatTable.ProtocolMask;
-            if (code == NatTable.Tcp)
-            {
-                checksumAt = l4 + TcpSegment.ChecksumOffset;
-            }
-            else if (code == NatTable.Udp)
-            {
-                checksumAt = l4 + UdpDatagram.ChecksumOffset;
-                optional = true;
-            }
-            else
-            {
-                // ICMP echo: the identifier is the "port", and the checksum has no pseudo-header.
-                idAt = l4 + IcmpPacket.IdentifierOffset;
-                checksumAt = l4 + IcmpPacket.ChecksumOffset;
-                addend = 0;
-            }
-
-            if ((inside & NatTable.RemappedFlag) != 0)
-            {
-                uint external = _outside[e];
-                uint lanWire = BitConverter.ToUInt16(p, idAt);
-                p[idAt] = (byte)external;
-                p[idAt + 1] = (byte)(external >> 8);
-                addend = FoldAddend(addend + (lanWire ^ 0xFFFF) + external);
-            }
-
-            if (optional)
-            {
-                ApplyDeltaUdp(p, checksumAt, addend);
-            }
-            else if (addend != 0)
-            {
-                ApplyDelta(p, checksumAt, addend);
-            }
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, delta);
+            TranslateTransport(p, ip.HeaderLength, inside, ip.HeaderLength, delta, _outside[e]);
         }
 
         /// <summary>Rewrites a WAN-to-LAN packet of session <paramref name="e"/>: destination address
         /// and port, with the IP and transport checksums.</summary>
         private void TranslateInbound(byte[] p, IPv4Packet ip, int e)
         {
-            int l4 = ip.HeaderLength;
             uint inside = _inside[e];
             int host = (int)(inside >> NatTable.HostShift);
-            uint addend = _inboundDelta[host];
+            uint delta = _inboundDelta[host];
             Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, addend);
-            int idAt = l4 + 2;
-            int checksumAt;
-            bool optional = false;
+            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, delta);
+            TranslateTransport(p, ip.HeaderLength, inside, ip.HeaderLength + 2, delta, inside & 0xFFFF);
+        }
+
+        /// <summary>
+        /// The transport half of a translation: the port at <paramref name="portAt"/> (or, for ICMP
+        /// echo, the identifier) becomes <paramref name="newPort"/> when the session is remapped, and
+        /// the transport checksum moves by the address delta (TCP and UDP have the address in their
+        /// pseudo-header; ICMP has none) plus the port's. UDP's "no checksum" stays so.
+        /// </summary>
+        private static void TranslateTransport(byte[] p, int l4, uint inside, int portAt, uint delta, uint newPort)
+        {
             uint code = inside & NatTable.ProtocolMask;
+            int checksumAt;
             if (code == NatTable.Tcp)
             {
                 checksumAt = l4 + TcpSegment.ChecksumOffset;
@@ -472,30 +442,29 @@ namespace NanoRouter.Core.Nat
             else if (code == NatTable.Udp)
             {
                 checksumAt = l4 + UdpDatagram.ChecksumOffset;
-                optional = true;
             }
             else
             {
-                idAt = l4 + IcmpPacket.IdentifierOffset;
+                portAt = l4 + IcmpPacket.IdentifierOffset;
                 checksumAt = l4 + IcmpPacket.ChecksumOffset;
-                addend = 0;
+                delta = 0;
             }
 
             if ((inside & NatTable.RemappedFlag) != 0)
             {
-                uint external = BitConverter.ToUInt16(p, idAt);
-                p[idAt] = (byte)inside;
-                p[idAt + 1] = (byte)(inside >> 8);
-                addend = FoldAddend(addend + (external ^ 0xFFFF) + (inside & 0xFFFF));
+                uint oldPort = BitConverter.ToUInt16(p, portAt);
+                p[portAt] = (byte)newPort;
+                p[portAt + 1] = (byte)(newPort >> 8);
+                delta = FoldAddend(delta + (oldPort ^ 0xFFFF) + newPort);
             }
 
-            if (optional)
+            if (code == NatTable.Udp)
             {
-                ApplyDeltaUdp(p, checksumAt, addend);
+                ApplyDeltaUdp(p, checksumAt, delta);
             }
-            else if (addend != 0)
+            else if (delta != 0)
             {
-                ApplyDelta(p, checksumAt, addend);
+                ApplyDelta(p, checksumAt, delta);
             }
         }
 
