@@ -13,5 +13,9 @@ check "property run exits 0" '[ $rc -eq 0 ]'
 check "10^5 packets, no invariant broken" 'echo "$out" | grep -qE "^property-run ok packets=100000 "'
 check "every verdict occurs" 'echo "$out" | grep -qE "^verdicts forward [1-9][0-9]* local [1-9][0-9]* drop [1-9]"'
 check "no allocation in the measured loop" 'echo "$out" | grep -qE "^allocated in the measured loop 0 bytes"'
+self=$(dotnet "$ROOT/tests/fuzz/NanoRouter.Fuzz/bin/Release/net10.0/NanoRouter.Fuzz.dll" selftest 2>&1)
+src=$?
+echo "$self" | tail -5
+check "the checksum validator rejects every single-bit change it must (selftest)" '[ $src -eq 0 ] && echo "$self" | grep -qE "^selftest: [0-9]+ checks, 0 failed"'
 record "$passed" "$failed" "property-scale"
 [ "$failed" -eq 0 ]

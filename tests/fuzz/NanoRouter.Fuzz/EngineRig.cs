@@ -33,6 +33,9 @@ namespace NanoRouter.Fuzz
         public readonly long[] Verdicts = new long[3];
         public readonly long[] DropReasons = new long[32];
         public long Pending;
+
+        /// <summary>Forwarded packets whose input had valid checksums, so whose output's were checked.</summary>
+        public long ChecksumsChecked;
         public long Packets;
 
         private readonly byte[] _before = new byte[4096];
@@ -91,6 +94,7 @@ namespace NanoRouter.Fuzz
                     Invariant.That(dropsAfter == dropsBefore, "Forward counts no drop");
                     if (validIn)
                     {
+                        ChecksumsChecked++;
                         Invariant.That(Checksums.Valid(buffer, length), "a forwarded packet whose input checksums were valid has valid checksums");
                     }
 

@@ -12,6 +12,7 @@ namespace NanoRouter.Fuzz
     ///                              name (or --target NAME) picks the target; prints passed/failed, exit 1 on any failure
     /// seed [DIR]                   write the seed corpus (default: tests/fuzz/corpus)
     /// property --packets N [--seed S]   the property run at scale (see PropertyRun)
+    /// selftest                     the checksum validator rejects every single-bit change it must
     /// </code>
     /// </summary>
     internal static class Program
@@ -33,6 +34,8 @@ namespace NanoRouter.Fuzz
                     return 0;
                 case "property":
                     return Property(args);
+                case "selftest":
+                    return SelfTest.Run();
                 default:
                     Console.WriteLine("usage: fuzz TARGET | replay [--target NAME] [DIR|FILE ...] | seed [DIR] | property --packets N [--seed S]");
                     Console.WriteLine("targets: engine pptp http settings");

@@ -74,13 +74,15 @@ namespace NanoRouter.Fuzz
             run.Loop(Math.Min(packets, 20000));
             long warm = run._rig.Packets;
             var watch = new Stopwatch();
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             int gcBefore = GC.CollectionCount(0);
             watch.Start();
             run.Loop(packets - warm);
             watch.Stop();
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-            run.Print(packets, watch.Elapsed.TotalSeconds, allocated, GC.CollectionCount(0) - gcBefore, seed);
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            run.Print(packets, watch.Elapsed.TotalSeconds, cpu, allocated, GC.CollectionCount(0) - gcBefore, seed);
             return 0;
         }
 
@@ -536,12 +538,12 @@ namespace NanoRouter.Fuzz
             return (uint)((_rng * 0x2545F4914F6CDD1DUL) >> 32);
         }
 
-        private void Print(long packets, double seconds, long allocated, int collections, ulong seed)
+        private void Print(long packets, double seconds, double cpuSeconds, long allocated, int collections, ulong seed)
         {
             NatEngine e = _rig.Engine;
             Console.WriteLine("packets " + _rig.Packets + " (valid " + _valid + ", mutated " + _mutated + ", random " + _random + ")");
-            Console.WriteLine("measured " + (_rig.Packets - Math.Min(packets, 20000)) + " packets in " + seconds.ToString("F2") + " s: " + ((_rig.Packets - Math.Min(packets, 20000)) / seconds).ToString("F0") + " packets/s (engine + invariant checks)");
-            Console.WriteLine("verdicts forward " + _rig.Verdicts[(int)Verdict.Forward] + " local " + _rig.Verdicts[(int)Verdict.Local] + " drop " + _rig.Verdicts[(int)Verdict.Drop] + "; released fragments " + _rig.Pending);
+            Console.WriteLine("measured " + (_rig.Packets - Math.Min(packets, 20000)) + " packets in " + seconds.ToString("F2") + " s: " + ((_rig.Packets - Math.Min(packets, 20000)) / seconds).ToString("F0") + " packets/s (engine + invariant checks); CPU " + cpuSeconds.ToString("F2") + " s: " + ((_rig.Packets - Math.Min(packets, 20000)) / Math.Max(cpuSeconds, 0.001)).ToString("F0") + " packets per CPU second");
+            Console.WriteLine("verdicts forward " + _rig.Verdicts[(int)Verdict.Forward] + " local " + _rig.Verdicts[(int)Verdict.Local] + " drop " + _rig.Verdicts[(int)Verdict.Drop] + "; released fragments " + _rig.Pending + "; forwarded with valid input checksums, output checksums checked " + _rig.ChecksumsChecked);
             string reasons = "drops by reason:";
             for (int r = 1; r < _rig.DropReasons.Length; r++)
             {
