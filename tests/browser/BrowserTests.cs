@@ -5,120 +5,81 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using NanoRouter.Core.Config;
 using NanoRouter.Core.Passthrough;
-using NanoRouter.Core.Wire;
-using NanoRouter.Hal;
+using NanoRouter.Hal.Linux;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
 
 namespace NanoRouter.BrowserTests
 {
     /// <summary>
-    /// The admin page in Debian's chromium, headless, driven by Selenium: first-boot password,
-    /// log out and in, switch IPsec ESP off (the API says off, raw ESP is dropped and counted),
-    /// switch it on again, and save a screenshot of the status page for the README.
+    /// The admin page of the real host board (boards/host, built -c Release, running in
+    /// namespaces of its own, see <see cref="BoardLab"/>) in Debian's chromium, headless, driven
+    /// by Selenium from a LAN client's namespace: first-boot password, log out and in, switch
+    /// IPsec ESP off (the API says off; raw scapy ESP from the LAN gets no answer, never reaches
+    /// the WAN capture and is counted as an ESP drop), restart the board (the switch and the
+    /// password survive), switch ESP on (it passes again), and save a screenshot of the status
+    /// page for the README.
     /// </summary>
     [TestClass]
     public class BrowserTests
     {
         private const string Password = "browser-test-pw";
-
-        internal static string RepoRoot()
-        {
-            string dir = AppContext.BaseDirectory;
-            while (dir != null && !File.Exists(Path.Combine(dir, "nanoRouter.sln")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            Assert.IsNotNull(dir, "nanoRouter.sln not found above the test folder");
-            return dir;
-        }
-
-        internal static ChromeDriver StartChromium(string profileDir)
-        {
-            Assert.IsTrue(File.Exists("/usr/bin/chromium"), "install chromium (tests/stages/50-browser.apt)");
-            Assert.IsTrue(File.Exists("/usr/bin/chromedriver"), "install chromium-driver (tests/stages/50-browser.apt)");
-            var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-            service.HideCommandPromptWindow = true;
-            service.SuppressInitialDiagnosticInformation = true;
-            var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-            options.AddArguments(
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1100,1000", "--user-data-dir=" + profileDir);
-            return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        }
-
-        /// <summary>An IPv4 ESP packet from a LAN host to a server on the WAN side (SPI 0x1001).</summary>
-        private static byte[] EspPacket(int sequence)
-        {
-            byte[] p = new byte[20 + 8 + 32];
-            p[0] = 0x45;
-            NetworkOrder.WriteUInt16(p, 2, (ushort)p.Length);
-            p[8] = 64;
-            p[9] = 50;
-            NetworkOrder.WriteUInt32(p, 12, 0xC6130402); // 198.19.4.2
-            NetworkOrder.WriteUInt32(p, 16, 0xC6120001); // 198.18.0.1
-            NetworkOrder.WriteUInt16(p, 10, InternetChecksum.Compute(p, 0, 20));
-            NetworkOrder.WriteUInt32(p, 20, 0x1001);
-            NetworkOrder.WriteUInt32(p, 24, (uint)sequence);
-            return p;
-        }
-
-        private static JsonElement ApiStatus(HttpClient http, string baseUrl)
-        {
-            var login = http.PostAsync(baseUrl + "/api/login", new StringContent("{\"password\":\"" + Password + "\"}", Encoding.UTF8, "application/json")).Result;
-            Assert.AreEqual(200, (int)login.StatusCode);
-            string token = JsonDocument.Parse(login.Content.ReadAsStringAsync().Result).RootElement.GetProperty("token").GetString();
-            var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/api/status");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var status = http.SendAsync(request).Result;
-            Assert.AreEqual(200, (int)status.StatusCode);
-            return JsonDocument.Parse(status.Content.ReadAsStringAsync().Result).RootElement;
-        }
-
-        private static void Click(IWebDriver driver, string id)
-        {
-            driver.FindElement(By.Id(id)).Click();
-        }
-
-        /// <summary>Waits (10 s at most) until an element's text is as expected: a click that
-        /// submits a form returns before the next page has loaded.</summary>
-        private static void WaitForText(IWebDriver driver, By by, string expected)
-        {
-            var wait = new OpenQA.Selenium.Support.UI.WebDriverWait(driver, TimeSpan.FromSeconds(10));
-            wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-            try
-            {
-                wait.Until(d => d.FindElement(by).Text == expected);
-            }
-            catch (WebDriverTimeoutException)
-            {
-                Assert.Fail("waited for \"" + expected + "\" in " + by + " at " + driver.Url + ":\n" + driver.PageSource);
-            }
-        }
+        private const string Url = "http://" + BoardLab.AdminAddress;
+        private const string RouterWan = NamespaceLab.RouterWanAddress;
+        private const int EspCount = 3;
 
         [TestMethod]
-        public void FirstBoot_Login_SwitchEspOffAndOn_Screenshot()
+        public void HostBoard_FirstBoot_Login_EspOffBlocksRawEsp_OnAgain_Screenshot()
         {
-            using var router = new InProcessRouter();
-            router.Host.UplinkSsid = "HomeNet (nr-wan)";
-            string profile = Path.Combine(router.Directory, "chromium-profile");
-            using ChromeDriver driver = StartChromium(profile);
-            driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(20);
-            using var http = new HttpClient();
-            string url = router.BaseUrl;
+            using BoardLab lab = BoardLab.Create();
+            try
+            {
+                Run(lab);
+            }
+            catch (Exception)
+            {
+                Console.WriteLine("--- what the lab's processes printed\n" + lab.Transcript);
+                throw;
+            }
+        }
 
-            // First boot: every page leads to the password form.
-            driver.Navigate().GoToUrl(url + "/");
+        private static void Run(BoardLab lab)
+        {
+            lab.StartWanSide();
+            Assert.IsFalse(File.Exists(lab.ConfigFile));
+            lab.StartBoard();
+            WebDriver driver = lab.StartBrowser();
+            using HttpClient http = lab.LanHttp();
+
+            // The allow-list: this board was given no --allow-host, so only its LAN address (and name) are served.
+            var foreign = new HttpRequestMessage(HttpMethod.Get, Url + "/");
+            foreign.Headers.Host = "127.0.0.1";
+            Assert.AreEqual(421, (int)http.Send(foreign).StatusCode);
+
+            // First boot: every page leads to the password form; there is no default password.
+            driver.Navigate().GoToUrl(Url + "/passthrough");
             StringAssert.EndsWith(driver.Url, "/setup");
             StringAssert.Contains(driver.FindElement(By.TagName("h1")).Text, "Set the admin password");
+            // A short one: the form says minlength=8; with the browser's own check switched off,
+            // the board refuses it too.
+            Assert.AreEqual("8", driver.FindElement(By.Id("password")).GetAttribute("minlength"));
+            driver.ExecuteScript("document.querySelector('form').noValidate = true");
+            driver.FindElement(By.Id("password")).SendKeys("short");
+            driver.FindElement(By.Id("confirm")).SendKeys("short");
+            Click(driver, "set-password");
+            WaitForText(driver, By.CssSelector("span.error"), "Use at least 8 characters.");
+            StringAssert.EndsWith(driver.Url, "/setup");
+            Assert.IsFalse(File.Exists(lab.ConfigFile) && LoadSettings(lab).HasAdminPassword, "a 5-character password was accepted");
+            driver.FindElement(By.Id("password")).Clear();
+            driver.FindElement(By.Id("confirm")).Clear();
             driver.FindElement(By.Id("password")).SendKeys(Password);
             driver.FindElement(By.Id("confirm")).SendKeys(Password);
             Click(driver, "set-password");
             WaitForText(driver, By.TagName("h1"), "Status");
-            Assert.AreEqual(url + "/", driver.Url);
+            Assert.AreEqual(Url + "/", driver.Url);
+            Assert.IsTrue(LoadSettings(lab).HasAdminPassword, "the password is in the settings file");
 
             // The session cookie is invisible to scripts (HttpOnly).
             Assert.AreEqual("", driver.ExecuteScript("return document.cookie") as string ?? "");
@@ -127,76 +88,106 @@ namespace NanoRouter.BrowserTests
             driver.FindElement(By.CssSelector("button.link")).Click();
             WaitForText(driver, By.TagName("h1"), "Log in");
             StringAssert.EndsWith(driver.Url, "/login");
-            driver.FindElement(By.Id("password")).SendKeys(Password);
-            Click(driver, "login");
-            WaitForText(driver, By.TagName("h1"), "Status");
+            LogIn(driver);
 
-            // ESP on: a raw ESP packet from the LAN is forwarded.
-            lock (router.Server.SyncRoot)
-            {
-                for (int i = 1; i <= 3; i++)
-                {
-                    byte[] esp = EspPacket(i);
-                    Assert.AreEqual(Verdict.Forward, router.Engine.Process(esp, esp.Length, Side.Lan));
-                }
-            }
+            // ESP on (the default): raw ESP from the LAN reaches the WAN server, translated to the
+            // router's WAN address, and the answers come back.
+            Assert.IsTrue(Esp(ApiStatus(http)).GetProperty("enabled").GetBoolean());
+            Assert.AreEqual(EspCount, lab.SendEsp(0x1001, EspCount), "replies to ESP while it is on");
+            Assert.AreEqual(EspCount, lab.CapturedAtWan(0x1001, RouterWan), "ESP seen on the WAN link from " + RouterWan);
+            Assert.AreEqual(EspCount, lab.ResponderSaw(0x1001));
+            JsonElement on = Esp(ApiStatus(http));
+            Assert.AreEqual(EspCount, on.GetProperty("packetsOut").GetInt32());
+            Assert.AreEqual(EspCount, on.GetProperty("packetsIn").GetInt32());
+            Assert.AreEqual(0, on.GetProperty("drops").GetInt32());
 
             // Switch IPsec ESP off in the browser.
-            driver.Navigate().GoToUrl(url + "/passthrough");
+            driver.Navigate().GoToUrl(Url + "/passthrough");
             Click(driver, "toggle-esp");
             WaitForText(driver, By.CssSelector("#switch-esp .pill"), "off");
             StringAssert.EndsWith(driver.Url, "/passthrough");
             Assert.AreEqual("Switch on", driver.FindElement(By.Id("toggle-esp")).Text);
 
-            JsonElement off = ApiStatus(http, url);
-            Assert.IsFalse(off.GetProperty("passthrough").GetProperty("esp").GetProperty("enabled").GetBoolean());
-            Assert.IsTrue(off.GetProperty("passthrough").GetProperty("ike").GetProperty("enabled").GetBoolean());
-            int dropsBefore = off.GetProperty("passthrough").GetProperty("esp").GetProperty("drops").GetInt32();
+            // The API says off (and nothing else changed).
+            JsonElement status = ApiStatus(http);
+            Assert.IsFalse(Esp(status).GetProperty("enabled").GetBoolean());
+            Assert.IsTrue(status.GetProperty("passthrough").GetProperty("ike").GetProperty("enabled").GetBoolean());
+            Assert.IsTrue(status.GetProperty("passthrough").GetProperty("natt").GetProperty("enabled").GetBoolean());
+            int natDrops = status.GetProperty("nat").GetProperty("drops").GetInt32();
 
-            // Raw ESP is now dropped, and the drop is counted under ESP.
-            lock (router.Server.SyncRoot)
-            {
-                byte[] esp = EspPacket(4);
-                Assert.AreEqual(Verdict.Drop, router.Engine.Process(esp, esp.Length, Side.Lan));
-                Assert.IsFalse(router.Engine.Passthrough.IsEnabled(PassthroughProtocol.Esp));
-            }
+            // Raw ESP is blocked: no answer, nothing on the WAN link, and each packet is an ESP drop.
+            Assert.AreEqual(0, lab.SendEsp(0x2002, EspCount), "replies to ESP while it is off");
+            Assert.AreEqual(0, lab.CapturedAtWan(0x2002), "ESP on the WAN link while it is off");
+            Assert.AreEqual(0, lab.ResponderSaw(0x2002));
+            status = ApiStatus(http);
+            Assert.AreEqual(EspCount, Esp(status).GetProperty("drops").GetInt32(), "ESP drops");
+            Assert.AreEqual(EspCount, Esp(status).GetProperty("packetsOut").GetInt32(), "a dropped packet is not counted out");
+            Assert.AreEqual(natDrops + EspCount, status.GetProperty("nat").GetProperty("drops").GetInt32(), "NAT drops");
+            lab.Board.WaitForLine("passthrough esp off", 10000);
 
-            JsonElement afterDrop = ApiStatus(http, url);
-            Assert.AreEqual(dropsBefore + 1, afterDrop.GetProperty("passthrough").GetProperty("esp").GetProperty("drops").GetInt32());
-            Assert.IsTrue(afterDrop.GetProperty("nat").GetProperty("drops").GetInt32() >= 1);
+            // The switch is saved: restart the board; the browser's session is gone, the password
+            // set on first boot logs in, ESP is still off and still blocked.
+            Assert.AreEqual(0, lab.StopBoard(), "exit code after SIGTERM:\n" + lab.Board.Transcript);
+            Assert.IsFalse(LoadSettings(lab).IsPassthroughEnabled(PassthroughProtocol.Esp));
+            lab.StartBoard();
+            driver.Navigate().GoToUrl(Url + "/passthrough");
+            WaitForText(driver, By.TagName("h1"), "Log in");
+            LogIn(driver);
+            driver.Navigate().GoToUrl(Url + "/passthrough");
+            WaitForText(driver, By.CssSelector("#switch-esp .pill"), "off");
+            Assert.IsFalse(Esp(ApiStatus(http)).GetProperty("enabled").GetBoolean());
+            Assert.AreEqual(0, lab.SendEsp(0x2003, EspCount), "replies to ESP while it is off after a restart");
+            Assert.AreEqual(0, lab.CapturedAtWan(0x2003), "ESP on the WAN link while it is off after a restart");
+            Assert.AreEqual(EspCount, Esp(ApiStatus(http)).GetProperty("drops").GetInt32(), "ESP drops after the restart");
 
-            // The switch survives a restart: the settings file says off.
-            var reloaded = new NanoRouter.Core.Config.RouterSettings();
-            new NanoRouter.Core.Config.SettingsStore(new NanoRouter.Hal.Linux.FileConfigStore(Path.Combine(router.Directory, "settings.bin"))).Load(reloaded);
-            Assert.IsFalse(reloaded.IsPassthroughEnabled(PassthroughProtocol.Esp));
-
-            // Switch it on again.
+            // Switch it on again: ESP passes.
             Click(driver, "toggle-esp");
             WaitForText(driver, By.CssSelector("#switch-esp .pill"), "on");
-            Assert.IsTrue(ApiStatus(http, url).GetProperty("passthrough").GetProperty("esp").GetProperty("enabled").GetBoolean());
-            lock (router.Server.SyncRoot)
-            {
-                byte[] esp = EspPacket(5);
-                Assert.AreEqual(Verdict.Forward, router.Engine.Process(esp, esp.Length, Side.Lan));
-            }
+            Assert.IsTrue(Esp(ApiStatus(http)).GetProperty("enabled").GetBoolean());
+            Assert.AreEqual(EspCount, lab.SendEsp(0x3003, EspCount), "replies to ESP after switching it on");
+            Assert.AreEqual(EspCount, lab.CapturedAtWan(0x3003, RouterWan));
+            Assert.AreEqual(EspCount, lab.ResponderSaw(0x3003));
+            lab.Board.WaitForLine("passthrough esp on", 10000);
 
             // Settings: give the access point a password; the form answers "Saved." and never shows it.
-            driver.Navigate().GoToUrl(url + "/settings");
+            driver.Navigate().GoToUrl(Url + "/settings");
             driver.FindElement(By.Id("appassword")).SendKeys("ap-secret-pass");
             Click(driver, "save-settings");
             WaitForText(driver, By.CssSelector("p.banner.ok"), "Saved. Wi-Fi changes take effect after a reboot.");
             Assert.IsFalse(driver.PageSource.Contains("ap-secret-pass"));
             Assert.AreEqual("", driver.FindElement(By.Id("appassword")).GetAttribute("value"));
 
-            // Switch PPTP off for the picture, so both states show; then the status page.
-            driver.Navigate().GoToUrl(url + "/passthrough");
+            // Switch PPTP off for the picture, so both states show; then the status page, whose
+            // ESP row shows the board's counters as the API reports them.
+            driver.Navigate().GoToUrl(Url + "/passthrough");
             Click(driver, "toggle-pptp");
             WaitForText(driver, By.CssSelector("#switch-pptp .pill"), "off");
-            driver.Navigate().GoToUrl(url + "/");
+            // A ping from the LAN makes a NAT table entry (ESP mappings have a table of their own).
+            CommandResult ping = NamespaceLab.Exec(lab.LanNamespace, "ping", "-c", "2", "-i", "0.2", "-W", "2", BoardLab.WanServer);
+            Assert.IsTrue(ping.Ok, "ping from the LAN to the WAN server: " + ping.Output + ping.Error);
+            driver.Navigate().GoToUrl(Url + "/");
+            WaitForText(driver, By.TagName("h1"), "Status");
+            JsonElement final = ApiStatus(http);
+            JsonElement esp = Esp(final);
+            Assert.IsTrue(final.GetProperty("nat").GetProperty("active").GetInt32() >= 1, "NAT entries after the ping");
+            Assert.AreEqual(final.GetProperty("nat").GetProperty("active").GetInt32().ToString(), driver.FindElement(By.Id("nat-active")).Text);
+            Assert.AreEqual(EspCount.ToString(), driver.FindElement(By.Id("nat-drops")).Text);
+            Assert.AreEqual(1, esp.GetProperty("mappings").GetInt32(), "the ESP mapping");
+            Assert.AreEqual(EspCount, esp.GetProperty("packetsOut").GetInt32());
+            Assert.AreEqual(EspCount, esp.GetProperty("packetsIn").GetInt32());
             Assert.AreEqual("on", driver.FindElement(By.CssSelector("#row-esp .pill")).Text);
             Assert.AreEqual("off", driver.FindElement(By.CssSelector("#row-pptp .pill")).Text);
-            Assert.AreEqual("HomeNet (nr-wan)", driver.FindElement(By.Id("uplink-ssid")).Text);
-            string shot = Environment.GetEnvironmentVariable("NR_ADMIN_SCREENSHOT") ?? Path.Combine(RepoRoot(), "boards", "host", "admin-status.png");
+            var cells = driver.FindElements(By.CssSelector("#row-esp td.n"));
+            Assert.AreEqual(4, cells.Count);
+            Assert.AreEqual(esp.GetProperty("packetsOut").GetInt32().ToString(), cells[0].Text);
+            Assert.AreEqual(esp.GetProperty("packetsIn").GetInt32().ToString(), cells[1].Text);
+            Assert.AreEqual(EspCount.ToString(), cells[2].Text);
+            Assert.AreEqual("1", cells[3].Text);
+            Assert.AreEqual(NamespaceLab.WanInterface, driver.FindElement(By.Id("uplink-ssid")).Text);
+            StringAssert.StartsWith(driver.FindElement(By.Id("uplink-address")).Text, RouterWan);
+            string statusPage = driver.PageSource;
+            string clientsCard = driver.FindElement(By.XPath("//section[h2[starts-with(normalize-space(.), 'Clients')]]")).Text;
+            string shot = Environment.GetEnvironmentVariable("NR_ADMIN_SCREENSHOT") ?? Path.Combine(BoardLab.RepoRoot(), "boards", "host", "admin-status.png");
             driver.GetScreenshot().SaveAsFile(shot);
             Console.WriteLine("screenshot: " + shot);
             Assert.IsTrue(new FileInfo(shot).Length > 10000);
@@ -205,6 +196,70 @@ namespace NanoRouter.BrowserTests
             foreach (var entry in driver.Manage().Logs.GetLog(LogType.Browser))
             {
                 Assert.IsFalse(entry.Message.Contains("Content Security Policy"), entry.Message);
+            }
+
+            // The browser, a LAN client, sent nothing anywhere but to the admin page.
+            string[] stray = lab.LanStrayPackets();
+            Assert.AreEqual(0, stray.Length, "the LAN client sent or got other traffic:\n" + string.Join("\n", stray));
+
+            // A clean stop: exit code 0, rules removed.
+            Assert.AreEqual(0, lab.StopBoard(), "exit code after SIGTERM:\n" + lab.Board.Transcript);
+            lab.Board.WaitForLine("stopped; rules removed", 1000);
+
+            // The browser's own machine is a client on the LAN (the board reads the LAN
+            // interface's neighbour table).
+            Assert.IsTrue(statusPage.Contains("<td>" + NamespaceLab.ClientAddress(0) + "</td>"),
+                "the browser's LAN client " + NamespaceLab.ClientAddress(0) + " is not listed on the status page; its Clients card says: " + clientsCard.Replace('\n', ' '));
+        }
+
+        private static JsonElement Esp(JsonElement status) => status.GetProperty("passthrough").GetProperty("esp");
+
+        private static RouterSettings LoadSettings(BoardLab lab)
+        {
+            var settings = new RouterSettings();
+            new SettingsStore(new FileConfigStore(lab.ConfigFile)).Load(settings);
+            return settings;
+        }
+
+        /// <summary>POST /api/login for a token, then GET /api/status with it, both from the LAN client.</summary>
+        private static JsonElement ApiStatus(HttpClient http)
+        {
+            var login = http.PostAsync(Url + "/api/login", new StringContent("{\"password\":\"" + Password + "\"}", Encoding.UTF8, "application/json")).Result;
+            Assert.AreEqual(200, (int)login.StatusCode);
+            string token = JsonDocument.Parse(login.Content.ReadAsStringAsync().Result).RootElement.GetProperty("token").GetString();
+            var request = new HttpRequestMessage(HttpMethod.Get, Url + "/api/status");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var status = http.SendAsync(request).Result;
+            Assert.AreEqual(200, (int)status.StatusCode);
+            return JsonDocument.Parse(status.Content.ReadAsStringAsync().Result).RootElement;
+        }
+
+        private static void LogIn(IWebDriver driver)
+        {
+            WaitForText(driver, By.TagName("h1"), "Log in");
+            driver.FindElement(By.Id("password")).SendKeys(Password);
+            Click(driver, "login");
+            WaitForText(driver, By.TagName("h1"), "Status");
+        }
+
+        private static void Click(IWebDriver driver, string id)
+        {
+            driver.FindElement(By.Id(id)).Click();
+        }
+
+        /// <summary>Waits (15 s at most) until an element's text is as expected: a click that
+        /// submits a form returns before the next page has loaded.</summary>
+        private static void WaitForText(IWebDriver driver, By by, string expected)
+        {
+            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(15));
+            wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+            try
+            {
+                wait.Until(d => d.FindElement(by).Text == expected);
+            }
+            catch (WebDriverTimeoutException)
+            {
+                Assert.Fail("waited for \"" + expected + "\" in " + by + " at " + driver.Url + ":\n" + driver.PageSource);
             }
         }
     }
