@@ -50,11 +50,24 @@ namespace NanoRouter.E2E.Hostile.Tests
     {
         public TestContext TestContext { get; set; }
 
-        /// <summary>Prints a figure line (shown by `dotnet test` and kept in the stage log).</summary>
+        private static readonly object s_figuresLock = new object();
+
+        /// <summary>
+        /// Prints a figure line: on standard output (shown with --logger "console;verbosity=detailed")
+        /// and appended to the file NANOROUTER_HOSTILE_FIGURES names, if any (stage 47 prints it).
+        /// </summary>
         protected void Figure(string text)
         {
             string line = "[" + TestContext.TestName + "] " + text;
             Console.WriteLine(line);
+            string file = Environment.GetEnvironmentVariable("NANOROUTER_HOSTILE_FIGURES");
+            if (!string.IsNullOrEmpty(file))
+            {
+                lock (s_figuresLock)
+                {
+                    System.IO.File.AppendAllText(file, line + "\n");
+                }
+            }
         }
 
         protected static void Expect(HostileLab lab, bool condition, string message, string captureFilter = null)
