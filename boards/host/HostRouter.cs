@@ -22,7 +22,7 @@ namespace NanoRouter.Host
         private readonly NatEngine _engine;
         private readonly List<uint> _clientAddresses = new List<uint>();
         private readonly List<string> _clientMacs = new List<string>();
-        private long _clientsReadAt = long.MinValue;
+        private long _clientsReadAt = long.MinValue / 2;
         private volatile uint _uplinkAddress;
         private volatile bool _rebootRequested;
 
