@@ -18,7 +18,7 @@ case "$TARGET" in engine|pptp|http|settings) ;; *) echo "unknown target $TARGET 
 
 if ! command -v afl-fuzz > /dev/null; then
     if [ "$(id -u)" -eq 0 ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends afl++ > /dev/null
+        apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends afl++ > /dev/null
     else
         echo "afl-fuzz is missing: apt-get install afl++ (as root)" >&2; exit 1
     fi
