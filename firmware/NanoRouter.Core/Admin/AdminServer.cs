@@ -19,6 +19,10 @@ namespace NanoRouter.Core.Admin
         /// <summary>How long a connection may take to deliver its request.</summary>
         public const int IdleTimeoutMs = 5000;
 
+        /// <summary>Connections one client address may hold at once: a slowloris from one address
+        /// can take only this many of the slots, so another client is always served.</summary>
+        public const int MaxConnectionsPerAddress = 2;
+
         /// <summary>The request buffer size per connection.</summary>
         public const int RequestBufferBytes = HttpRequestParser.MaxHeaderBytes + HttpRequestParser.MaxBodyBytes;
 
@@ -87,6 +91,7 @@ namespace NanoRouter.Core.Admin
         public void Step()
         {
             int nowMs = _clock.NowMs;
+            int refusals = 0;
             for (int slot = 0; slot < MaxConnections; slot++)
             {
                 if (!_open[slot])
@@ -101,6 +106,16 @@ namespace NanoRouter.Core.Admin
                     _filled[slot] = 0;
                     _acceptedMs[slot] = nowMs;
                     _remote[slot] = remote;
+                    if (ConnectionsFrom(remote) > MaxConnectionsPerAddress && refusals < MaxConnections * 4)
+                    {
+                        // Refused at once, so the listen backlog drains and other clients get in.
+                        refusals++;
+                        _rejected++;
+                        _app.WriteError(_response, 429, "Too Many Requests", "too many connections from your address");
+                        Send(slot);
+                        Close(slot);
+                        slot--;
+                    }
                 }
             }
 
@@ -114,6 +129,21 @@ namespace NanoRouter.Core.Admin
         }
 
         /// <summary>Closes every connection.</summary>
+        private int ConnectionsFrom(uint remote)
+        {
+            int count = 0;
+            for (int i = 0; i < MaxConnections; i++)
+            {
+                if (_open[i] && _remote[i] == remote)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        /// <summary>Closes every open connection.</summary>
         public void CloseAll()
         {
             for (int slot = 0; slot < MaxConnections; slot++)

@@ -17,6 +17,7 @@ namespace NanoRouter.Tests.Admin
             public readonly List<byte> Sent = new List<byte>();
             public bool PeerClosed;
             public bool Closed;
+            public uint Remote;
             public string SentText => Encoding.ASCII.GetString(Sent.ToArray());
         }
 
@@ -32,7 +33,7 @@ namespace NanoRouter.Tests.Admin
 
             public bool TryAccept(int slot, out uint remoteAddress)
             {
-                remoteAddress = 0xC0A80402;
+                remoteAddress = 0;
                 Assert.IsNull(Slots[slot], "the core only offers free slots");
                 if (Pending.Count == 0)
                 {
@@ -40,6 +41,7 @@ namespace NanoRouter.Tests.Admin
                 }
 
                 Slots[slot] = Pending.Dequeue();
+                remoteAddress = Slots[slot].Remote;
                 return true;
             }
 
@@ -84,9 +86,17 @@ namespace NanoRouter.Tests.Admin
             return (server, transport, harness);
         }
 
+        private static uint s_nextRemote = 0xC0A80402;
+
+        /// <summary>A connection from a client address of its own (192.168.x.y, a new one each time).</summary>
         private static Connection Connect(ScriptedTransport t, params string[] chunks)
         {
-            var c = new Connection();
+            return ConnectFrom(t, s_nextRemote++, chunks);
+        }
+
+        private static Connection ConnectFrom(ScriptedTransport t, uint remote, params string[] chunks)
+        {
+            var c = new Connection { Remote = remote };
             foreach (string chunk in chunks)
             {
                 c.Incoming.Enqueue(Encoding.ASCII.GetBytes(chunk));
@@ -177,6 +187,29 @@ namespace NanoRouter.Tests.Admin
             Assert.IsTrue(silent.TrueForAll(c => c.Closed));
             Assert.IsTrue(late.Closed);
             StringAssert.StartsWith(late.SentText, "HTTP/1.1 200 OK");
+        }
+
+        [TestMethod]
+        public void OneAddressManyConnections_ExtraRefusedAtOnce_OtherClientServed()
+        {
+            var (server, t, _) = Make();
+            var slow = new List<Connection>();
+            for (int i = 0; i < 6; i++)
+            {
+                slow.Add(ConnectFrom(t, 0xC0A80466, "GET / HTTP/1.1\r\nHost: 192.168.4.1\r\n"));
+            }
+
+            Connection user = Connect(t, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            server.Step();
+            server.Step();
+            Assert.AreEqual(AdminServer.MaxConnectionsPerAddress, slow.FindAll(c => !c.Closed).Count, "one address holds at most its share of the slots");
+            foreach (Connection c in slow.FindAll(c => c.Closed))
+            {
+                StringAssert.StartsWith(c.SentText, "HTTP/1.1 429 ");
+            }
+
+            Assert.IsTrue(user.Closed, "the other client was served at once, not after the slow ones time out");
+            StringAssert.StartsWith(user.SentText, "HTTP/1.1 200 OK");
         }
 
         [TestMethod]
