@@ -19,9 +19,15 @@ namespace NanoRouter.Core.Admin
         /// <summary>How long a connection may take to deliver its request.</summary>
         public const int IdleTimeoutMs = 5000;
 
-        /// <summary>Connections one client address may hold at once: a slowloris from one address
-        /// can take only this many of the slots, so another client is always served.</summary>
-        public const int MaxConnectionsPerAddress = 2;
+        /// <summary>Connections one client address may hold at once (of <see cref="MaxConnections"/>):
+        /// a slowloris from one address leaves a slot for everyone else. Beyond it, the address's
+        /// oldest connection gives way if it has waited <see cref="SlowAfterMs"/> for its request
+        /// (served requests close at once), else the new connection is answered 429.</summary>
+        public const int MaxConnectionsPerAddress = 3;
+
+        /// <summary>How long a connection may wait for its whole request before another connection
+        /// from the same address may take its place.</summary>
+        public const int SlowAfterMs = 1000;
 
         /// <summary>The request buffer size per connection.</summary>
         public const int RequestBufferBytes = HttpRequestParser.MaxHeaderBytes + HttpRequestParser.MaxBodyBytes;
@@ -106,15 +112,24 @@ namespace NanoRouter.Core.Admin
                     _filled[slot] = 0;
                     _acceptedMs[slot] = nowMs;
                     _remote[slot] = remote;
-                    if (ConnectionsFrom(remote) > MaxConnectionsPerAddress && refusals < MaxConnections * 4)
+                    if (ConnectionsFrom(remote) > MaxConnectionsPerAddress && refusals < MaxConnections * 8)
                     {
-                        // Refused at once, so the listen backlog drains and other clients get in.
+                        // One address never holds more than its share, so another client always
+                        // finds a free slot. That address's oldest connection makes room if it has
+                        // waited a while for its request (a browser's idle spare socket, or a
+                        // slowloris); otherwise the new one is refused at once, which also drains
+                        // the listen backlog instead of leaving other clients behind it.
                         refusals++;
+                        int oldest = OldestFrom(remote, slot);
+                        int victim = nowMs - _acceptedMs[oldest] >= SlowAfterMs ? oldest : slot;
                         _rejected++;
                         _app.WriteError(_response, 429, "Too Many Requests", "too many connections from your address");
-                        Send(slot);
-                        Close(slot);
-                        slot--;
+                        Send(victim);
+                        Close(victim);
+                        if (victim == slot)
+                        {
+                            slot--;
+                        }
                     }
                 }
             }
@@ -141,6 +156,20 @@ namespace NanoRouter.Core.Admin
             }
 
             return count;
+        }
+
+        private int OldestFrom(uint remote, int except)
+        {
+            int oldest = except;
+            for (int i = 0; i < MaxConnections; i++)
+            {
+                if (i != except && _open[i] && _remote[i] == remote && (oldest == except || _acceptedMs[i] - _acceptedMs[oldest] < 0))
+                {
+                    oldest = i;
+                }
+            }
+
+            return oldest;
         }
 
         /// <summary>Closes every open connection.</summary>

@@ -30,14 +30,7 @@ namespace NanoRouter.Core.Admin
         public int RetryAfterMs(uint address, int nowMs)
         {
             int i = Find(address);
-            if (i < 0)
-            {
-                // A new address while every entry is still counting or blocking another address:
-                // refused until one frees up, so rotating addresses buys no extra guesses.
-                return Allocate(nowMs) < 0 ? FirstFreeInMs(nowMs) : 0;
-            }
-
-            if (_failures[i] < MaxFailures)
+            if (i < 0 || _failures[i] < MaxFailures)
             {
                 return 0;
             }
@@ -46,17 +39,13 @@ namespace NanoRouter.Core.Admin
             return left > 0 ? left : 0;
         }
 
+        /// <summary>Counts a failed login.</summary>
         public void Failed(uint address, int nowMs)
         {
             int i = Find(address);
             if (i < 0)
             {
                 i = Allocate(nowMs);
-                if (i < 0)
-                {
-                    return;
-                }
-
                 _used[i] = true;
                 _address[i] = address;
                 _failures[i] = 0;
@@ -98,40 +87,26 @@ namespace NanoRouter.Core.Admin
             return -1;
         }
 
-        /// <summary>A free entry, or one whose address no longer counts (its window or block is
-        /// over); -1 when every entry is live. A live entry is never reused.</summary>
         private int Allocate(int nowMs)
         {
+            int oldest = 0;
             for (int i = 0; i < Capacity; i++)
             {
-                if (!_used[i] || !IsLive(i, nowMs))
+                if (!_used[i])
                 {
                     return i;
                 }
-            }
 
-            return -1;
-        }
-
-        private bool IsLive(int i, int nowMs)
-        {
-            return _failures[i] >= MaxFailures ? _blockedUntilMs[i] - nowMs > 0 : nowMs - _firstFailureMs[i] < WindowMs;
-        }
-
-        /// <summary>How long until some entry stops being live.</summary>
-        private int FirstFreeInMs(int nowMs)
-        {
-            int soonest = BlockMs;
-            for (int i = 0; i < Capacity; i++)
-            {
-                int left = (_failures[i] >= MaxFailures ? _blockedUntilMs[i] : _firstFailureMs[i] + WindowMs) - nowMs;
-                if (left < soonest)
+                // Entries whose block is over (or that never blocked and left the window) go first.
+                if (Activity(i) - Activity(oldest) < 0)
                 {
-                    soonest = left;
+                    oldest = i;
                 }
             }
 
-            return soonest > 0 ? soonest : 1;
+            return oldest;
         }
+
+        private int Activity(int i) => _failures[i] >= MaxFailures ? _blockedUntilMs[i] : _firstFailureMs[i];
     }
 }

@@ -192,7 +192,7 @@ namespace NanoRouter.Tests.Admin
         [TestMethod]
         public void OneAddressManyConnections_ExtraRefusedAtOnce_OtherClientServed()
         {
-            var (server, t, _) = Make();
+            var (server, t, h) = Make();
             var slow = new List<Connection>();
             for (int i = 0; i < 6; i++)
             {
@@ -210,6 +210,13 @@ namespace NanoRouter.Tests.Admin
 
             Assert.IsTrue(user.Closed, "the other client was served at once, not after the slow ones time out");
             StringAssert.StartsWith(user.SentText, "HTTP/1.1 200 OK");
+
+            // A while later the same address opens another: its oldest slow connection gives way.
+            h.Clock.NowMs += AdminServer.SlowAfterMs;
+            Connection next = ConnectFrom(t, 0xC0A80466, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            server.Step();
+            StringAssert.StartsWith(next.SentText, "HTTP/1.1 200 OK", "the newest request from a busy address is served");
+            Assert.AreEqual(AdminServer.MaxConnectionsPerAddress - 1, slow.FindAll(c => !c.Closed).Count, "the oldest slow one made room");
         }
 
         [TestMethod]
