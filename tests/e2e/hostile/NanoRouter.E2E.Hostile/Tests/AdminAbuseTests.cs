@@ -207,6 +207,68 @@ namespace NanoRouter.E2E.Hostile.Tests
             Slowloris(4);
         }
 
+        /// <summary>Three slow connections (within one address's share), never reopened: each is cut at 5 s with 408.</summary>
+        [TestMethod]
+        public void Admin_ThreeSlowConnections_EachCutAt5sWith408()
+        {
+            var sockets = new List<Socket>();
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < 3; i++)
+            {
+                var socket = RawHttp.Connect(Attacker, Router, SmallLab.AdminPort, 5000);
+                socket.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: " + Router + "\r\n"));
+                sockets.Add(socket);
+            }
+
+            var replies = new List<HttpReply>();
+            foreach (var socket in sockets)
+            {
+                using (socket)
+                {
+                    var reply = new HttpReply();
+                    RawHttp.ReadAnswer(socket, reply, watch, 9000);
+                    replies.Add(reply);
+                }
+            }
+
+            Figure("3 slow connections, not reopened: " + string.Join("; ", replies.Select(r => r.Status + " after " + r.ElapsedMs + " ms")));
+            foreach (var reply in replies)
+            {
+                Assert.AreEqual(408, reply.Status, "a slow connection: " + reply);
+                Assert.IsTrue(reply.ElapsedMs >= 4500 && reply.ElapsedMs <= 7000, "cut after " + reply.ElapsedMs + " ms, not at 5 s");
+            }
+
+            UserGetsPage("after three slow connections");
+        }
+
+        /// <summary>
+        /// Slowloris from four addresses at once (a LAN client can add addresses to its interface,
+        /// as in the rotating-guess test), 4 connections each: every slot can be an attacker's
+        /// while each address stays within its share.
+        /// </summary>
+        [TestMethod]
+        [TestCategory("known-issue")]
+        public void Admin_SlowlorisFromFourAddresses_RealUserGetsThePageWithinSixSeconds()
+        {
+            var addresses = Enumerable.Range(0, 4).Select(i => "198.19.4." + (120 + i)).ToArray();
+            foreach (var address in addresses)
+            {
+                Exec(Attacker, "ip", "addr", "add", address + "/24", "dev", NamespaceLab.HostInterface);
+            }
+
+            try
+            {
+                Slowloris(16, addresses);
+            }
+            finally
+            {
+                foreach (var address in addresses)
+                {
+                    Exec(Attacker, "ip", "addr", "del", address + "/24", "dev", NamespaceLab.HostInterface);
+                }
+            }
+        }
+
         /// <summary>
         /// Sixteen slow connections from one address: the server takes at most 3 of them (its
         /// per-address share of the 4 slots) and refuses or displaces the rest, so the real user
@@ -218,13 +280,16 @@ namespace NanoRouter.E2E.Hostile.Tests
             Slowloris(16);
         }
 
-        private void Slowloris(int connections)
+        /// <param name="connections">How many slow connections are kept open.</param>
+        /// <param name="sources">Source addresses to spread them over (null: the attacker's own).</param>
+        private void Slowloris(int connections, string[] sources = null)
         {
             {
+                string Source(int i) => sources == null ? null : sources[i % sources.Length];
                 var sockets = new List<(Socket Socket, Stopwatch Watch)>();
                 for (int i = 0; i < connections; i++)
                 {
-                    var socket = RawHttp.Connect(Attacker, Router, SmallLab.AdminPort, 5000);
+                    var socket = RawHttp.Connect(Attacker, Router, SmallLab.AdminPort, 5000, Source(i));
                     socket.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: " + Router + "\r\n"));
                     sockets.Add((socket, Stopwatch.StartNew()));
                 }
@@ -264,7 +329,7 @@ namespace NanoRouter.E2E.Hostile.Tests
                                 }
 
                                 socket.Dispose();
-                                var again = RawHttp.Connect(Attacker, Router, SmallLab.AdminPort, 5000);
+                                var again = RawHttp.Connect(Attacker, Router, SmallLab.AdminPort, 5000, Source(i));
                                 again.Send(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: " + Router + "\r\n"));
                                 sockets[i] = (again, Stopwatch.StartNew());
                             }
@@ -296,7 +361,7 @@ namespace NanoRouter.E2E.Hostile.Tests
                     socket.Dispose();
                 }
 
-                Figure(connections + " slow connections: " + answers.Count + " cut (" + answers.Count(a => a == 408) + " with 408), cut after " +
+                Figure(connections + " slow connections from " + (sources == null ? 1 : sources.Length) + " address(es): " + answers.Count + " cut (" + answers.Count(a => a == 408) + " with 408), cut after " +
                     (cutAfterMs.Count > 0 ? cutAfterMs.Min() + ".." + cutAfterMs.Max() : "-") + " ms from connect; the real user got the page " + user.Count + " times in " +
                     string.Join(",", user) + " ms, failures " + userFailures.Count);
                 Assert.AreEqual(0, userFailures.Count, "the real user got no page: " + string.Join("; ", userFailures));
