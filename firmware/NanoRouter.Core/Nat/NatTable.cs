@@ -137,15 +137,8 @@ namespace NanoRouter.Core.Nat
             }
 
             _capacity = capacity;
-            int buckets = 2;
-            int bits = 1;
-            while (buckets < capacity)
-            {
-                buckets <<= 1;
-                bits++;
-            }
-
-            HashShift = 32 - bits;
+            HashShift = HashShiftFor(capacity);
+            int buckets = 1 << (32 - HashShift);
             HashMultiplier = ((uint)seed * 2654435761u) | 0x9E370001u;
             Inside = new uint[capacity];
             Remote = new uint[capacity];
@@ -160,6 +153,21 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>How many entries there are in all.</summary>
         public int Capacity => _capacity;
+
+        /// <summary>The shift of a multiplicative hash over one bucket per entry (a power of two, at
+        /// least 2): 32 - log2(buckets). Shared by every hashed table of the core.</summary>
+        internal static int HashShiftFor(int capacity)
+        {
+            int buckets = 2;
+            int bits = 1;
+            while (buckets < capacity)
+            {
+                buckets <<= 1;
+                bits++;
+            }
+
+            return 32 - bits;
+        }
 
         /// <summary>How many entries are in use.</summary>
         public int Count => _count;

@@ -74,15 +74,8 @@ namespace NanoRouter.Core.Passthrough
             }
 
             _capacity = capacity;
-            int buckets = 2;
-            int bits = 1;
-            while (buckets < capacity)
-            {
-                buckets <<= 1;
-                bits++;
-            }
-
-            HashShift = 32 - bits;
+            HashShift = NanoRouter.Core.Nat.NatTable.HashShiftFor(capacity);
+            int buckets = 1 << (32 - HashShift);
             HashMultiplier = ((uint)seed * 2246822519u) | 0x85EB0001u;
             Host = new byte[capacity];
             Flags = new byte[capacity];
