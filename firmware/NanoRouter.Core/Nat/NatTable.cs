@@ -269,6 +269,9 @@ namespace NanoRouter.Core.Nat
         }
 
         /// <summary>Finds the session on an external port and protocol with a given remote.</summary>
+        /// <param name="externalPort">The router's port (or echo identifier) the packet is addressed to.</param>
+        /// <param name="protocol">The protocol code (<see cref="Tcp"/>, <see cref="Udp"/>, ...).</param>
+        /// <param name="remote">The remote address, wire form.</param>
         /// <param name="anyRemote">Set to an entry of that port and protocol with any remote (for filtering
         /// decisions), or <see cref="NoIndex"/>.</param>
         /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
