@@ -162,6 +162,7 @@ namespace NanoRouter.Host
             long lastTableFullLog = long.MinValue / 2;
             int tableFullSeen = 0;
             uint wanAddress = wan.Address;
+            using var wanProbe = new InterfaceAddressProbe(wan.Name);
             bool[] enabled = new bool[PassthroughRules.Count];
             for (int i = 0; i < enabled.Length; i++)
             {
@@ -229,8 +230,8 @@ namespace NanoRouter.Host
                     }
                 }
 
-                InterfaceInfo current = InterfaceInfo.Find(wan.Name);
-                uint address = current == null ? 0 : current.Address;
+                // Read without allocating; the interface list is walked only when the address changed.
+                uint address = wanProbe.Read();
                 if (host.TakeRebootRequest())
                 {
                     // The host board's restart: the NAT state starts over, the process and its rules stay.
@@ -244,9 +245,10 @@ namespace NanoRouter.Host
                     wanAddress = address;
                     host.UplinkAddress = address;
                     engine.SetWanAddress(address);
+                    InterfaceInfo current = address == 0 ? null : InterfaceInfo.Find(wan.Name);
                     Log.Info(address == 0
                         ? "uplink address lost on " + wan.Name
-                        : "uplink address " + current.AddressText + "/" + current.PrefixLength + " on " + wan.Name + " (NAT sessions reset)");
+                        : "uplink address " + InterfaceInfo.FormatAddress(address) + (current != null && current.Address == address ? "/" + current.PrefixLength : "") + " on " + wan.Name + " (NAT sessions reset)");
                 }
 
                 if (_line.ParentPid > 0 && !HostProcess.IsAlive(_line.ParentPid))

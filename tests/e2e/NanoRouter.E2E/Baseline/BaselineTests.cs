@@ -106,6 +106,63 @@ namespace NanoRouter.E2E.Baseline
             router.StopAndVerify();
         }
 
+        /// <summary>
+        /// The uplink's address goes away and comes back as another one while the board runs (as
+        /// when the upstream DHCP server hands out a new lease): the board notices within its
+        /// one-second check, says so, and new sessions leave from the new address.
+        /// </summary>
+        [TestMethod]
+        public void UplinkAddressChange_LoggedAndNewSessionsUseTheNewAddress()
+        {
+            const string NewWanAddress = "198.18.0.3";
+            using TestLab lab = TestLab.Create();
+            using RouterUnderTest router = RouterUnderTest.Start(lab);
+            using Socket server = NsSocket.Udp(lab.Wan, Upstream, 7004);
+            server.ReceiveTimeout = 5000;
+            using Socket client = NsSocket.Udp(lab.Lan(), NamespaceLab.ClientAddress(0), 40004);
+            client.ReceiveTimeout = 5000;
+            Assert.AreEqual(WanAddress, UdpRoundTrip(client, server, "before"), "before the change");
+
+            Assert.IsTrue(lab.Exec(lab.Router, "ip", "addr", "del", WanAddress + "/24", "dev", NamespaceLab.WanInterface).Ok);
+            Assert.IsTrue(WaitForOutput(router, "uplink address lost on " + NamespaceLab.WanInterface, 5000), "no 'address lost' line:\n" + router.Transcript);
+            Assert.IsTrue(lab.Exec(lab.Router, "ip", "addr", "add", NewWanAddress + "/24", "dev", NamespaceLab.WanInterface).Ok);
+            Assert.IsTrue(WaitForOutput(router, "uplink address " + NewWanAddress + "/24 on " + NamespaceLab.WanInterface + " (NAT sessions reset)", 5000), "no new-address line:\n" + router.Transcript);
+
+            Assert.AreEqual(NewWanAddress, UdpRoundTrip(client, server, "after"), "after the change the server must see the new WAN address");
+            router.StopAndVerify();
+        }
+
+        /// <summary>Sends one datagram from the client to the server, answers it, and returns the address the server saw.</summary>
+        private static string UdpRoundTrip(Socket client, Socket server, string text)
+        {
+            client.SendTo(Encoding.ASCII.GetBytes(text), new IPEndPoint(IPAddress.Parse(Upstream), ((IPEndPoint)server.LocalEndPoint).Port));
+            byte[] buffer = new byte[100];
+            EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+            int n = server.ReceiveFrom(buffer, ref from);
+            Assert.AreEqual(text, Encoding.ASCII.GetString(buffer, 0, n));
+            server.SendTo(Encoding.ASCII.GetBytes("re " + text), from);
+            EndPoint replyFrom = new IPEndPoint(IPAddress.Any, 0);
+            n = client.ReceiveFrom(buffer, ref replyFrom);
+            Assert.AreEqual("re " + text, Encoding.ASCII.GetString(buffer, 0, n), "the reply through the router");
+            return ((IPEndPoint)from).Address.ToString();
+        }
+
+        private static bool WaitForOutput(RouterUnderTest router, string text, int timeoutMs)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (watch.ElapsedMilliseconds < timeoutMs)
+            {
+                if (string.Join("\n", router.Output).Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                Thread.Sleep(100);
+            }
+
+            return false;
+        }
+
         [TestMethod]
         public void IcmpPortUnreachable_ComesBackToTheRightLanHost()
         {
