@@ -57,4 +57,37 @@ namespace NanoRouter.Core.Nat
         /// <summary>A later fragment held until its first fragment arrives (not lost: released then).</summary>
         FragmentHeld = 17,
     }
+
+    /// <summary>Names of the drop reasons, as the admin API and page show them.</summary>
+    public static class DropReasons
+    {
+        /// <summary>The highest reason plus one: reasons are 1 to <see cref="Count"/> - 1.</summary>
+        public const int Count = (int)DropReason.FragmentHeld + 1;
+
+        /// <summary>The reason's JSON key (camelCase), or "unknown".</summary>
+        public static string KeyOf(DropReason reason)
+        {
+            switch (reason)
+            {
+                case DropReason.Malformed: return "malformed";
+                case DropReason.MalformedTransport: return "malformedTransport";
+                case DropReason.Spoofed: return "spoofed";
+                case DropReason.NoMapping: return "noMapping";
+                case DropReason.Filtered: return "filtered";
+                case DropReason.TableFull: return "tableFull";
+                case DropReason.QuotaExceeded: return "quotaExceeded";
+                case DropReason.PortsExhausted: return "portsExhausted";
+                case DropReason.PassthroughOff: return "passthroughOff";
+                case DropReason.UnknownSpi: return "unknownSpi";
+                case DropReason.GreOwned: return "greOwned";
+                case DropReason.Fragment: return "fragment";
+                case DropReason.IcmpNoMapping: return "icmpNoMapping";
+                case DropReason.UnsupportedProtocol: return "unsupportedProtocol";
+                case DropReason.Martian: return "martian";
+                case DropReason.NoUplink: return "noUplink";
+                case DropReason.FragmentHeld: return "fragmentHeld";
+                default: return "unknown";
+            }
+        }
+    }
 }

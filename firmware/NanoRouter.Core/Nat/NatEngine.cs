@@ -172,6 +172,18 @@ namespace NanoRouter.Core.Nat
         /// <summary>Packets dropped for one reason.</summary>
         public int DropCount(DropReason reason) => _dropCounts[(int)reason];
 
+        /// <summary>Entries evicted because they had expired when room was needed.</summary>
+        public int EvictedExpired => _table.EvictedExpired;
+
+        /// <summary>Entries of a host at its quota evicted to make room for that same host.</summary>
+        public int EvictedQuota => _table.EvictedQuota;
+
+        /// <summary>Idle entries of hosts holding their whole quota, evicted for a host under its quota.</summary>
+        public int EvictedIdle => _table.EvictedIdle;
+
+        /// <summary>Entries one LAN host holds (by the last byte of its address).</summary>
+        public int HostEntries(int host) => _table.HostCount(host);
+
         /// <summary>Packets dropped for any reason.</summary>
         public int TotalDrops
         {
