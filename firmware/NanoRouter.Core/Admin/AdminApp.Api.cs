@@ -372,7 +372,7 @@ namespace NanoRouter.Core.Admin
             response.RetryAfterSeconds = (retryMs + 999) / 1000;
             if (json)
             {
-                JsonError(response, 429, "Too Many Requests", "too many failed logins from this address; try again later");
+                JsonError(response, 429, "Too Many Requests", "too many failed logins; try again later");
             }
         }
     }

@@ -359,20 +359,60 @@ namespace NanoRouter.Tests.Admin
         }
 
         [TestMethod]
-        public void RateLimiter_TableFull_ReusesOldestAndStaysBounded()
+        public void FailedLogins_FromRotatingAddresses_Bounded_Overflow429WithRetryAfter_ProvenUserStillLogsIn()
         {
-            var limiter = new LoginRateLimiter();
-            for (uint a = 1; a <= 100; a++)
+            var h = new AdminHarness();
+            h.SetUp();
+            uint user = h.RemoteAddress;
+            h.ApiLogin(); // the real user has logged in once since boot
+
+            // Twenty addresses, six guesses each: eight get an entry, the rest share one.
+            int checkedCount = 0;
+            for (uint a = 0; a < 20; a++)
             {
-                for (int i = 0; i < LoginRateLimiter.MaxFailures; i++)
+                h.RemoteAddress = 0xC0A80464 + a;
+                for (int i = 0; i < 6; i++)
                 {
-                    limiter.Failed(a, (int)a);
+                    Reply guess = h.Api("POST", "/api/login", "{\"password\":\"guess " + i + "\"}");
+                    if (guess.Status == 401)
+                    {
+                        checkedCount++;
+                    }
+                    else
+                    {
+                        Assert.AreEqual(429, guess.Status, guess.ToString());
+                        Assert.IsNotNull(guess.Header("Retry-After"), "429 says when to come back");
+                    }
                 }
+
+                h.Clock.NowMs += 100;
             }
 
-            Assert.IsTrue(limiter.RetryAfterMs(100, 100) > 0);
-            Assert.IsTrue(limiter.RetryAfterMs(93, 100) > 0);
-            Assert.AreEqual(0, limiter.RetryAfterMs(1, 100), "the oldest entries were reused");
+            Assert.AreEqual((LoginRateLimiter.Capacity + 1) * LoginRateLimiter.MaxFailures, checkedCount);
+
+            // A new address falls into the blocked overflow: 429 with Retry-After on the API and the form.
+            const uint Stranger = 0xC0A804C8;
+            h.RemoteAddress = Stranger;
+            Reply api = h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}");
+            Assert.AreEqual(429, api.Status, api.ToString());
+            int retry = int.Parse(api.Header("Retry-After"));
+            Assert.IsTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+            h.Cookies.Clear();
+            Reply form = h.Post("/login", "csrf=" + AdminHarness.Csrf(h.Get("/login")) + "&password=correct+horse");
+            Assert.AreEqual(429, form.Status, form.ToString());
+            Assert.AreEqual(retry.ToString(), form.Header("Retry-After"));
+
+            // The real user, who logged in before, gets in on the API and the form.
+            h.RemoteAddress = user;
+            Assert.AreEqual(200, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status);
+            h.Cookies.Clear();
+            Reply userForm = h.Post("/login", "csrf=" + AdminHarness.Csrf(h.Get("/login")) + "&password=correct+horse");
+            Assert.AreEqual(303, userForm.Status, userForm.ToString());
+
+            // When the block is over, the new address gets in too.
+            h.Clock.NowMs += retry * 1000;
+            h.RemoteAddress = Stranger;
+            Assert.AreEqual(200, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status);
         }
 
         [TestMethod]
