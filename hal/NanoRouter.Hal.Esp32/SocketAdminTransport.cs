@@ -25,20 +25,41 @@ namespace NanoRouter.Hal.Esp32
         {
             for (int waited = 0; waited <= timeoutMs; waited += 20)
             {
-                if (_listener.Poll(0, SelectMode.SelectRead))
-                {
-                    return;
-                }
-
+                // The listener counts only while a slot is free: with every slot taken, a pending
+                // connection would wake this at once, again and again, until one closes. The core
+                // asks HasPending after each wait instead.
+                bool free = false;
                 for (int i = 0; i < _slots.Length; i++)
                 {
-                    if (_slots[i] != null && _slots[i].Poll(0, SelectMode.SelectRead))
+                    if (_slots[i] == null)
+                    {
+                        free = true;
+                    }
+                    else if (_slots[i].Poll(0, SelectMode.SelectRead))
                     {
                         return;
                     }
                 }
 
+                if (free && HasPending())
+                {
+                    return;
+                }
+
                 Thread.Sleep(20);
+            }
+        }
+
+        /// <inheritdoc />
+        public bool HasPending()
+        {
+            try
+            {
+                return _listener.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return false;
             }
         }
 

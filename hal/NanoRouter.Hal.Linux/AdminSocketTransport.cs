@@ -75,6 +75,24 @@ namespace NanoRouter.Hal.Linux
         }
 
         /// <inheritdoc />
+        public bool HasPending()
+        {
+            try
+            {
+                // A listening socket is readable when accept(2) would not block.
+                return _listener.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+
+        /// <inheritdoc />
         public bool TryAccept(int slot, out uint remoteAddress)
         {
             remoteAddress = 0;

@@ -14,6 +14,11 @@ namespace NanoRouter.Hal
         /// open connection has data (or has closed), then returns at once.</summary>
         void Wait(int timeoutMs);
 
+        /// <summary>Whether a connection is waiting to be accepted (in the listen backlog), without
+        /// accepting it or waiting. The core asks while every slot is taken, to decide whether a
+        /// slow connection should give way.</summary>
+        bool HasPending();
+
         /// <summary>Accepts one pending connection, if any, into <paramref name="slot"/>.</summary>
         /// <param name="slot">A free slot number chosen by the core.</param>
         /// <param name="remoteAddress">The client's IPv4 address, big-endian (192.168.4.2 = 0xC0A80402).</param>

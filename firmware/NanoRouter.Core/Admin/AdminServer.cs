@@ -7,7 +7,9 @@ namespace NanoRouter.Core.Admin
     /// <see cref="MaxConnections"/> connections, each with its own fixed request buffer
     /// (head ≤ 4 KB + body ≤ 2 KB); one shared response buffer, since requests are answered one at
     /// a time on one thread. A connection that has not delivered a whole request within
-    /// <see cref="IdleTimeoutMs"/> of being accepted is answered 408 and closed (slowloris); every
+    /// <see cref="IdleTimeoutMs"/> of being accepted is answered 408 and closed (slowloris); one
+    /// that has waited <see cref="SlowAfterMs"/> gives way earlier (429) to a connection waiting to
+    /// be accepted, when its address holds more than its share or every slot is taken; every
     /// connection is closed after its one response. Call <see cref="Poll"/> in a loop.
     /// Fixed memory: 4 × 6 KB request buffers + 17 KB response buffer.
     /// </summary>
@@ -26,7 +28,8 @@ namespace NanoRouter.Core.Admin
         public const int MaxConnectionsPerAddress = 3;
 
         /// <summary>How long a connection may wait for its whole request before another connection
-        /// from the same address may take its place.</summary>
+        /// from the same address may take its place, or, while every slot is taken, any connection
+        /// waiting to be accepted.</summary>
         public const int SlowAfterMs = 1000;
 
         /// <summary>The request buffer size per connection.</summary>
@@ -45,6 +48,7 @@ namespace NanoRouter.Core.Admin
         private int _requests;
         private int _timeouts;
         private int _rejected;
+        private int _refusals;
 
         /// <summary>Creates the server and all its buffers.</summary>
         public AdminServer(AdminApp app, IAdminTransport transport, IClock clock)
@@ -93,11 +97,53 @@ namespace NanoRouter.Core.Admin
         }
 
         /// <summary>Accepts into free slots, reads what arrived, answers complete requests and
-        /// closes slow connections. Never blocks except in the transport's sends.</summary>
+        /// closes slow connections. While every slot is taken and another connection waits to be
+        /// accepted, the oldest connection that has waited <see cref="SlowAfterMs"/> for its
+        /// request (from any address) gives way with 429, so connections from several addresses
+        /// cannot hold every slot against the others either. Never blocks except in the
+        /// transport's sends.</summary>
         public void Step()
         {
             int nowMs = _clock.NowMs;
-            int refusals = 0;
+            _refusals = 0;
+            Accept(nowMs);
+            for (int slot = 0; slot < MaxConnections; slot++)
+            {
+                if (_open[slot])
+                {
+                    Service(slot, nowMs);
+                }
+            }
+
+            // Served requests have closed above, so every connection still open is waiting for
+            // its request. Each round frees one slot that has waited long enough and fills it;
+            // new connections are never old enough, so this ends within MaxConnections rounds.
+            int displaced = 0;
+            while (displaced < MaxConnections && OpenConnections == MaxConnections && _transport.HasPending())
+            {
+                int victim = OldestSlow(nowMs);
+                if (victim < 0)
+                {
+                    break;
+                }
+
+                displaced++;
+                _rejected++;
+                _app.WriteError(_response, 429, "Too Many Requests", "the server is busy; try again");
+                Send(victim);
+                Close(victim);
+                Accept(nowMs);
+                if (_open[victim])
+                {
+                    // The newcomer's request is often there already (it waited in the backlog).
+                    Service(victim, nowMs);
+                }
+            }
+        }
+
+        /// <summary>Accepts pending connections into free slots, one address holding at most its share.</summary>
+        private void Accept(int nowMs)
+        {
             for (int slot = 0; slot < MaxConnections; slot++)
             {
                 if (!_open[slot])
@@ -112,14 +158,14 @@ namespace NanoRouter.Core.Admin
                     _filled[slot] = 0;
                     _acceptedMs[slot] = nowMs;
                     _remote[slot] = remote;
-                    if (ConnectionsFrom(remote) > MaxConnectionsPerAddress && refusals < MaxConnections * 8)
+                    if (ConnectionsFrom(remote) > MaxConnectionsPerAddress && _refusals < MaxConnections * 8)
                     {
                         // One address never holds more than its share, so another client always
                         // finds a free slot. That address's oldest connection makes room if it has
                         // waited a while for its request (a browser's idle spare socket, or a
                         // slowloris); otherwise the new one is refused at once, which also drains
                         // the listen backlog instead of leaving other clients behind it.
-                        refusals++;
+                        _refusals++;
                         int oldest = OldestFrom(remote, slot);
                         int victim = nowMs - _acceptedMs[oldest] >= SlowAfterMs ? oldest : slot;
                         _rejected++;
@@ -133,17 +179,25 @@ namespace NanoRouter.Core.Admin
                     }
                 }
             }
-
-            for (int slot = 0; slot < MaxConnections; slot++)
-            {
-                if (_open[slot])
-                {
-                    Service(slot, nowMs);
-                }
-            }
         }
 
-        /// <summary>Closes every connection.</summary>
+        /// <summary>The open connection that has waited longest for its request, if that is at
+        /// least <see cref="SlowAfterMs"/>; else -1.</summary>
+        private int OldestSlow(int nowMs)
+        {
+            int oldest = -1;
+            for (int i = 0; i < MaxConnections; i++)
+            {
+                if (_open[i] && (oldest < 0 || _acceptedMs[i] - _acceptedMs[oldest] < 0))
+                {
+                    oldest = i;
+                }
+            }
+
+            return oldest >= 0 && nowMs - _acceptedMs[oldest] >= SlowAfterMs ? oldest : -1;
+        }
+
+        /// <summary>How many open connections come from <paramref name="remote"/>.</summary>
         private int ConnectionsFrom(uint remote)
         {
             int count = 0;

@@ -31,6 +31,8 @@ namespace NanoRouter.Tests.Admin
             {
             }
 
+            public bool HasPending() => Pending.Count > 0;
+
             public bool TryAccept(int slot, out uint remoteAddress)
             {
                 remoteAddress = 0;
@@ -217,6 +219,132 @@ namespace NanoRouter.Tests.Admin
             server.Step();
             StringAssert.StartsWith(next.SentText, "HTTP/1.1 200 OK", "the newest request from a busy address is served");
             Assert.AreEqual(AdminServer.MaxConnectionsPerAddress - 1, slow.FindAll(c => !c.Closed).Count, "the oldest slow one made room");
+        }
+
+        [TestMethod]
+        public void SlotsFullFromFourAddresses_WaitingConnectionDisplacesTheOldestSlowOne()
+        {
+            var (server, t, h) = Make();
+            var slow = new List<Connection>();
+            for (int i = 0; i < AdminServer.MaxConnections; i++)
+            {
+                slow.Add(ConnectFrom(t, 0xC0A80478 + (uint)i, "GET / HTTP/1.1\r\nHost: 192.168.4.1\r\n"));
+                server.Step();
+                h.Clock.NowMs += 100; // accepted 100 ms apart: slow[0] is the oldest
+            }
+
+            Assert.AreEqual(AdminServer.MaxConnections, server.OpenConnections);
+            h.Clock.NowMs = h.Clock.NowMs - 4 * 100 + AdminServer.SlowAfterMs; // slow[0] has waited exactly 1 s
+            Connection user = Connect(t, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            server.Step();
+            Assert.IsTrue(slow[0].Closed, "the oldest slow connection gave way");
+            StringAssert.StartsWith(slow[0].SentText, "HTTP/1.1 429 ");
+            for (int i = 1; i < slow.Count; i++)
+            {
+                Assert.IsFalse(slow[i].Closed, "slow connection " + i + " (younger than 1 s) stays");
+            }
+
+            Assert.IsTrue(user.Closed, "the waiting connection was accepted and served in the same step");
+            StringAssert.StartsWith(user.SentText, "HTTP/1.1 200 OK");
+            Assert.AreEqual(AdminServer.MaxConnections - 1, server.OpenConnections);
+        }
+
+        [TestMethod]
+        public void SlotsFull_NoConnectionOlderThanSlowAfterMs_TheWaitingOneWaits()
+        {
+            var (server, t, h) = Make();
+            var slow = new List<Connection>();
+            for (int i = 0; i < AdminServer.MaxConnections; i++)
+            {
+                slow.Add(ConnectFrom(t, 0xC0A80478 + (uint)i, "GET / HTTP/1.1\r\n"));
+            }
+
+            server.Step();
+            Connection user = Connect(t, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n");
+            for (int ms = 0; ms < AdminServer.SlowAfterMs; ms += 100)
+            {
+                server.Step();
+                Assert.IsTrue(slow.TrueForAll(c => !c.Closed), "nobody is displaced at +" + ms + " ms");
+                Assert.AreEqual(1, t.Pending.Count, "the newcomer waits at +" + ms + " ms");
+                h.Clock.NowMs += 100;
+            }
+
+            server.Step();
+            Assert.AreEqual(1, slow.FindAll(c => c.Closed).Count, "at 1 s exactly one gives way");
+            StringAssert.StartsWith(user.SentText, "HTTP/1.1 200 OK");
+        }
+
+        [TestMethod]
+        public void SlotsFull_SeveralWaiting_EachSlowSlotGivesWayOnce_NewcomersAreNotDisplaced()
+        {
+            var (server, t, h) = Make();
+            var slow = new List<Connection>();
+            for (int i = 0; i < AdminServer.MaxConnections; i++)
+            {
+                slow.Add(ConnectFrom(t, 0xC0A80478 + (uint)i, "GET / HTTP/1.1\r\n"));
+            }
+
+            server.Step();
+            h.Clock.NowMs += AdminServer.SlowAfterMs;
+
+            // Six more slow ones wait: four take the four old slots; the last two wait, since the
+            // four newcomers have not waited 1 s yet.
+            var more = new List<Connection>();
+            for (int i = 0; i < 6; i++)
+            {
+                more.Add(ConnectFrom(t, 0xC0A80490 + (uint)i, "GET / HTTP/1.1\r\n"));
+            }
+
+            server.Step();
+            Assert.IsTrue(slow.TrueForAll(c => c.Closed && c.SentText.StartsWith("HTTP/1.1 429 ")), "every old slow slot gave way with 429");
+            Assert.AreEqual(4, more.FindAll(c => !c.Closed && t.Pending.Contains(c) == false).Count, "four newcomers hold the slots");
+            Assert.AreEqual(2, t.Pending.Count, "two still wait");
+            server.Step();
+            Assert.AreEqual(2, t.Pending.Count, "newcomers are not displaced before their second");
+        }
+
+        [TestMethod]
+        public void SlotsFull_FastRequestsAreServed_NobodyDisplaced()
+        {
+            var (server, t, h) = Make();
+            var fast = new List<Connection>();
+            for (int i = 0; i < 12; i++)
+            {
+                fast.Add(Connect(t, "GET /style.css HTTP/1.1\r\nHost: 192.168.4.1\r\n\r\n"));
+            }
+
+            for (int step = 0; step < 3; step++)
+            {
+                server.Step();
+                h.Clock.NowMs += AdminServer.SlowAfterMs * 2;
+            }
+
+            foreach (Connection c in fast)
+            {
+                Assert.IsTrue(c.Closed);
+                StringAssert.StartsWith(c.SentText, "HTTP/1.1 200 OK", "every fast request is answered, none displaced");
+            }
+
+            Assert.AreEqual(0, server.Rejected);
+        }
+
+        [TestMethod]
+        public void SlotsFull_NothingWaiting_SlowConnectionsKeepTheirFiveSeconds()
+        {
+            var (server, t, h) = Make();
+            var slow = new List<Connection>();
+            for (int i = 0; i < AdminServer.MaxConnections; i++)
+            {
+                slow.Add(ConnectFrom(t, 0xC0A80478 + (uint)i, "GET / HTTP/1.1\r\n"));
+            }
+
+            server.Step();
+            h.Clock.NowMs += AdminServer.IdleTimeoutMs - 1;
+            server.Step();
+            Assert.IsTrue(slow.TrueForAll(c => !c.Closed), "no one waits, so no one gives way");
+            h.Clock.NowMs += 1;
+            server.Step();
+            Assert.IsTrue(slow.TrueForAll(c => c.SentText.StartsWith("HTTP/1.1 408 ")));
         }
 
         [TestMethod]
