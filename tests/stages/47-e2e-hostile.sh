@@ -2,7 +2,7 @@
 # flood beside an IPsec tunnel and iperf3, a malformed-packet barrage from both sides, admin
 # abuse, 200 kill -9s during settings saves and a 60 s soak. Needs root; labs in 198.18.0.0/15.
 # Tests in category known-issue document weaknesses found and not fixed yet (see the README
-# there); they are left out here and run with tests/e2e/hostile/known-issues.sh.
+# there; none at present); they are left out here and run with tests/e2e/hostile/known-issues.sh.
 # The long versions: tests/e2e/hostile/soak.sh 600, tests/e2e/hostile/powercut.sh 1000.
 figures=$(mktemp)
 NANOROUTER_HOSTILE_FIGURES=$figures \

@@ -321,9 +321,11 @@ namespace NanoRouter.E2E.Hostile.Tests
                 Assert.IsTrue(answers.Count >= connections, "the server cut only " + answers.Count + " of " + connections + " slow connections in 16 s");
                 // One address holds at most AdminServer.MaxConnectionsPerAddress (3) of the 4 slots:
                 // beyond that its new connection is refused at once with 429, or its oldest slow one
-                // (waiting over 1 s for its request) gives way with 429; a slow connection nobody
+                // (waiting over 1 s for its request) gives way with 429. While all 4 slots are taken
+                // (several addresses) and a connection waits to be accepted, the oldest slot waiting
+                // over 1 s gives way with 429 whatever its address. A slow connection nobody
                 // displaces is cut at 5 s with 408. So the attacker's backlog never stands between
-                // the real user and the page (asserted above).
+                // the real user and the page for long (asserted above).
                 for (int k = 0; k < answers.Count; k++)
                 {
                     bool timedOut = answers[k] == 408 && cutAfterMs[k] >= 4500;
