@@ -1,4 +1,5 @@
 using NanoRouter.Core.Config;
+using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
 
 namespace NanoRouter.Core.Admin
@@ -269,6 +270,8 @@ namespace NanoRouter.Core.Admin
                 w.Address(_host.ClientAddress(i));
                 w.Ascii("\",\"mac\":");
                 w.JsonString(_host.ClientMac(i));
+                w.Ascii(",\"entries\":");
+                w.Int(ClientEntries(i));
                 w.Byte((byte)'}');
             }
 
@@ -276,15 +279,45 @@ namespace NanoRouter.Core.Admin
             w.Int(_engine.Capacity);
             w.Ascii(",\"active\":");
             w.Int(_engine.ActiveEntries);
+            w.Ascii(",\"hostQuota\":");
+            w.Int(_engine.HostQuota);
             w.Ascii(",\"drops\":");
             w.Int(_engine.TotalDrops);
-            w.Ascii("},\"passthrough\":");
+            w.Ascii(",\"dropReasons\":{");
+            for (int i = 1; i < DropReasons.Count; i++)
+            {
+                if (i > 1)
+                {
+                    w.Byte((byte)',');
+                }
+
+                w.Byte((byte)'"');
+                w.Ascii(DropReasons.KeyOf((DropReason)i));
+                w.Ascii("\":");
+                w.Int(_engine.DropCount((DropReason)i));
+            }
+
+            w.Ascii("},\"evictions\":{\"expired\":");
+            w.Int(_engine.EvictedExpired);
+            w.Ascii(",\"quota\":");
+            w.Int(_engine.EvictedQuota);
+            w.Ascii(",\"idle\":");
+            w.Int(_engine.EvictedIdle);
+            w.Ascii("}},\"passthrough\":");
             WritePassthroughJson(w);
             w.Ascii(",\"settings\":{\"status\":\"");
             w.Ascii(SettingsStateKey());
             w.Ascii("\",\"adminPasswordSet\":");
             w.Ascii(_settings.HasAdminPassword ? "true" : "false");
             w.Ascii("}}");
+        }
+
+        /// <summary>NAT entries the i-th access point client holds (the engine keys hosts by the
+        /// address's last byte); 0 when its address is unknown.</summary>
+        private int ClientEntries(int i)
+        {
+            uint address = _host.ClientAddress(i);
+            return address == 0 ? 0 : _engine.HostEntries((int)(address & 0xFF));
         }
 
         private void WritePassthroughJson(ByteWriter w)

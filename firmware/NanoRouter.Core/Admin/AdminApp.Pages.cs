@@ -1,4 +1,5 @@
 using NanoRouter.Core.Config;
+using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
 
 namespace NanoRouter.Core.Admin
@@ -1020,6 +1021,12 @@ namespace NanoRouter.Core.Admin
                 case "nat.drops":
                     w.Int(_engine.TotalDrops);
                     return true;
+                case "nat.dropreasons":
+                    WriteDropReasons(w);
+                    return true;
+                case "client.entries":
+                    w.Int(ClientEntries(_row));
+                    return true;
                 case "clients.count":
                     w.Int(_host.ClientCount);
                     return true;
@@ -1194,6 +1201,69 @@ namespace NanoRouter.Core.Admin
             }
 
             return true;
+        }
+
+        /// <summary>The status page's breakdown of drops and evictions: only reasons that happened,
+        /// folded away under the total.</summary>
+        private void WriteDropReasons(ByteWriter w)
+        {
+            int evictions = _engine.EvictedExpired + _engine.EvictedQuota + _engine.EvictedIdle;
+            if (_engine.TotalDrops == 0 && evictions == 0)
+            {
+                return;
+            }
+
+            w.Ascii("<details><summary>By reason</summary><table class=small id=drop-reasons>");
+            for (int i = 1; i < DropReasons.Count; i++)
+            {
+                int count = _engine.DropCount((DropReason)i);
+                if (count != 0)
+                {
+                    w.Ascii("<tr><td>");
+                    w.Ascii(DropReasonLabel((DropReason)i));
+                    w.Ascii("</td><td class=n>");
+                    w.Int(count);
+                    w.Ascii("</td></tr>");
+                }
+            }
+
+            if (evictions != 0)
+            {
+                w.Ascii("<tr><td>Entries evicted (expired / over quota / idle)</td><td class=n>");
+                w.Int(_engine.EvictedExpired);
+                w.Ascii(" / ");
+                w.Int(_engine.EvictedQuota);
+                w.Ascii(" / ");
+                w.Int(_engine.EvictedIdle);
+                w.Ascii("</td></tr>");
+            }
+
+            w.Ascii("</table></details>");
+        }
+
+        private static string DropReasonLabel(DropReason reason)
+        {
+            switch (reason)
+            {
+                case DropReason.Malformed: return "Malformed IPv4";
+                case DropReason.MalformedTransport: return "Malformed TCP/UDP/ICMP";
+                case DropReason.Spoofed: return "LAN source outside the LAN";
+                case DropReason.NoMapping: return "Unsolicited from the uplink";
+                case DropReason.Filtered: return "From a host the session never talked to";
+                case DropReason.TableFull: return "NAT table full";
+                case DropReason.QuotaExceeded: return "Client over its share of the table";
+                case DropReason.PortsExhausted: return "No port left";
+                case DropReason.PassthroughOff: return "Passthrough switched off";
+                case DropReason.UnknownSpi: return "ESP with an unknown SPI";
+                case DropReason.GreOwned: return "GRE peer used by another client";
+                case DropReason.Fragment: return "Fragment without its first";
+                case DropReason.IcmpNoMapping: return "ICMP error for no session";
+                case DropReason.UnsupportedProtocol: return "Protocol not forwarded";
+                case DropReason.Martian: return "Impossible address";
+                case DropReason.NoUplink: return "No uplink address yet";
+                case DropReason.FragmentHeld: return "Fragment held for its first";
+                default: return DropReasons.KeyOf(reason);
+            }
         }
     }
 }

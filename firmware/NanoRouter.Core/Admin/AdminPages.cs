@@ -56,7 +56,7 @@ namespace NanoRouter.Core.Admin
             + "<section class=card><h2>NAT table</h2>"
             + "<p class=big><span id=nat-active>{nat.active}</span> <small>of {nat.capacity} entries in use</small></p>"
             + "<progress max=\"{nat.capacity}\" value=\"{nat.active}\"></progress>"
-            + "<p>Dropped packets: <span id=nat-drops>{nat.drops}</span></p></section>"
+            + "<p>Dropped packets: <span id=nat-drops>{nat.drops}</span></p>{nat.dropreasons}</section>"
             + "<section class=card><h2>Clients <small>({clients.count})</small></h2>{clients}</section>"
             + "</div>"
             + "<section class=card><h2>VPN passthrough</h2><div class=scroll><table id=passthrough>"
@@ -70,10 +70,10 @@ namespace NanoRouter.Core.Admin
             + "<td class=n>{rule.out}</td><td class=n>{rule.in}</td><td class=n>{rule.drops}</td><td class=n>{rule.mappings}</td></tr>";
 
         /// <summary>The client list.</summary>
-        public const string ClientTable = "<table class=small><thead><tr><th>Address</th><th>MAC</th></tr></thead><tbody>{client.rows}</tbody></table>";
+        public const string ClientTable = "<table class=small><thead><tr><th>Address</th><th>MAC</th><th>NAT entries</th></tr></thead><tbody>{client.rows}</tbody></table>";
 
         /// <summary>One client row.</summary>
-        public const string ClientRow = "<tr><td>{client.address}</td><td class=mono>{client.mac}</td></tr>";
+        public const string ClientRow = "<tr><td>{client.address}</td><td class=mono>{client.mac}</td><td class=n>{client.entries}</td></tr>";
 
         /// <summary>The passthrough switches.</summary>
         public const string Passthrough =
