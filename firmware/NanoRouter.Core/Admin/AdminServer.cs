@@ -86,7 +86,8 @@ namespace NanoRouter.Core.Admin
         /// <summary>Connections closed because they were too slow.</summary>
         public int Timeouts => _timeouts;
 
-        /// <summary>Requests refused as malformed or too large.</summary>
+        /// <summary>Requests refused as malformed or too large, and connections refused or displaced
+        /// with 429 (over an address's share, or slow while another connection waited).</summary>
         public int Rejected => _rejected;
 
         /// <summary>Waits up to <paramref name="waitMs"/> for activity, then does one <see cref="Step"/>.</summary>
