@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -25,8 +26,45 @@ namespace NanoRouter.E2E.Cli
         public void NotRoot_OneLineSaysSo(string mode)
         {
             string[] arguments = mode == "run" ? s_run : Array.Empty<string>();
-            var result = RouterUnderTest.RunToExit(null, arguments, new[] { "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups" });
-            AssertOneErrorLine(result, "root");
+
+            // The checkout may sit where nobody cannot read it (mktemp -d makes mode 700), so the
+            // unprivileged run uses a world-readable copy of the board's build output.
+            string copy = WorldReadableCopy(Path.GetDirectoryName(HostBoard.DllPath));
+            try
+            {
+                var result = RouterUnderTest.RunToExit(null, arguments, new[] { "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups" },
+                    dllPath: Path.Combine(copy, Path.GetFileName(HostBoard.DllPath)));
+                AssertOneErrorLine(result, "root");
+            }
+            finally
+            {
+                Directory.Delete(copy, true);
+            }
+        }
+
+        private static string WorldReadableCopy(string source)
+        {
+            const UnixFileMode Directory755 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            const UnixFileMode File644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            string target = Path.Combine("/tmp", "nr-e2e-notroot-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(target, Directory755);
+            File.SetUnixFileMode(target, Directory755);
+            foreach (string directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
+            {
+                string made = Path.Combine(target, Path.GetRelativePath(source, directory));
+                Directory.CreateDirectory(made, Directory755);
+                File.SetUnixFileMode(made, Directory755);
+            }
+
+            foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            {
+                string copied = Path.Combine(target, Path.GetRelativePath(source, file));
+                File.Copy(file, copied);
+                File.SetUnixFileMode(copied, File644);
+            }
+
+            return target;
         }
 
         [TestMethod]

@@ -119,7 +119,7 @@ namespace NanoRouter.E2E.Infrastructure
         }
 
         /// <summary>Starts the board with <paramref name="arguments"/> in namespace <paramref name="ns"/> (null: the current one), without waiting.</summary>
-        public static Process StartBoard(string ns, string[] arguments, string[] prefix = null)
+        public static Process StartBoard(string ns, string[] arguments, string[] prefix = null, string dllPath = null)
         {
             var command = new List<string>();
             if (ns != null)
@@ -133,7 +133,7 @@ namespace NanoRouter.E2E.Infrastructure
             }
 
             command.Add(HostBoard.DotNet);
-            command.Add(HostBoard.DllPath);
+            command.Add(dllPath ?? HostBoard.DllPath);
             command.AddRange(arguments);
             var info = new ProcessStartInfo(command[0])
             {
@@ -153,9 +153,9 @@ namespace NanoRouter.E2E.Infrastructure
         /// Runs the board to completion (for command-line error tests) and returns its exit code
         /// and output. <paramref name="prefix"/> is a command that wraps dotnet (e.g. setpriv).
         /// </summary>
-        public static (int ExitCode, string[] Output, string[] Errors) RunToExit(string ns, string[] arguments, string[] prefix = null, int timeoutMs = 20000)
+        public static (int ExitCode, string[] Output, string[] Errors) RunToExit(string ns, string[] arguments, string[] prefix = null, int timeoutMs = 20000, string dllPath = null)
         {
-            using Process process = StartBoard(ns, arguments, prefix);
+            using Process process = StartBoard(ns, arguments, prefix, dllPath);
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(timeoutMs))
