@@ -115,7 +115,7 @@ namespace NanoRouter.Core.Admin
                 {
                     if (post)
                     {
-                        PostSetup(response);
+                        PostSetup(response, remoteAddress);
                     }
                     else
                     {
@@ -357,7 +357,7 @@ namespace NanoRouter.Core.Admin
             return PasswordHasher.FixedTimeEquals(fromForm, 0, _preSession, 0, SessionTable.TokenBytes);
         }
 
-        private void PostSetup(HttpResponse response)
+        private void PostSetup(HttpResponse response, uint remoteAddress)
         {
             _form.Begin(_buffer, _request.BodyOffset, _request.BodyLength);
             if (!PreSessionCsrfValid())
@@ -376,6 +376,10 @@ namespace NanoRouter.Core.Admin
 
             SetAdminPassword(_passwordBytes, count);
             System.Array.Clear(_passwordBytes, 0, _passwordBytes.Length);
+
+            // The address that chose the password counts as proven, as after a login: a later
+            // rotation attack cannot lock it out of logging in.
+            _rateLimiter.Succeeded(remoteAddress);
             if (!SaveSettings())
             {
                 _notice = "The password is set, but it could not be saved: it will be lost at the next restart.";

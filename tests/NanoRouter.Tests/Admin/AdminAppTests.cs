@@ -416,6 +416,28 @@ namespace NanoRouter.Tests.Admin
         }
 
         [TestMethod]
+        public void FailedLogins_FromRotatingAddresses_TheAddressThatSetThePasswordStillLogsIn()
+        {
+            var h = new AdminHarness();
+            h.SetUp(); // first boot: this address chose the password, and never logged in since
+            uint owner = h.RemoteAddress;
+            for (uint a = 0; a < 12; a++)
+            {
+                h.RemoteAddress = 0xC0A80464 + a;
+                for (int i = 0; i < 6; i++)
+                {
+                    h.Api("POST", "/api/login", "{\"password\":\"guess " + i + "\"}");
+                }
+            }
+
+            h.RemoteAddress = 0xC0A804C8;
+            Assert.AreEqual(429, h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}").Status, "the overflow is blocked for strangers");
+            h.RemoteAddress = owner;
+            Reply reply = h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}");
+            Assert.AreEqual(200, reply.Status, "the address that set the password up: " + reply);
+        }
+
+        [TestMethod]
         public void StatusPage_ShowsEverything_Escaped_UnderSizeBudget()
         {
             var h = new AdminHarness();
