@@ -23,45 +23,15 @@ namespace NanoRouter.E2E.Hostile.Tests
     public sealed class AdminAbuseTests : HostileTestBase
     {
         private const string Router = NamespaceLab.RouterLanAddress;
-        private static SmallLab s_lab;
-        private static string s_startError;
+        private static readonly SharedSmallLab s_lab = new SharedSmallLab();
 
         [ClassInitialize]
-        public static void Start(TestContext context)
-        {
-            try
-            {
-                s_lab = SmallLab.Create(2);
-                s_lab.StartBoard(TimeSpan.FromSeconds(60), "board.log");
-            }
-            catch (Exception e)
-            {
-                s_startError = e.ToString();
-            }
-        }
+        public static void Start(TestContext context) => s_lab.Start(2);
 
         [ClassCleanup]
-        public static void Stop()
-        {
-            if (s_lab != null)
-            {
-                s_lab.Passed = s_lab.Board != null && !s_lab.Board.HasExited;
-                s_lab.Dispose();
-            }
-        }
+        public static void Stop() => s_lab.Stop();
 
-        private static SmallLab Lab
-        {
-            get
-            {
-                if (s_lab == null || s_lab.Board == null)
-                {
-                    Assert.Fail("the lab did not start: " + s_startError);
-                }
-
-                return s_lab;
-            }
-        }
+        private static SmallLab Lab => s_lab.Lab;
 
         private static string Attacker => Lab.Lan(0);
 
@@ -81,19 +51,6 @@ namespace NanoRouter.E2E.Hostile.Tests
             return reply;
         }
 
-        private static void Exec(string ns, params string[] command)
-        {
-            var result = NamespaceLab.Exec(ns, command);
-            Assert.IsTrue(result.Ok, string.Join(" ", command) + " in " + ns + ": " + result.FirstErrorLine);
-        }
-
-        private static string LoginBody(string password) => "{\"password\":\"" + password + "\"}";
-
-        private static HttpReply ApiLogin(string ns, string password)
-        {
-            return RawHttp.Send(ns, Router, SmallLab.AdminPort, RawHttp.Request("POST", "/api/login", Router, LoginBody(password), "Content-Type: application/json"));
-        }
-
         [TestMethod]
         public void Admin_PasswordGuessingLoop_429AfterFiveFailures_RealPasswordWorksFromAnotherAddressAndAfterTheBlock()
         {
@@ -103,7 +60,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < Guesses; i++)
             {
-                var reply = ApiLogin(Attacker, "wrong guess " + i);
+                var reply = SharedSmallLab.ApiLogin(Attacker, "wrong guess " + i);
                 statuses.Add(reply.Status);
                 if (reply.Status == 429 && retryAfter < 0)
                 {
@@ -127,7 +84,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             Assert.IsTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
 
             // The block holds even for the right password, on the API and on the login form.
-            var blocked = ApiLogin(Attacker, SmallLab.Password);
+            var blocked = SharedSmallLab.ApiLogin(Attacker, SmallLab.Password);
             Assert.AreEqual(429, blocked.Status, "the right password from the blocked address: " + blocked);
             var form = new BrowserSession(Attacker);
             form.OpenLoginPage();
@@ -135,7 +92,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             Assert.AreEqual(429, blockedForm.Status, "the login form from the blocked address: " + blockedForm);
 
             // Another address logs in at once.
-            var other = ApiLogin(User, SmallLab.Password);
+            var other = SharedSmallLab.ApiLogin(User, SmallLab.Password);
             Assert.AreEqual(200, other.Status, "the right password from another address: " + other);
 
             // After the block, the right password works from the guessing address again.
@@ -145,7 +102,7 @@ namespace NanoRouter.E2E.Hostile.Tests
                 Thread.Sleep(wait);
             }
 
-            var after = ApiLogin(Attacker, SmallLab.Password);
+            var after = SharedSmallLab.ApiLogin(Attacker, SmallLab.Password);
             Figure("after the " + retryAfter + " s block: " + after.Status);
             Assert.AreEqual(200, after.Status, "the right password after the block expired: " + after);
             UserGetsPage("after the guessing loop");
@@ -205,7 +162,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             var addresses = Enumerable.Range(0, 4).Select(i => "198.19.4." + (120 + i)).ToArray();
             foreach (var address in addresses)
             {
-                Exec(Attacker, "ip", "addr", "add", address + "/24", "dev", NamespaceLab.HostInterface);
+                SharedSmallLab.Exec(Attacker, "ip", "addr", "add", address + "/24", "dev", NamespaceLab.HostInterface);
             }
 
             try
@@ -216,7 +173,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             {
                 foreach (var address in addresses)
                 {
-                    Exec(Attacker, "ip", "addr", "del", address + "/24", "dev", NamespaceLab.HostInterface);
+                    SharedSmallLab.Exec(Attacker, "ip", "addr", "del", address + "/24", "dev", NamespaceLab.HostInterface);
                 }
             }
         }
@@ -437,7 +394,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             foreach (var host in new[] { "evil.example", "198.19.4.1.nip.io", "nanorouter.lan.evil.example", "198.19.4.1:80x", "198.19.4.1:", "localhost", "198.18.0.2" })
             {
                 var page = Get(Attacker, "/login", host);
-                var api = RawHttp.Send(Attacker, Router, SmallLab.AdminPort, RawHttp.Request("POST", "/api/login", host, LoginBody(SmallLab.Password), "Content-Type: application/json"));
+                var api = RawHttp.Send(Attacker, Router, SmallLab.AdminPort, RawHttp.Request("POST", "/api/login", host, SharedSmallLab.LoginBody(SmallLab.Password), "Content-Type: application/json"));
                 Figure("Host: " + host + " -> page " + page.Status + ", API login " + api.Status);
                 Assert.AreEqual(421, page.Status, "GET /login with Host " + host + ": " + page);
                 Assert.AreEqual(421, api.Status, "POST /api/login with Host " + host + ": " + api);
@@ -454,7 +411,7 @@ namespace NanoRouter.E2E.Hostile.Tests
         {
             // The upstream namespace has no route to the LAN; give it one through the router, as a
             // hostile neighbour on the uplink network could.
-            Exec(Lab.Wan, "ip", "route", "replace", "198.19.4.0/24", "via", NamespaceLab.RouterWanAddress);
+            SharedSmallLab.Exec(Lab.Wan, "ip", "route", "replace", "198.19.4.0/24", "via", NamespaceLab.RouterWanAddress);
             try
             {
                 foreach (var (address, port) in new[] { (NamespaceLab.RouterWanAddress, 80), (Router, 80), (NamespaceLab.RouterWanAddress, 8080), (Router, 443) })
@@ -467,7 +424,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             }
             finally
             {
-                Exec(Lab.Wan, "ip", "route", "del", "198.19.4.0/24");
+                SharedSmallLab.Exec(Lab.Wan, "ip", "route", "del", "198.19.4.0/24");
             }
 
             UserGetsPage("after the WAN attempts");

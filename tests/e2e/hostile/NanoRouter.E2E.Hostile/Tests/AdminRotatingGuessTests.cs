@@ -18,60 +18,19 @@ namespace NanoRouter.E2E.Hostile.Tests
     public sealed class AdminRotatingGuessTests : HostileTestBase
     {
         private const string Router = NamespaceLab.RouterLanAddress;
-        private static SmallLab s_lab;
-        private static string s_startError;
+        private static readonly SharedSmallLab s_lab = new SharedSmallLab();
 
         [ClassInitialize]
-        public static void Start(TestContext context)
-        {
-            try
-            {
-                s_lab = SmallLab.Create(2);
-                s_lab.StartBoard(TimeSpan.FromSeconds(60), "board.log");
-            }
-            catch (Exception e)
-            {
-                s_startError = e.ToString();
-            }
-        }
+        public static void Start(TestContext context) => s_lab.Start(2);
 
         [ClassCleanup]
-        public static void Stop()
-        {
-            if (s_lab != null)
-            {
-                s_lab.Passed = s_lab.Board != null && !s_lab.Board.HasExited;
-                s_lab.Dispose();
-            }
-        }
+        public static void Stop() => s_lab.Stop();
 
-        private static SmallLab Lab
-        {
-            get
-            {
-                if (s_lab == null || s_lab.Board == null)
-                {
-                    Assert.Fail("the lab did not start: " + s_startError);
-                }
-
-                return s_lab;
-            }
-        }
+        private static SmallLab Lab => s_lab.Lab;
 
         private static string Attacker => Lab.Lan(0);
 
         private static string User => Lab.Lan(1);
-
-        private static void Exec(string ns, params string[] command)
-        {
-            var result = NamespaceLab.Exec(ns, command);
-            Assert.IsTrue(result.Ok, string.Join(" ", command) + " in " + ns + ": " + result.FirstErrorLine);
-        }
-
-        private static HttpReply ApiLogin(string ns, string password, string source = null)
-        {
-            return RawHttp.Send(ns, Router, SmallLab.AdminPort, RawHttp.Request("POST", "/api/login", Router, "{\"password\":\"" + password + "\"}", "Content-Type: application/json"), 5000, source);
-        }
 
         /// <summary>
         /// Nine addresses taking turns: the limiter tracks 8 addresses on their own; while all 8 are
@@ -83,14 +42,14 @@ namespace NanoRouter.E2E.Hostile.Tests
         public void Admin_PasswordGuessingRotatingNineAddresses_StillFiveGuessesPerAddressPerMinute()
         {
             // The real user has logged in since boot (so the limiter knows the address as proven).
-            var before = ApiLogin(User, SmallLab.Password);
+            var before = SharedSmallLab.ApiLogin(User, SmallLab.Password);
             Assert.AreEqual(200, before.Status, "the real user's login before the attack: " + before);
 
             var addresses = Enumerable.Range(0, 9).Select(i => "198.19.4." + (100 + i)).ToArray();
             const string Stranger = "198.19.4.130";
             foreach (var address in addresses.Append(Stranger))
             {
-                Exec(Attacker, "ip", "addr", "add", address + "/24", "dev", NamespaceLab.HostInterface);
+                SharedSmallLab.Exec(Attacker, "ip", "addr", "add", address + "/24", "dev", NamespaceLab.HostInterface);
             }
 
             try
@@ -105,7 +64,7 @@ namespace NanoRouter.E2E.Hostile.Tests
                     {
                         for (int i = 0; i < 6; i++)
                         {
-                            var reply = ApiLogin(Attacker, "rotating guess", address);
+                            var reply = SharedSmallLab.ApiLogin(Attacker, "rotating guess", address);
                             if (reply.Status == 401)
                             {
                                 unauthorized++;
@@ -122,14 +81,14 @@ namespace NanoRouter.E2E.Hostile.Tests
                     }
 
                     // Every entry and the overflow are blocked now: the real user still logs in.
-                    var during = ApiLogin(User, SmallLab.Password);
+                    var during = SharedSmallLab.ApiLogin(User, SmallLab.Password);
                     userDuring.Add(during.Status + " in " + during.ElapsedMs + " ms");
                     Assert.AreEqual(200, during.Status, "the real user's login after round " + (round + 1) + " of the rotation: " + during);
                 }
 
                 // A new address that never logged in falls into the shared, blocked overflow.
-                var stranger = ApiLogin(Attacker, SmallLab.Password, Stranger);
-                var after = ApiLogin(User, SmallLab.Password);
+                var stranger = SharedSmallLab.ApiLogin(Attacker, SmallLab.Password, Stranger);
+                var after = SharedSmallLab.ApiLogin(User, SmallLab.Password);
                 Figure("9 addresses x 3 rounds x 6 guesses within the block period: " + unauthorized + " checked (401), " + limited + " refused (429)" +
                     (other.Count > 0 ? ", other: " + string.Join("; ", other) : "") + "; the real user (logged in before) during: " + string.Join(", ", userDuring) +
                     ", after: " + after.Status + "; a new address with the right password: " + stranger.Status + " (Retry-After " + stranger.Header("retry-after") + " s)");
@@ -143,7 +102,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             {
                 foreach (var address in addresses.Append(Stranger))
                 {
-                    Exec(Attacker, "ip", "addr", "del", address + "/24", "dev", NamespaceLab.HostInterface);
+                    SharedSmallLab.Exec(Attacker, "ip", "addr", "del", address + "/24", "dev", NamespaceLab.HostInterface);
                 }
             }
         }
