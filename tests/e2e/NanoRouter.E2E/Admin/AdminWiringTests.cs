@@ -39,7 +39,7 @@ namespace NanoRouter.E2E.Admin
                         "-H", "Content-Type: application/json", "--data", "{\"esp\":false}", "http://198.19.4.1/api/passthrough");
                     Assert.AreEqual("200", put.Code, put.Body);
 
-                    Assert.IsTrue(WaitFor(() => router.Output.Contains("nanorouter: passthrough esp off"), 5000),
+                    Assert.IsTrue(router.WaitForOutput(l => l == "nanorouter: passthrough esp off", 5000),
                         "the toggle is logged:\n" + router.Transcript);
 
                     // Never on the WAN: neither the WAN address nor the LAN address from the WAN side.
@@ -88,22 +88,6 @@ namespace NanoRouter.E2E.Admin
             string output = result.Output.TrimEnd('\n');
             int cut = output.LastIndexOf('\n');
             return cut < 0 ? (string.Empty, output.Trim()) : (output.Substring(0, cut), output.Substring(cut + 1).Trim());
-        }
-
-        private static bool WaitFor(Func<bool> condition, int timeoutMs)
-        {
-            long deadline = Environment.TickCount64 + timeoutMs;
-            while (Environment.TickCount64 < deadline)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return condition();
         }
     }
 }

@@ -124,9 +124,9 @@ namespace NanoRouter.E2E.Baseline
             Assert.AreEqual(WanAddress, UdpRoundTrip(client, server, "before"), "before the change");
 
             Assert.IsTrue(lab.Exec(lab.Router, "ip", "addr", "del", WanAddress + "/24", "dev", NamespaceLab.WanInterface).Ok);
-            Assert.IsTrue(WaitForOutput(router, "uplink address lost on " + NamespaceLab.WanInterface, 5000), "no 'address lost' line:\n" + router.Transcript);
+            Assert.IsTrue(router.WaitForOutput(l => l.Contains("uplink address lost on " + NamespaceLab.WanInterface, StringComparison.Ordinal), 5000), "no 'address lost' line:\n" + router.Transcript);
             Assert.IsTrue(lab.Exec(lab.Router, "ip", "addr", "add", NewWanAddress + "/24", "dev", NamespaceLab.WanInterface).Ok);
-            Assert.IsTrue(WaitForOutput(router, "uplink address " + NewWanAddress + "/24 on " + NamespaceLab.WanInterface + " (NAT sessions reset)", 5000), "no new-address line:\n" + router.Transcript);
+            Assert.IsTrue(router.WaitForOutput(l => l.Contains("uplink address " + NewWanAddress + "/24 on " + NamespaceLab.WanInterface + " (NAT sessions reset)", StringComparison.Ordinal), 5000), "no new-address line:\n" + router.Transcript);
 
             Assert.AreEqual(NewWanAddress, UdpRoundTrip(client, server, "after"), "after the change the server must see the new WAN address");
             router.StopAndVerify();
@@ -145,22 +145,6 @@ namespace NanoRouter.E2E.Baseline
             n = client.ReceiveFrom(buffer, ref replyFrom);
             Assert.AreEqual("re " + text, Encoding.ASCII.GetString(buffer, 0, n), "the reply through the router");
             return ((IPEndPoint)from).Address.ToString();
-        }
-
-        private static bool WaitForOutput(RouterUnderTest router, string text, int timeoutMs)
-        {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            while (watch.ElapsedMilliseconds < timeoutMs)
-            {
-                if (string.Join("\n", router.Output).Contains(text, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-
-                Thread.Sleep(100);
-            }
-
-            return false;
         }
 
         [TestMethod]

@@ -40,6 +40,26 @@ namespace NanoRouter.E2E.Infrastructure
             }
         }
 
+        /// <summary>Waits up to <paramref name="timeoutMs"/> for a stdout line that <paramref name="line"/> accepts.</summary>
+        public bool WaitForOutput(Func<string, bool> line, int timeoutMs)
+        {
+            long deadline = Environment.TickCount64 + timeoutMs;
+            while (true)
+            {
+                if (Array.Exists(Output, l => line(l)))
+                {
+                    return true;
+                }
+
+                if (Environment.TickCount64 >= deadline)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(100);
+            }
+        }
+
         /// <summary>Everything the router printed on stderr so far.</summary>
         public string[] Errors
         {
