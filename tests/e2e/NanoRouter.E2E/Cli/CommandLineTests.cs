@@ -44,26 +44,11 @@ namespace NanoRouter.E2E.Cli
 
         private static string WorldReadableCopy(string source)
         {
-            const UnixFileMode Directory755 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-            const UnixFileMode File644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
             string target = Path.Combine("/tmp", "nr-e2e-notroot-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(target, Directory755);
-            File.SetUnixFileMode(target, Directory755);
-            foreach (string directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
-            {
-                string made = Path.Combine(target, Path.GetRelativePath(source, directory));
-                Directory.CreateDirectory(made, Directory755);
-                File.SetUnixFileMode(made, Directory755);
-            }
-
-            foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-            {
-                string copied = Path.Combine(target, Path.GetRelativePath(source, file));
-                File.Copy(file, copied);
-                File.SetUnixFileMode(copied, File644);
-            }
-
+            CommandResult copy = ShellCommand.Run("cp", new[] { "-r", source, target });
+            Assert.IsTrue(copy.Ok, "copying the board's build output: " + copy.FirstErrorLine);
+            CommandResult chmod = ShellCommand.Run("chmod", new[] { "-R", "a+rX", target });
+            Assert.IsTrue(chmod.Ok, "making the copy world-readable: " + chmod.FirstErrorLine);
             return target;
         }
 
