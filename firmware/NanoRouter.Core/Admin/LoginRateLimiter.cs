@@ -96,9 +96,9 @@ namespace NanoRouter.Core.Admin
                 }
                 else
                 {
-                    _used[i] = true;
+                    // A free entry, or a stranger's taken over: it starts afresh below.
                     _address[i] = address;
-                    _failures[i] = 0;
+                    _used[i] = false;
                 }
             }
 
