@@ -78,24 +78,7 @@ namespace NanoRouter.E2E.Hostile.Tests
             }
         }
 
-        protected static bool WaitUntil(Func<bool> condition, TimeSpan timeout, int pollMs = 200)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                if (DateTime.UtcNow >= deadline)
-                {
-                    return false;
-                }
-
-                Thread.Sleep(pollMs);
-            }
-        }
+        protected static bool WaitUntil(Func<bool> condition, TimeSpan timeout, int pollMs = 200) => Polling.Until(condition, timeout, pollMs);
 
         /// <summary>ping from a namespace: (sent, received).</summary>
         protected static (int Sent, int Received, string Output) Ping(string ns, string target, int count, double interval = 0.2)

@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.E2E.Vpn.Lab;
 
@@ -60,22 +59,7 @@ namespace NanoRouter.E2E.Vpn.Tests
         }
 
         /// <summary>Polls a condition until it holds or the timeout passes.</summary>
-        protected static bool WaitUntil(Func<bool> condition, TimeSpan timeout, int pollMs = 200)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-                if (DateTime.UtcNow >= deadline)
-                {
-                    return false;
-                }
-                Thread.Sleep(pollMs);
-            }
-        }
+        protected static bool WaitUntil(Func<bool> condition, TimeSpan timeout, int pollMs = 200) => Polling.Until(condition, timeout, pollMs);
 
         /// <summary>Pings from a namespace; true when at least one reply came back.</summary>
         protected static CommandResult Ping(string ns, string target, int count = 3, string source = null)
