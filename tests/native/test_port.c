@@ -15,8 +15,6 @@
 typedef struct fake {
     int wakes;
     int kicks;
-    int expired;
-    uint8_t expired_ttl;
     int outputs;
     struct netif *output_netif;
     uint32_t output_destination;
@@ -31,12 +29,6 @@ typedef struct fake {
 
 static void fake_wake(void *ctx) { ((fake *)ctx)->wakes++; }
 static void fake_kick(void *ctx) { ((fake *)ctx)->kicks++; }
-static void fake_time_exceeded(void *ctx, struct pbuf *p)
-{
-    fake *f = ctx;
-    f->expired++;
-    f->expired_ttl = ((uint8_t *)p->payload)[8];
-}
 static err_t fake_output(void *ctx, struct netif *netif, struct pbuf *p, u32_t destination)
 {
     fake *f = ctx;
@@ -68,7 +60,7 @@ static struct netif s_other;
 
 static void setup(nr_port *port, fake *f)
 {
-    nr_ops ops = {fake_wake, fake_kick, fake_time_exceeded, fake_output, fake_reinject, f};
+    nr_ops ops = {fake_wake, fake_kick, fake_output, fake_reinject, f};
     memset(f, 0, sizeof(*f));
     f->port = port;
     NR_CHECK_EQ(1, nr_port_init(port, s_rx, 4, s_tx, 4, &ops));
@@ -203,12 +195,56 @@ NR_TEST(port_answers_expired_ttl_with_time_exceeded)
     struct pbuf *p = chain(pkt, (uint16_t)length, 512);
     pbuf_ref(p); /* keep it to see the port let go of it */
     NR_CHECK_EQ(1, nr_port_input(&port, p, &s_ap));
-    NR_CHECK_EQ(1, f.expired);
-    NR_CHECK_EQ(1, f.expired_ttl); /* the original packet, not a decremented copy */
     NR_CHECK_EQ(1, p->ref);
     pbuf_free(p);
     NR_CHECK_EQ(0, nr_ring_count(&port.rx));
     NR_CHECK_EQ(1, port.counters.rx_expired);
+
+    /* The reply went back out of the AP netif, to the client, from the router's LAN address. */
+    NR_CHECK_EQ(1, f.outputs);
+    NR_CHECK(f.output_netif == &s_ap);
+    NR_CHECK_EQ(LAN_CLIENT, f.output_destination);
+    NR_CHECK_EQ(20 + 8 + 20 + 8, f.output_length);
+    NR_CHECK_EQ(LAN_ROUTER, nr_get32(f.output_bytes + NR_IP_SOURCE));
+    NR_CHECK_EQ(LAN_CLIENT, nr_get32(f.output_bytes + NR_IP_DESTINATION));
+    NR_CHECK_EQ(NR_PROTO_ICMP, f.output_bytes[NR_IP_PROTOCOL]);
+    NR_CHECK_EQ(0xFFFF, nr_checksum_fold(f.output_bytes, 20));
+    NR_CHECK_EQ(NR_ICMP_TIME_EXCEEDED, f.output_bytes[20]);
+    NR_CHECK_EQ(0, f.output_bytes[21]);
+    NR_CHECK_EQ(0xFFFF, nr_checksum_fold(f.output_bytes + 20, 8 + 28));
+    /* The quote is the original header (TTL 1, not decremented) and its first 8 bytes. */
+    NR_CHECK_EQ(0, memcmp(f.output_bytes + 28, pkt, 28));
+}
+
+NR_TEST(port_answers_expired_ttl_from_the_wan_with_the_wan_address)
+{
+    nr_port port;
+    fake f;
+    uint8_t pkt[256];
+    setup(&port, &f);
+    port.config.port_low = 10000;
+    port.config.port_high = 49151;
+    uint32_t length = udp(pkt, SERVER, WAN_ROUTER, 53, 20000, 1, 40);
+    struct pbuf *p = chain(pkt, (uint16_t)length, 512);
+    NR_CHECK_EQ(1, nr_port_input(&port, p, &s_sta));
+    NR_CHECK_EQ(1, port.counters.rx_expired);
+    NR_CHECK_EQ(1, f.outputs);
+    NR_CHECK(f.output_netif == &s_sta);
+    NR_CHECK_EQ(SERVER, f.output_destination);
+    NR_CHECK_EQ(WAN_ROUTER, nr_get32(f.output_bytes + NR_IP_SOURCE));
+}
+
+NR_TEST(port_counts_an_unsendable_time_exceeded)
+{
+    nr_port port;
+    fake f;
+    uint8_t pkt[256];
+    setup(&port, &f);
+    f.output_result = ERR_RTE;
+    uint32_t length = udp(pkt, LAN_CLIENT, SERVER, 40000, 33434, 1, 40);
+    NR_CHECK_EQ(1, nr_port_input(&port, chain(pkt, (uint16_t)length, 512), &s_ap));
+    NR_CHECK_EQ(1, port.counters.rx_expired);
+    NR_CHECK_EQ(1, port.counters.tx_output_error);
 }
 
 NR_TEST(port_drops_and_counts_when_the_rx_ring_is_full)

@@ -346,3 +346,68 @@ NR_TEST(ttl_decrement_refuses_one_and_zero)
     }
     NR_CHECK_EQ(0, nr_ttl_decrement(pkt, 19));
 }
+
+NR_TEST(time_exceeded_quotes_the_header_and_eight_bytes)
+{
+    uint8_t pkt[128];
+    uint8_t out[NR_TIME_EXCEEDED_MAX];
+    uint32_t length = transport(pkt, NR_PROTO_UDP, LAN_CLIENT, SERVER, 40000, 33434);
+    pkt[NR_IP_TTL] = 1;
+    uint32_t n = nr_build_time_exceeded(out, pkt, length, 0xC0A80401u);
+    NR_CHECK_EQ(56, n);
+    NR_CHECK_EQ(0x45, out[0]);
+    NR_CHECK_EQ(56, nr_get16(out + NR_IP_TOTAL_LENGTH));
+    NR_CHECK_EQ(64, out[NR_IP_TTL]);
+    NR_CHECK_EQ(0xC0A80401u, nr_get32(out + NR_IP_SOURCE));
+    NR_CHECK_EQ(LAN_CLIENT, nr_get32(out + NR_IP_DESTINATION));
+    NR_CHECK_EQ(0xFFFF, nr_checksum_fold(out, 20));
+    NR_CHECK_EQ(11, out[20]);
+    NR_CHECK_EQ(0, out[21]);
+    NR_CHECK_EQ(0, nr_get32(out + 24));
+    NR_CHECK_EQ(0xFFFF, nr_checksum_fold(out + 20, 36));
+    NR_CHECK_EQ(0, memcmp(out + 28, pkt, 28));
+}
+
+NR_TEST(time_exceeded_quotes_options_and_cuts_at_the_bytes_there)
+{
+    uint8_t pkt[128];
+    uint8_t out[NR_TIME_EXCEEDED_MAX];
+    uint32_t length = transport(pkt, NR_PROTO_UDP, LAN_CLIENT, SERVER, 40000, 33434);
+    /* 24-byte header: an options word inserted (NOPs), checksum need not be right here. */
+    memmove(pkt + 24, pkt + 20, length - 20);
+    memset(pkt + 20, 1, 4);
+    pkt[0] = 0x46;
+    length += 4;
+    pkt[2] = (uint8_t)(length >> 8);
+    pkt[3] = (uint8_t)length;
+    NR_CHECK_EQ(20 + 8 + 24 + 8, nr_build_time_exceeded(out, pkt, length, 0xC0A80401u));
+    NR_CHECK_EQ(0, memcmp(out + 28, pkt, 32));
+    /* Only 26 bytes at hand: the quote is cut there, never read past them. */
+    NR_CHECK_EQ(20 + 8 + 26, nr_build_time_exceeded(out, pkt, 26, 0xC0A80401u));
+    NR_CHECK_EQ(0xFFFF, nr_checksum_fold(out + 20, 8 + 26));
+    /* Fewer bytes than the header claims: nothing. */
+    NR_CHECK_EQ(0, nr_build_time_exceeded(out, pkt, 22, 0xC0A80401u));
+}
+
+NR_TEST(time_exceeded_is_never_sent_about_errors_fragments_or_group_sources)
+{
+    uint8_t pkt[128];
+    uint8_t out[NR_TIME_EXCEEDED_MAX];
+    uint8_t icmp[8] = {NR_ICMP_UNREACHABLE, 3, 0, 0, 0, 0, 0, 0};
+    uint32_t length = nr_build_ipv4(pkt, NR_PROTO_ICMP, LAN_CLIENT, SERVER, 1, icmp, sizeof(icmp));
+    NR_CHECK_EQ(0, nr_build_time_exceeded(out, pkt, length, 0xC0A80401u));
+    icmp[0] = NR_ICMP_ECHO_REQUEST;
+    length = nr_build_ipv4(pkt, NR_PROTO_ICMP, LAN_CLIENT, SERVER, 1, icmp, sizeof(icmp));
+    NR_CHECK_EQ(56, nr_build_time_exceeded(out, pkt, length, 0xC0A80401u));
+
+    length = transport(pkt, NR_PROTO_UDP, LAN_CLIENT, SERVER, 40000, 33434);
+    pkt[NR_IP_FLAGS_FRAGMENT + 1] = 1; /* offset 8 bytes: a later fragment */
+    NR_CHECK_EQ(0, nr_build_time_exceeded(out, pkt, length, 0xC0A80401u));
+
+    static const uint32_t sources[] = {0, 0xFFFFFFFFu, 0x7F000001u, 0xE0000001u, 0xF0000001u, 0x00000005u};
+    for (unsigned i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+    {
+        length = transport(pkt, NR_PROTO_UDP, sources[i], SERVER, 40000, 33434);
+        NR_CHECK_EQ(0, nr_build_time_exceeded(out, pkt, length, 0xC0A80401u));
+    }
+}

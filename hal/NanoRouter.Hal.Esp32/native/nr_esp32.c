@@ -10,7 +10,6 @@
 #include "esp_netif.h"
 #include "esp_netif_net_stack.h"
 #include "esp_timer.h"
-#include "lwip/icmp.h"
 #include "lwip/ip4.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
@@ -50,12 +49,6 @@ static void nr_kick_tx(void *ctx)
     }
 }
 
-static void nr_time_exceeded(void *ctx, struct pbuf *p)
-{
-    (void)ctx;
-    icmp_time_exceeded(p, ICMP_TE_TTL);
-}
-
 static err_t nr_output(void *ctx, struct netif *netif, struct pbuf *p, u32_t destination)
 {
     ip4_addr_t next;
@@ -84,7 +77,7 @@ static struct netif *nr_netif_of(const char *key)
 
 int nr_esp32_start(void)
 {
-    static const nr_ops ops = {nr_esp32_wake_clr, nr_kick_tx, nr_time_exceeded, nr_output, nr_reinject, NULL};
+    static const nr_ops ops = {nr_esp32_wake_clr, nr_kick_tx, nr_output, nr_reinject, NULL};
     struct netif *ap = nr_netif_of("WIFI_AP_DEF");
     struct netif *sta = nr_netif_of("WIFI_STA_DEF");
     if (ap == NULL || sta == NULL)

@@ -20,6 +20,36 @@ void nr_port_attach(nr_port *port, u8_t side, struct netif *netif)
     }
 }
 
+/* Answers a packet that would be forwarded with TTL <= 1 with ICMP Time Exceeded,
+ * from the router's address on the side it came from, out of the netif it came
+ * in on (RFC 1812 section 5.3.1). Built here, not by lwIP's icmp_time_exceeded,
+ * which lwIP compiles only with IP_FORWARD or IP_REASSEMBLY (both off on the
+ * device). A reply that cannot be sent is counted like any other send. */
+static void nr_port_send_time_exceeded(nr_port *port, u8_t side, struct netif *inp, const u8_t *original,
+                                       u32_t original_length)
+{
+    u8_t reply[NR_TIME_EXCEEDED_MAX];
+    u32_t source = side == NR_SIDE_LAN ? port->config.lan_address : port->config.wan_address;
+    u32_t length = nr_build_time_exceeded(reply, original, original_length, source);
+    struct pbuf *q;
+    if (length == 0 || port->ops.output == NULL)
+    {
+        return;
+    }
+    q = pbuf_alloc(PBUF_LINK, (u16_t)length, PBUF_RAM);
+    if (q == NULL)
+    {
+        port->counters.tx_no_memory++;
+        return;
+    }
+    memcpy(q->payload, reply, length);
+    if (port->ops.output(port->ops.ctx, inp, q, nr_get32(reply + NR_IP_DESTINATION)) != ERR_OK)
+    {
+        port->counters.tx_output_error++;
+    }
+    pbuf_free(q);
+}
+
 int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp)
 {
     u8_t window[NR_CLASSIFY_WINDOW];
@@ -58,10 +88,7 @@ int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp)
         return 0;
     case NR_CLASS_EXPIRED:
         port->counters.rx_expired++;
-        if (port->ops.time_exceeded != NULL)
-        {
-            port->ops.time_exceeded(port->ops.ctx, p);
-        }
+        nr_port_send_time_exceeded(port, side, inp, window, window_length < total ? window_length : total);
         pbuf_free(p);
         return 1;
     default:

@@ -29,12 +29,10 @@ typedef struct nr_ops {
     /* TX: run nr_port_drain_tx on the tcpip thread soon (device: a preallocated
      * tcpip callback message). */
     void (*kick_tx)(void *ctx);
-    /* A packet to forward arrived with TTL <= 1 (device: icmp_time_exceeded).
-     * p is the original packet; the caller frees it afterwards. */
-    void (*time_exceeded)(void *ctx, struct pbuf *p);
     /* Sends p (an IPv4 packet) out of netif towards destination (device:
      * netif->output, i.e. etharp_output, which resolves the next hop and ARPs).
-     * The caller keeps p and frees it afterwards. */
+     * The caller keeps p and frees it afterwards. Also carries the ICMP Time
+     * Exceeded the port builds itself for a packet that arrives with TTL <= 1. */
     err_t (*output)(void *ctx, struct netif *netif, struct pbuf *p, u32_t destination);
     /* Hands p to lwIP's normal IPv4 input, which takes ownership (device: ip4_input). */
     void (*reinject)(void *ctx, struct netif *netif, struct pbuf *p);
@@ -47,7 +45,7 @@ typedef struct nr_counters {
     u32_t rx_consumed;     /* queued for the managed core */
     u32_t rx_passed;       /* left to lwIP (router-local, broadcast, not mapped) */
     u32_t rx_malformed;    /* failed nr_check_ipv4: left to lwIP, which drops them */
-    u32_t rx_expired;      /* TTL <= 1: ICMP time exceeded sent, packet dropped */
+    u32_t rx_expired;      /* TTL <= 1: dropped, ICMP time exceeded sent back out of the ingress netif */
     u32_t rx_truncated;    /* managed buffer smaller than the packet: dropped */
     u32_t tx_forwarded;    /* sent with netif output */
     u32_t tx_local;        /* re-injected into lwIP */

@@ -1,6 +1,8 @@
 /* nanoRouter native shim: pure packet logic. See nr_shim.h. */
 #include "nr_shim.h"
 
+#include <string.h>
+
 #define NR_LIMITED_BROADCAST 0xFFFFFFFFu
 
 void nr_config_default(nr_config *cfg)
@@ -261,4 +263,97 @@ int nr_ttl_decrement(u8_t *pkt, u32_t length)
     pkt[NR_IP_CHECKSUM] = (u8_t)(sum >> 8);
     pkt[NR_IP_CHECKSUM + 1] = (u8_t)sum;
     return 1;
+}
+
+/* Writes a big-endian 16/32-bit value at p. */
+static void nr_put16(u8_t *p, u32_t value)
+{
+    p[0] = (u8_t)(value >> 8);
+    p[1] = (u8_t)value;
+}
+
+static void nr_put32(u8_t *p, u32_t value)
+{
+    nr_put16(p, value >> 16);
+    nr_put16(p + 2, value);
+}
+
+/* Whether an ICMP error may be sent about a packet from this source (RFC 1812
+ * 4.3.2.7): not 0.0.0.0, loopback, broadcast, multicast or class E. */
+static int nr_is_single_host(u32_t source)
+{
+    u32_t first = source >> 24;
+    return source != 0 && source != 0xFFFFFFFFu && first != 0 && first != 127 && first < 224;
+}
+
+u32_t nr_build_time_exceeded(u8_t *out, const u8_t *original, u32_t original_length, u32_t source_address)
+{
+    u32_t ihl;
+    u32_t quoted;
+    u32_t total;
+    u32_t destination;
+    if (original_length < NR_IP_MIN_HEADER)
+    {
+        return 0;
+    }
+    ihl = (u32_t)(original[NR_IP_VERSION_IHL] & 0x0Fu) * 4u;
+    if (ihl < NR_IP_MIN_HEADER || ihl > original_length)
+    {
+        return 0;
+    }
+    destination = nr_get32(original + NR_IP_SOURCE);
+    if (!nr_is_single_host(destination) || (nr_get16(original + NR_IP_FLAGS_FRAGMENT) & NR_IP_FRAGMENT_OFFSET_MASK) != 0)
+    {
+        return 0;
+    }
+    if (original[NR_IP_PROTOCOL] == NR_PROTO_ICMP)
+    {
+        /* Never an error about an error: only echo and other queries may be answered. */
+        u8_t type;
+        if (original_length < ihl + 1u)
+        {
+            return 0;
+        }
+        type = original[ihl];
+        if (type == NR_ICMP_UNREACHABLE || type == NR_ICMP_SOURCE_QUENCH || type == NR_ICMP_REDIRECT ||
+            type == NR_ICMP_TIME_EXCEEDED || type == NR_ICMP_PARAMETER_PROBLEM)
+        {
+            return 0;
+        }
+    }
+    quoted = nr_get16(original + NR_IP_TOTAL_LENGTH);
+    if (quoted > ihl + 8u)
+    {
+        quoted = ihl + 8u;
+    }
+    if (quoted > original_length)
+    {
+        quoted = original_length;
+    }
+    if (quoted < ihl)
+    {
+        quoted = ihl;
+    }
+    total = NR_IP_MIN_HEADER + 8u + quoted;
+
+    /* IPv4 header: no options, id 0, DF clear (RFC 791), TTL 64. */
+    out[0] = 0x45;
+    out[1] = 0;
+    nr_put16(out + NR_IP_TOTAL_LENGTH, total);
+    nr_put32(out + 4, 0);
+    out[NR_IP_TTL] = 64;
+    out[NR_IP_PROTOCOL] = NR_PROTO_ICMP;
+    nr_put16(out + NR_IP_CHECKSUM, 0);
+    nr_put32(out + NR_IP_SOURCE, source_address);
+    nr_put32(out + NR_IP_DESTINATION, destination);
+    nr_put16(out + NR_IP_CHECKSUM, ~nr_checksum_fold(out, NR_IP_MIN_HEADER) & 0xFFFFu);
+
+    /* ICMP: type, code, checksum, 4 unused bytes, then the quote (RFC 792). */
+    out[NR_IP_MIN_HEADER] = NR_ICMP_TIME_EXCEEDED;
+    out[NR_IP_MIN_HEADER + 1] = 0;
+    nr_put16(out + NR_IP_MIN_HEADER + 2, 0);
+    nr_put32(out + NR_IP_MIN_HEADER + 4, 0);
+    memcpy(out + NR_IP_MIN_HEADER + 8, original, quoted);
+    nr_put16(out + NR_IP_MIN_HEADER + 2, ~nr_checksum_fold(out + NR_IP_MIN_HEADER, 8u + quoted) & 0xFFFFu);
+    return total;
 }

@@ -126,6 +126,23 @@ u16_t nr_checksum_fold(const u8_t *data, u32_t len);
  * window_length bytes (at least the IP header; up to NR_CLASSIFY_WINDOW). */
 nr_class nr_classify(const nr_config *cfg, const u8_t *window, u32_t window_length, u8_t side);
 
+/* The largest ICMP Time Exceeded message nr_build_time_exceeded writes: its own
+ * IPv4 header, the ICMP header, and the original header with 8 bytes of data. */
+#define NR_TIME_EXCEEDED_MAX (NR_IP_MIN_HEADER + 8 + NR_IP_MAX_HEADER + 8)
+
+/* Builds the ICMP Time Exceeded (type 11, code 0: TTL exceeded in transit)
+ * answering a packet the router would forward with TTL <= 1, as RFC 792 and
+ * RFC 1812 section 5.3.1 ask: a complete IPv4 packet from source_address (the
+ * router's address on the side the packet came from) to the packet's source,
+ * TTL 64, quoting the original IPv4 header and the first 8 bytes of its data.
+ * original holds at least the original header; original_length counts the bytes
+ * there (the quote is cut at them). Returns the length written to out (at most
+ * NR_TIME_EXCEEDED_MAX), or 0 when no error may be sent (RFC 1812 4.3.2.7: not
+ * about an ICMP error, a later fragment, or a packet whose source is not a
+ * single host). lwIP's icmp_time_exceeded is not used: lwIP compiles it only
+ * with IP_FORWARD or IP_REASSEMBLY, and the firmware has both off. */
+u32_t nr_build_time_exceeded(u8_t *out, const u8_t *original, u32_t original_length, u32_t source_address);
+
 /* Decrements the TTL of a forwarded packet in place and updates the header
  * checksum incrementally (RFC 1624). Returns 0 (and leaves the packet alone)
  * when the TTL is already 0 or 1. */
