@@ -18,7 +18,8 @@ namespace NanoRouter.Host
     internal sealed class HostRouter : IRouterHost
     {
         private readonly InterfaceInfo _lan;
-        private readonly string _wanName;
+        private readonly WifiText _wanName = new WifiText();
+        private readonly WifiText _accessPointName = new WifiText();
         private readonly NatEngine _engine;
         private readonly List<uint> _clientAddresses = new List<uint>();
         private readonly List<string> _clientMacs = new List<string>();
@@ -29,7 +30,8 @@ namespace NanoRouter.Host
         public HostRouter(InterfaceInfo lan, InterfaceInfo wan, NatEngine engine)
         {
             _lan = lan;
-            _wanName = wan.Name;
+            _wanName.SetAscii(wan.Name);
+            _accessPointName.SetAscii("nanoRouter-host");
             _uplinkAddress = wan.Address;
             _engine = engine;
         }
@@ -38,7 +40,11 @@ namespace NanoRouter.Host
 
         public bool UplinkConnected => _uplinkAddress != 0;
 
-        public string UplinkSsid => _wanName;
+        public WifiText UplinkSsid => _wanName;
+
+        public WifiText AccessPointSsid => _accessPointName;
+
+        public string WifiNotice => null;
 
         public uint UplinkAddress
         {

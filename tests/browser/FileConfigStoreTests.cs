@@ -12,6 +12,8 @@ namespace NanoRouter.BrowserTests
     {
         private string _dir;
 
+        private static string Ascii(WifiText value) => System.Text.Encoding.ASCII.GetString(value.Bytes, 0, value.Length);
+
         [TestInitialize]
         public void Init()
         {
@@ -34,13 +36,13 @@ namespace NanoRouter.BrowserTests
             var store = new SettingsStore(new FileConfigStore(path));
             var settings = new RouterSettings();
             Assert.AreEqual(SettingsLoadStatus.Empty, store.Load(settings));
-            settings.UplinkSsid = "file-test";
+            settings.UplinkSsid.SetAscii("file-test");
             Assert.IsTrue(store.Save(settings));
             Assert.IsTrue(File.Exists(path));
             Assert.IsFalse(File.Exists(path + ".tmp"));
             var loaded = new RouterSettings();
             Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(new FileConfigStore(path)).Load(loaded));
-            Assert.AreEqual("file-test", loaded.UplinkSsid);
+            Assert.AreEqual("file-test", Ascii(loaded.UplinkSsid));
             store.Erase();
             Assert.IsFalse(File.Exists(path));
             Assert.AreEqual(SettingsLoadStatus.Empty, new SettingsStore(new FileConfigStore(path)).Load(loaded));
@@ -52,10 +54,12 @@ namespace NanoRouter.BrowserTests
         {
             string path = Path.Combine(_dir, "settings.bin");
             var store = new SettingsStore(new FileConfigStore(path));
-            var a = new RouterSettings { UplinkSsid = "A" };
+            var a = new RouterSettings();
+            a.UplinkSsid.SetAscii("A");
             store.Load(new RouterSettings());
             Assert.IsTrue(store.Save(a));
-            var b = new RouterSettings { UplinkSsid = "B" };
+            var b = new RouterSettings();
+            b.UplinkSsid.SetAscii("B");
             byte[] record = new byte[SettingsCodec.MaxRecordBytes];
             int length = SettingsCodec.Encode(b, 2, record);
             for (int cut = 0; cut <= length; cut += 7)
@@ -63,14 +67,14 @@ namespace NanoRouter.BrowserTests
                 File.WriteAllBytes(path + ".tmp", record.AsSpan(0, cut).ToArray());
                 var loaded = new RouterSettings();
                 Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(new FileConfigStore(path)).Load(loaded));
-                Assert.AreEqual("A", loaded.UplinkSsid);
+                Assert.AreEqual("A", Ascii(loaded.UplinkSsid));
             }
 
             // The next save replaces the stray file and wins.
             Assert.IsTrue(store.Save(b));
             var after = new RouterSettings();
             new SettingsStore(new FileConfigStore(path)).Load(after);
-            Assert.AreEqual("B", after.UplinkSsid);
+            Assert.AreEqual("B", Ascii(after.UplinkSsid));
         }
 
         [TestMethod]
@@ -79,7 +83,9 @@ namespace NanoRouter.BrowserTests
             string path = Path.Combine(_dir, "settings.bin");
             var store = new SettingsStore(new FileConfigStore(path));
             store.Load(new RouterSettings());
-            Assert.IsTrue(store.Save(new RouterSettings { UplinkSsid = "T", HasAdminPassword = true }));
+            var t = new RouterSettings { HasAdminPassword = true };
+            t.UplinkSsid.SetAscii("T");
+            Assert.IsTrue(store.Save(t));
             byte[] whole = File.ReadAllBytes(path);
             for (int cut = 1; cut < whole.Length; cut++)
             {

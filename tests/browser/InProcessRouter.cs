@@ -17,7 +17,18 @@ namespace NanoRouter.BrowserTests
 
         public bool UplinkConnected => true;
 
-        public string UplinkSsid { get; set; } = "lab-uplink <wan0>";
+        public WifiText UplinkSsid { get; set; } = Text("lab-uplink <wan0>");
+
+        public WifiText AccessPointSsid { get; } = Text("nanoRouter-lab");
+
+        public string WifiNotice => null;
+
+        private static WifiText Text(string text)
+        {
+            var value = new WifiText();
+            value.SetAscii(text);
+            return value;
+        }
 
         public uint UplinkAddress => 0xC6120002;
 

@@ -234,7 +234,19 @@ namespace NanoRouter.Core.Admin
             w.Ascii("{\"uplink\":{\"connected\":");
             w.Ascii(_host.UplinkConnected ? "true" : "false");
             w.Ascii(",\"ssid\":");
-            w.JsonString(_host.UplinkSsid);
+            WifiText ssid = _host.UplinkSsid;
+            w.JsonUtf8(ssid.Bytes, 0, ssid.Length);
+            w.Ascii(",\"wifiNotice\":");
+            string wifiNotice = _host.WifiNotice;
+            if (wifiNotice == null)
+            {
+                w.Ascii("null");
+            }
+            else
+            {
+                w.JsonString(wifiNotice);
+            }
+
             w.Ascii(",\"address\":");
             if (_host.UplinkAddress == 0)
             {

@@ -69,6 +69,10 @@ namespace NanoRouter.Core.Admin
         private static readonly string[] s_navLabels = new string[] { "Status", "Passthrough", "Settings", "System" };
 
         private readonly string[] _fieldValues = new string[FieldCount];
+
+        // The values the settings form shows again for its two network names, as bytes.
+        private readonly WifiText _uplinkSsidValue = new WifiText();
+        private readonly WifiText _apSsidValue = new WifiText();
         private readonly string[] _fieldErrors = new string[FieldCount];
         private string _fieldErrorMessage;
 
@@ -502,8 +506,8 @@ namespace NanoRouter.Core.Admin
 
         private void FillSettingsValues()
         {
-            _fieldValues[FieldUplinkSsid] = _settings.UplinkSsid;
-            _fieldValues[FieldApSsid] = _settings.ApSsid;
+            _uplinkSsidValue.CopyFrom(_settings.UplinkSsid);
+            _apSsidValue.CopyFrom(_settings.ApSsid.Length > 0 ? _settings.ApSsid : _host.AccessPointSsid);
             _fieldValues[FieldApChannel] = _settings.ApChannel.ToString();
             _fieldValues[FieldHostName] = _settings.HostName;
             _fieldValues[FieldUdpTimeout] = _settings.UdpTimeoutSeconds.ToString();
@@ -518,8 +522,8 @@ namespace NanoRouter.Core.Admin
             RouterSettings next = _pending;
             next.CopyFrom(_settings);
             bool ok = true;
-            ok &= ReadText(FieldUplinkSsid, 0, RouterSettings.MaxSsidBytes, out next.UplinkSsid, "Use at most 32 bytes, without control characters.");
-            ok &= ReadText(FieldApSsid, 1, RouterSettings.MaxSsidBytes, out next.ApSsid, "Enter 1 to 32 bytes, without control characters.");
+            ok &= ReadWifiName(FieldUplinkSsid, true, next.UplinkSsid, _uplinkSsidValue);
+            ok &= ReadWifiName(FieldApSsid, false, next.ApSsid, _apSsidValue);
             ok &= ReadNumber(FieldApChannel, 1, 13, out next.ApChannel, "Enter a channel from 1 to 13.");
             ok &= ReadNumber(FieldUdpTimeout, 120, 86400, out next.UdpTimeoutSeconds, "Enter whole seconds from 120 (RFC 4787's minimum) to 86400.");
             ok &= ReadNumber(FieldTcpEstablished, 7440, 604800, out next.TcpEstablishedTimeoutSeconds, "Enter whole seconds from 7440 (RFC 5382's 2 h 4 min) to 604800.");
@@ -527,8 +531,8 @@ namespace NanoRouter.Core.Admin
             ok &= ReadNumber(FieldIcmpTimeout, 60, 3600, out next.IcmpTimeoutSeconds, "Enter whole seconds from 60 (RFC 5508's minimum) to 3600.");
             ok &= ReadMss(next);
             ok &= ReadHostName(next);
-            ok &= ReadWifiPassword(FieldUplinkPassword, _form.Find("uplinkopen") == 1, ref next.UplinkPassword);
-            ok &= ReadWifiPassword(FieldApPassword, false, ref next.ApPassword);
+            ok &= ReadWifiPassword(FieldUplinkPassword, _form.Find("uplinkopen") == 1, false, next.UplinkPassword);
+            ok &= ReadWifiPassword(FieldApPassword, false, true, next.ApPassword);
             if (!ok)
             {
                 response.Restart(400, "Bad Request");
@@ -665,11 +669,36 @@ namespace NanoRouter.Core.Admin
             return true;
         }
 
-        private bool ReadWifiPassword(int field, bool clear, ref string value)
+        /// <summary>Reads a network name as the bytes the form carried (never a string, see
+        /// <see cref="WifiText"/>), checked by <see cref="WifiRules"/>; what was typed is shown again.</summary>
+        private bool ReadWifiName(int field, bool allowEmpty, WifiText target, WifiText shown)
+        {
+            int found = _form.Find(s_fieldNames[field]);
+            if (found < 0)
+            {
+                shown.Clear();
+                _fieldErrors[field] = WifiRules.Describe(WifiProblem.SsidLength, false);
+                return false;
+            }
+
+            int length = found == 1 ? _form.ValueLength : 0;
+            shown.Set(_form.Value, 0, length < WifiText.Capacity ? length : WifiText.Capacity);
+            WifiProblem problem = WifiRules.CheckSsid(_form.Value, 0, length, allowEmpty);
+            if (problem != WifiProblem.None)
+            {
+                _fieldErrors[field] = WifiRules.Describe(problem, false);
+                return false;
+            }
+
+            target.Set(_form.Value, 0, length);
+            return true;
+        }
+
+        private bool ReadWifiPassword(int field, bool clear, bool accessPoint, WifiText target)
         {
             if (clear)
             {
-                value = string.Empty;
+                target.Clear();
                 return true;
             }
 
@@ -679,21 +708,15 @@ namespace NanoRouter.Core.Admin
                 return true;
             }
 
-            bool hex64 = _form.ValueLength == 64;
-            for (int i = 0; hex64 && i < 64; i++)
+            WifiProblem problem = found == 1 ? WifiRules.CheckPassphrase(_form.Value, 0, _form.ValueLength, accessPoint) : WifiProblem.PassphraseLength;
+            if (problem != WifiProblem.None)
             {
-                hex64 = PercentEncoding.HexValue(_form.Value[i]) >= 0;
-            }
-
-            bool ok = found == 1 && IsPrintableAscii(_form.Value, _form.ValueLength) && ((_form.ValueLength >= 8 && _form.ValueLength <= 63) || hex64);
-            if (!ok)
-            {
-                _fieldErrors[field] = "Use 8 to 63 printable ASCII characters (or 64 hex digits).";
+                _fieldErrors[field] = WifiRules.Describe(problem, accessPoint);
                 System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
                 return false;
             }
 
-            value = _form.ValueString();
+            target.Set(_form.Value, 0, _form.ValueLength);
             System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
             return true;
         }
@@ -815,6 +838,9 @@ namespace NanoRouter.Core.Admin
                 _fieldValues[i] = null;
                 _fieldErrors[i] = null;
             }
+
+            _uplinkSsidValue.Clear();
+            _apSsidValue.Clear();
 
         }
 
@@ -976,14 +1002,24 @@ namespace NanoRouter.Core.Admin
             switch (name)
             {
                 case "uplink.ssid":
-                    string ssid = _host.UplinkSsid;
-                    if (ssid == null || ssid.Length == 0)
+                    WifiText ssid = _host.UplinkSsid;
+                    if (ssid.Length == 0)
                     {
                         w.Ascii("<span class=muted>not configured</span>");
                     }
                     else
                     {
-                        w.Html(ssid);
+                        w.HtmlUtf8(ssid.Bytes, 0, ssid.Length);
+                    }
+
+                    return true;
+                case "wifi.notice":
+                    string wifiNotice = _host.WifiNotice;
+                    if (wifiNotice != null)
+                    {
+                        w.Ascii("<p class=warn id=wifi-notice>");
+                        w.Html(wifiNotice);
+                        w.Ascii("</p>");
                     }
 
                     return true;
@@ -1147,7 +1183,15 @@ namespace NanoRouter.Core.Admin
             if (value)
             {
                 // Secrets are never echoed: only non-secret fields have values.
-                w.Html(_fieldValues[field]);
+                WifiText text = field == FieldUplinkSsid ? _uplinkSsidValue : field == FieldApSsid ? _apSsidValue : null;
+                if (text != null)
+                {
+                    w.HtmlUtf8(text.Bytes, 0, text.Length);
+                }
+                else
+                {
+                    w.Html(_fieldValues[field]);
+                }
             }
             else if (_fieldErrors[field] != null)
             {

@@ -205,41 +205,113 @@ namespace NanoRouter.Core.Admin
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];
-                switch (c)
+                if (c < (char)0x80)
                 {
-                    case '&':
-                        Ascii("&amp;");
-                        break;
-                    case '<':
-                        Ascii("&lt;");
-                        break;
-                    case '>':
-                        Ascii("&gt;");
-                        break;
-                    case '"':
-                        Ascii("&quot;");
-                        break;
-                    case '\'':
-                        Ascii("&#39;");
-                        break;
-                    default:
-                        if (c < (char)0x20 || c == (char)0x7F)
-                        {
-                            // Control characters have no business on a page: show them as U+FFFD.
-                            Ascii("&#xfffd;");
-                        }
-                        else if (c < (char)0x80)
-                        {
-                            Byte((byte)c);
-                        }
-                        else
-                        {
-                            WriteCharUtf8(text, ref i);
-                        }
-
-                        break;
+                    HtmlAscii(c);
+                }
+                else
+                {
+                    WriteCharUtf8(text, ref i);
                 }
             }
+        }
+
+        /// <summary>One ASCII character of HTML text: the markup characters as entities, control
+        /// characters (which have no business on a page) as U+FFFD.</summary>
+        private void HtmlAscii(char c)
+        {
+            switch (c)
+            {
+                case '&':
+                    Ascii("&amp;");
+                    break;
+                case '<':
+                    Ascii("&lt;");
+                    break;
+                case '>':
+                    Ascii("&gt;");
+                    break;
+                case '"':
+                    Ascii("&quot;");
+                    break;
+                case '\'':
+                    Ascii("&#39;");
+                    break;
+                default:
+                    if (c < (char)0x20 || c == (char)0x7F)
+                    {
+                        Ascii("&#xfffd;");
+                    }
+                    else
+                    {
+                        Byte((byte)c);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>Appends UTF-8 bytes escaped like <see cref="Html(string)"/>: a byte sequence that is not
+        /// strict UTF-8 shows as U+FFFD, so nothing the bytes hold can break out of the markup.</summary>
+        public void HtmlUtf8(byte[] source, int offset, int count)
+        {
+            int end = offset + count;
+            int i = offset;
+            while (i < end)
+            {
+                int codePoint;
+                int n = Admin.Utf8.DecodeAt(source, i, end, out codePoint);
+                if (n == 0)
+                {
+                    Ascii("&#xfffd;");
+                    i++;
+                    continue;
+                }
+
+                if (n > 1)
+                {
+                    Bytes(source, i, n);
+                }
+                else
+                {
+                    HtmlAscii((char)codePoint);
+                }
+
+                i += n;
+            }
+        }
+
+        /// <summary>Appends UTF-8 bytes as a JSON string literal, quotes included, escaped like
+        /// <see cref="JsonString(string)"/>; a sequence that is not strict UTF-8 becomes U+FFFD.</summary>
+        public void JsonUtf8(byte[] source, int offset, int count)
+        {
+            Byte(ByteQuote);
+            int end = offset + count;
+            int i = offset;
+            while (i < end)
+            {
+                int codePoint;
+                int n = Admin.Utf8.DecodeAt(source, i, end, out codePoint);
+                if (n == 0)
+                {
+                    Ascii("\\ufffd");
+                    i++;
+                    continue;
+                }
+
+                if (n > 1)
+                {
+                    Bytes(source, i, n);
+                }
+                else
+                {
+                    JsonAscii((char)codePoint);
+                }
+
+                i += n;
+            }
+
+            Byte(ByteQuote);
         }
 
         /// <summary>Appends text as a JSON string literal, quotes included.</summary>
@@ -251,22 +323,9 @@ namespace NanoRouter.Core.Admin
                 for (int i = 0; i < text.Length; i++)
                 {
                     char c = text[i];
-                    if (c == '"' || c == '\\')
+                    if (c < (char)0x80)
                     {
-                        Byte(ByteBackslash);
-                        Byte((byte)c);
-                    }
-                    else if (c < (char)0x20 || c == (char)0x7F || c == '<' || c == '>' || c == '&')
-                    {
-                        // Control characters, and the HTML-significant ones so the JSON is inert
-                        // even if some browser sniffs it as HTML.
-                        Ascii("\\u00");
-                        Byte(s_hex[(c >> 4) & 0xF]);
-                        Byte(s_hex[c & 0xF]);
-                    }
-                    else if (c < (char)0x80)
-                    {
-                        Byte((byte)c);
+                        JsonAscii(c);
                     }
                     else
                     {
@@ -276,6 +335,28 @@ namespace NanoRouter.Core.Admin
             }
 
             Byte(ByteQuote);
+        }
+
+        /// <summary>One ASCII character inside a JSON string: quote and backslash escaped, control
+        /// characters and the HTML-significant ones as \u00XX so the JSON is inert even if some
+        /// browser sniffs it as HTML.</summary>
+        private void JsonAscii(char c)
+        {
+            if (c == '"' || c == '\\')
+            {
+                Byte(ByteBackslash);
+                Byte((byte)c);
+            }
+            else if (c < (char)0x20 || c == (char)0x7F || c == '<' || c == '>' || c == '&')
+            {
+                Ascii("\\u00");
+                Byte(s_hex[(c >> 4) & 0xF]);
+                Byte(s_hex[c & 0xF]);
+            }
+            else
+            {
+                Byte((byte)c);
+            }
         }
 
         private void WriteCharUtf8(string text, ref int i)

@@ -16,8 +16,17 @@ namespace NanoRouter.Core.Admin
         /// <summary>Whether the uplink is connected.</summary>
         bool UplinkConnected { get; }
 
-        /// <summary>The uplink network's SSID (the host board reports its WAN interface name); empty when none.</summary>
-        string UplinkSsid { get; }
+        /// <summary>The uplink network's SSID as UTF-8 bytes (the host board reports its WAN interface
+        /// name); empty when none.</summary>
+        WifiText UplinkSsid { get; }
+
+        /// <summary>The access point's network name in use: the saved one, or the board's own
+        /// (nanoRouter-XXXX) when none is saved.</summary>
+        WifiText AccessPointSsid { get; }
+
+        /// <summary>One sentence when the board could not apply the saved Wi-Fi settings (the device
+        /// refused them, so it runs on factory Wi-Fi defaults), else null.</summary>
+        string WifiNotice { get; }
 
         /// <summary>The router's uplink address, big-endian; 0 when it has none.</summary>
         uint UplinkAddress { get; }

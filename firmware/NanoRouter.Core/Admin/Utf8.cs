@@ -123,56 +123,9 @@ namespace NanoRouter.Core.Admin
             int end = offset + count;
             while (i < end)
             {
-                int b = buffer[i];
                 int codePoint;
-                int extra;
-                int minimum;
-                if (b < 0x80)
-                {
-                    chars[length++] = (char)b;
-                    i++;
-                    continue;
-                }
-                else if ((b & 0xE0) == 0xC0)
-                {
-                    codePoint = b & 0x1F;
-                    extra = 1;
-                    minimum = 0x80;
-                }
-                else if ((b & 0xF0) == 0xE0)
-                {
-                    codePoint = b & 0x0F;
-                    extra = 2;
-                    minimum = 0x800;
-                }
-                else if ((b & 0xF8) == 0xF0)
-                {
-                    codePoint = b & 0x07;
-                    extra = 3;
-                    minimum = 0x10000;
-                }
-                else
-                {
-                    return null;
-                }
-
-                if (extra > end - i - 1)
-                {
-                    return null;
-                }
-
-                for (int k = 1; k <= extra; k++)
-                {
-                    int next = buffer[i + k];
-                    if ((next & 0xC0) != 0x80)
-                    {
-                        return null;
-                    }
-
-                    codePoint = (codePoint << 6) | (next & 0x3F);
-                }
-
-                if (codePoint < minimum || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+                int n = DecodeAt(buffer, i, end, out codePoint);
+                if (n == 0)
                 {
                     return null;
                 }
@@ -188,10 +141,95 @@ namespace NanoRouter.Core.Admin
                     chars[length++] = (char)codePoint;
                 }
 
-                i += extra + 1;
+                i += n;
             }
 
             return new string(chars, 0, length);
+        }
+
+        /// <summary>Whether bytes are strict UTF-8 (the rules of <see cref="Decode"/>), without making a string.</summary>
+        public static bool IsValid(byte[] buffer, int offset, int count)
+        {
+            int i = offset;
+            int end = offset + count;
+            while (i < end)
+            {
+                int codePoint;
+                int n = DecodeAt(buffer, i, end, out codePoint);
+                if (n == 0)
+                {
+                    return false;
+                }
+
+                i += n;
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Decodes the one strict UTF-8 sequence that starts at <paramref name="i"/> and ends before
+        /// <paramref name="end"/>: overlong forms, surrogates, code points above U+10FFFF and
+        /// truncated sequences are refused.
+        /// </summary>
+        /// <returns>The sequence's length (1 to 4), or 0 when it is not valid.</returns>
+        public static int DecodeAt(byte[] buffer, int i, int end, out int codePoint)
+        {
+            int b = buffer[i];
+            int extra;
+            int minimum;
+            if (b < 0x80)
+            {
+                codePoint = b;
+                return 1;
+            }
+
+            if ((b & 0xE0) == 0xC0)
+            {
+                codePoint = b & 0x1F;
+                extra = 1;
+                minimum = 0x80;
+            }
+            else if ((b & 0xF0) == 0xE0)
+            {
+                codePoint = b & 0x0F;
+                extra = 2;
+                minimum = 0x800;
+            }
+            else if ((b & 0xF8) == 0xF0)
+            {
+                codePoint = b & 0x07;
+                extra = 3;
+                minimum = 0x10000;
+            }
+            else
+            {
+                codePoint = 0;
+                return 0;
+            }
+
+            if (extra > end - i - 1)
+            {
+                return 0;
+            }
+
+            for (int k = 1; k <= extra; k++)
+            {
+                int next = buffer[i + k];
+                if ((next & 0xC0) != 0x80)
+                {
+                    return 0;
+                }
+
+                codePoint = (codePoint << 6) | (next & 0x3F);
+            }
+
+            if (codePoint < minimum || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+            {
+                return 0;
+            }
+
+            return extra + 1;
         }
     }
 }

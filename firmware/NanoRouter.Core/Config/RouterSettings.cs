@@ -10,11 +10,13 @@ namespace NanoRouter.Core.Config
     /// </summary>
     public sealed class RouterSettings
     {
-        /// <summary>The longest SSID, in UTF-8 bytes (IEEE 802.11).</summary>
+        /// <summary>The longest SSID the settings record holds, in UTF-8 bytes (IEEE 802.11's 32;
+        /// the Wi-Fi API takes at most <see cref="WifiRules.MaxSsidBytes"/>).</summary>
         public const int MaxSsidBytes = 32;
 
-        /// <summary>The longest Wi-Fi passphrase (WPA2: 8 to 63 printable ASCII, or 64 hex digits).</summary>
-        public const int MaxWifiPasswordBytes = 64;
+        /// <summary>The longest Wi-Fi passphrase the settings record holds (the Wi-Fi API takes at most
+        /// <see cref="WifiRules.MaxPassphraseBytes"/>).</summary>
+        public const int MaxWifiPasswordBytes = WifiText.Capacity;
 
         /// <summary>The longest host name.</summary>
         public const int MaxHostNameBytes = 63;
@@ -29,18 +31,19 @@ namespace NanoRouter.Core.Config
         public const int DefaultPasswordIterations = 1000;
 
         /// <summary>The uplink (station) network's SSID; empty when none is configured.</summary>
-        public string UplinkSsid;
+        public readonly WifiText UplinkSsid = new WifiText();
 
         /// <summary>The uplink network's passphrase; empty for an open network.</summary>
-        public string UplinkPassword;
+        public readonly WifiText UplinkPassword = new WifiText();
 
-        /// <summary>The access point's SSID.</summary>
-        public string ApSsid;
+        /// <summary>The access point's SSID; empty means the board's own name (nanoRouter-XXXX on the ESP32).</summary>
+        public readonly WifiText ApSsid = new WifiText();
 
         /// <summary>The access point's passphrase; empty means an open access point.</summary>
-        public string ApPassword;
+        public readonly WifiText ApPassword = new WifiText();
 
-        /// <summary>The access point's channel, 1 to 13.</summary>
+        /// <summary>The access point's channel, 1 to 13, while no uplink is joined: the ESP32 has one
+        /// radio, so once the station joins, the access point moves to the uplink's channel.</summary>
         public int ApChannel;
 
         /// <summary>The router's name, accepted in the Host header besides its LAN address.</summary>
@@ -85,10 +88,10 @@ namespace NanoRouter.Core.Config
         /// <summary>Sets every field to its factory default; there is no admin password.</summary>
         public void SetDefaults()
         {
-            UplinkSsid = string.Empty;
-            UplinkPassword = string.Empty;
-            ApSsid = "nanoRouter";
-            ApPassword = string.Empty;
+            UplinkSsid.Clear();
+            UplinkPassword.Clear();
+            ApSsid.Clear();
+            ApPassword.Clear();
             ApChannel = 6;
             HostName = "nanorouter.lan";
             UdpTimeoutSeconds = 300;
@@ -106,10 +109,10 @@ namespace NanoRouter.Core.Config
         /// <summary>Copies every field from another instance.</summary>
         public void CopyFrom(RouterSettings other)
         {
-            UplinkSsid = other.UplinkSsid;
-            UplinkPassword = other.UplinkPassword;
-            ApSsid = other.ApSsid;
-            ApPassword = other.ApPassword;
+            UplinkSsid.CopyFrom(other.UplinkSsid);
+            UplinkPassword.CopyFrom(other.UplinkPassword);
+            ApSsid.CopyFrom(other.ApSsid);
+            ApPassword.CopyFrom(other.ApPassword);
             ApChannel = other.ApChannel;
             HostName = other.HostName;
             UdpTimeoutSeconds = other.UdpTimeoutSeconds;

@@ -33,7 +33,8 @@ namespace NanoRouter.Core.Config
     /// 6  u16 payload length           8  u32 sequence number (newer wins, serial arithmetic)
     /// 12 payload                      12+n  u32 CRC-32 of bytes 0 .. 12+n
     /// payload v1: str uplinkSsid, str uplinkPassword, str apSsid, str apPassword, str hostName
-    ///   (each u8 length + UTF-8), u8 apChannel, u32 udp/tcpEstablished/tcpTransitory/icmp
+    ///   (each u8 length + strict UTF-8; the Wi-Fi ones are stored exactly as the bytes the user
+    ///   typed, see <see cref="WifiText"/>), u8 apChannel, u32 udp/tcpEstablished/tcpTransitory/icmp
     ///   timeouts (s), u16 mssClamp, u8 passthrough mask, u8 hasAdminPassword,
     ///   u32 iterations, 16 salt, 32 hash
     /// </code>
@@ -69,10 +70,10 @@ namespace NanoRouter.Core.Config
             buffer[5] = 0;
             NetworkOrder.WriteUInt32(buffer, 8, sequence);
             int p = HeaderBytes;
-            p = WriteString(buffer, p, settings.UplinkSsid, RouterSettings.MaxSsidBytes);
-            p = WriteString(buffer, p, settings.UplinkPassword, RouterSettings.MaxWifiPasswordBytes);
-            p = WriteString(buffer, p, settings.ApSsid, RouterSettings.MaxSsidBytes);
-            p = WriteString(buffer, p, settings.ApPassword, RouterSettings.MaxWifiPasswordBytes);
+            p = WriteText(buffer, p, settings.UplinkSsid, RouterSettings.MaxSsidBytes);
+            p = WriteText(buffer, p, settings.UplinkPassword, RouterSettings.MaxWifiPasswordBytes);
+            p = WriteText(buffer, p, settings.ApSsid, RouterSettings.MaxSsidBytes);
+            p = WriteText(buffer, p, settings.ApPassword, RouterSettings.MaxWifiPasswordBytes);
             p = WriteString(buffer, p, settings.HostName, RouterSettings.MaxHostNameBytes);
             if (p < 0)
             {
@@ -141,15 +142,16 @@ namespace NanoRouter.Core.Config
 
         private static bool DecodePayload(byte[] buffer, int p, int end, RouterSettings settings)
         {
-            string uplinkSsid;
-            string uplinkPassword;
-            string apSsid;
-            string apPassword;
+            // Text fields are checked where they lie and copied only once the whole record passed.
+            int uplinkSsid = p;
+            int uplinkPassword;
+            int apSsid;
+            int apPassword;
             string hostName;
-            if (!ReadString(buffer, ref p, end, RouterSettings.MaxSsidBytes, out uplinkSsid)
-                || !ReadString(buffer, ref p, end, RouterSettings.MaxWifiPasswordBytes, out uplinkPassword)
-                || !ReadString(buffer, ref p, end, RouterSettings.MaxSsidBytes, out apSsid)
-                || !ReadString(buffer, ref p, end, RouterSettings.MaxWifiPasswordBytes, out apPassword)
+            if (!SkipText(buffer, ref p, end, RouterSettings.MaxSsidBytes)
+                || !SkipText(buffer, ref p, end, RouterSettings.MaxWifiPasswordBytes, out uplinkPassword)
+                || !SkipText(buffer, ref p, end, RouterSettings.MaxSsidBytes, out apSsid)
+                || !SkipText(buffer, ref p, end, RouterSettings.MaxWifiPasswordBytes, out apPassword)
                 || !ReadString(buffer, ref p, end, RouterSettings.MaxHostNameBytes, out hostName))
             {
                 return false;
@@ -178,10 +180,10 @@ namespace NanoRouter.Core.Config
                 return false;
             }
 
-            settings.UplinkSsid = uplinkSsid;
-            settings.UplinkPassword = uplinkPassword;
-            settings.ApSsid = apSsid;
-            settings.ApPassword = apPassword;
+            settings.UplinkSsid.Set(buffer, uplinkSsid + 1, buffer[uplinkSsid]);
+            settings.UplinkPassword.Set(buffer, uplinkPassword + 1, buffer[uplinkPassword]);
+            settings.ApSsid.Set(buffer, apSsid + 1, buffer[apSsid]);
+            settings.ApPassword.Set(buffer, apPassword + 1, buffer[apPassword]);
             settings.HostName = hostName;
             settings.ApChannel = channel;
             settings.UdpTimeoutSeconds = (int)udp;
@@ -221,23 +223,54 @@ namespace NanoRouter.Core.Config
             return p + 1 + count;
         }
 
+        private static int WriteText(byte[] buffer, int p, WifiText value, int maxBytes)
+        {
+            if (p < 0 || value.Length > maxBytes)
+            {
+                return -1;
+            }
+
+            buffer[p] = (byte)value.Length;
+            System.Array.Copy(value.Bytes, 0, buffer, p + 1, value.Length);
+            return p + 1 + value.Length;
+        }
+
         private static bool ReadString(byte[] buffer, ref int p, int end, int maxBytes, out string value)
         {
             value = null;
+            int start;
+            if (!SkipText(buffer, ref p, end, maxBytes, out start))
+            {
+                return false;
+            }
+
+            value = Utf8.Decode(buffer, start + 1, buffer[start]);
+            return value != null;
+        }
+
+        private static bool SkipText(byte[] buffer, ref int p, int end, int maxBytes)
+        {
+            int start;
+            return SkipText(buffer, ref p, end, maxBytes, out start);
+        }
+
+        /// <summary>Steps over one length-prefixed strict UTF-8 field; <paramref name="start"/> is its length byte.</summary>
+        private static bool SkipText(byte[] buffer, ref int p, int end, int maxBytes, out int start)
+        {
+            start = p;
             if (p >= end)
             {
                 return false;
             }
 
             int count = buffer[p];
-            if (count > maxBytes || count > end - p - 1)
+            if (count > maxBytes || count > end - p - 1 || !Utf8.IsValid(buffer, p + 1, count))
             {
                 return false;
             }
 
-            value = Utf8.Decode(buffer, p + 1, count);
             p += 1 + count;
-            return value != null;
+            return true;
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Admin;
 using NanoRouter.Core.Config;
+using NanoRouter.Tests.Config;
 using NanoRouter.Core.Passthrough;
 
 namespace NanoRouter.Tests.Admin
@@ -229,7 +230,7 @@ namespace NanoRouter.Tests.Admin
         {
             var h = new AdminHarness();
             h.Host.Clients.Add((0xC0A80402, "02:00:00:00:00:02"));
-            h.Host.UplinkSsid = "Caf\u00e9 \"<b>\"";
+            h.Host.UplinkSsid = TestText.Of("Caf\u00e9 \"<b>\"");
             h.SetUp();
             string token = h.ApiLogin();
             Reply r = h.Api("GET", "/api/status", null, token);
@@ -441,7 +442,7 @@ namespace NanoRouter.Tests.Admin
         public void StatusPage_ShowsEverything_Escaped_UnderSizeBudget()
         {
             var h = new AdminHarness();
-            h.Host.UplinkSsid = "<script>alert(1)</script>";
+            h.Host.UplinkSsid = TestText.Of("<script>alert(1)</script>");
             h.Host.Clients.Add((0xC0A80402, "02:00:00:00:00:02"));
             h.Host.Clients.Add((0xC0A80403, "<b>mac</b>"));
             h.SetUp();
@@ -497,17 +498,63 @@ namespace NanoRouter.Tests.Admin
             Assert.AreEqual(400, r.Status);
             foreach (string message in new[]
             {
-                "Use at most 32 bytes", "Enter 1 to 32 bytes", "Enter a channel from 1 to 13.",
+                "Enter a network name of 1 to 31 bytes", "Use a password of 8 to 63 characters.", "Enter a channel from 1 to 13.",
                 "Use letters, digits, hyphens and dots", "from 120 (RFC 4787", "from 7440", "from 240", "from 60 (RFC 5508",
-                "Enter 0 (no clamping)", "Use 8 to 63 printable ASCII",
+                "Enter 0 (no clamping)", "Use letters, digits, spaces and ASCII punctuation only",
             })
             {
                 StringAssert.Contains(r.Body, message);
             }
 
+            Assert.AreEqual(2, CountOf(r.Body, "Enter a network name of 1 to 31 bytes"), "the uplink's 33 bytes and the access point's empty name");
+
             Assert.AreEqual(11, CountOf(r.Body, "class=error"), "one message per bad field");
-            Assert.AreEqual("nanoRouter", h.Settings.ApSsid, "nothing was applied");
+            Assert.AreEqual(0, h.Settings.ApSsid.Length, "nothing was applied");
             Assert.AreEqual(0, h.Host.Applied);
+        }
+
+        [TestMethod]
+        public void Settings_EmojiSsid_StoredAsTheTypedBytes_ShownBack()
+        {
+            // "Café 😀" as the browser sends it: UTF-8, percent-encoded (issue 11, point 12: the bytes
+            // go unchanged from the form to the store; no string on the way).
+            var h = new AdminHarness();
+            h.SetUp();
+            string csrf = AdminHarness.Csrf(h.Get("/settings"));
+            string form = "csrf=" + csrf + "&uplinkssid=Caf%C3%A9+%F0%9F%98%80&uplinkpassword=&apssid=%F0%9F%98%80%F0%9F%98%80&appassword="
+                + "&apchannel=6&hostname=nanorouter.lan&udptimeout=300&tcpestablished=7440&tcptransitory=240&icmptimeout=60&mssclamp=1460";
+            Reply r = h.Post("/settings", form);
+            Assert.AreEqual(200, r.Status, r.Body);
+            byte[] expected = { 0x43, 0x61, 0x66, 0xC3, 0xA9, 0x20, 0xF0, 0x9F, 0x98, 0x80 };
+            var reloaded = new RouterSettings();
+            new SettingsStore(h.RawStore).Load(reloaded);
+            Assert.IsTrue(reloaded.UplinkSsid.SameAs(expected, 0, expected.Length), "stored bytes: " + System.BitConverter.ToString(reloaded.UplinkSsid.Bytes, 0, reloaded.UplinkSsid.Length));
+            Assert.AreEqual(8, reloaded.ApSsid.Length);
+            StringAssert.Contains(r.Body, "value=\"Caf\u00e9 \U0001F600\"");
+            StringAssert.Contains(h.Get("/settings").Body, "value=\"\U0001F600\U0001F600\"");
+        }
+
+        [TestMethod]
+        public void Settings_NoSavedAccessPointName_ShowsTheBoardsOwn()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            StringAssert.Contains(h.Get("/settings").Body, "id=apssid name=apssid value=\"nanoRouter-1A2B\"");
+        }
+
+        [TestMethod]
+        public void Status_WifiNotice_OnThePageAndInTheApi()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            Assert.IsFalse(h.Get("/").Body.Contains("wifi-notice"));
+            string token = h.ApiLogin();
+            JsonElement uplink = JsonDocument.Parse(h.Api("GET", "/api/status", null, token).Body).RootElement.GetProperty("uplink");
+            Assert.AreEqual(System.Text.Json.JsonValueKind.Null, uplink.GetProperty("wifiNotice").ValueKind);
+            h.Host.WifiNotice = "The device refused the saved access-point settings <now>.";
+            StringAssert.Contains(h.Get("/").Body, "<p class=warn id=wifi-notice>The device refused the saved access-point settings &lt;now&gt;.</p>");
+            uplink = JsonDocument.Parse(h.Api("GET", "/api/status", null, token).Body).RootElement.GetProperty("uplink");
+            Assert.AreEqual("The device refused the saved access-point settings <now>.", uplink.GetProperty("wifiNotice").GetString());
         }
 
         [TestMethod]
@@ -527,9 +574,9 @@ namespace NanoRouter.Tests.Admin
 
             var reloaded = new RouterSettings();
             new SettingsStore(h.RawStore).Load(reloaded);
-            Assert.AreEqual("Caf\u00e9 <net>", reloaded.UplinkSsid);
-            Assert.AreEqual("uplink-secret-42", reloaded.UplinkPassword);
-            Assert.AreEqual("ap-secret-77", reloaded.ApPassword);
+            Assert.AreEqual("Caf\u00e9 <net>", TestText.Str(reloaded.UplinkSsid));
+            Assert.AreEqual("uplink-secret-42", TestText.Str(reloaded.UplinkPassword));
+            Assert.AreEqual("ap-secret-77", TestText.Str(reloaded.ApPassword));
             Assert.AreEqual(11, reloaded.ApChannel);
             Assert.AreEqual("router.home", reloaded.HostName);
             Assert.AreEqual(1400, reloaded.MssClamp);
@@ -538,8 +585,8 @@ namespace NanoRouter.Tests.Admin
             // Empty password fields keep the stored secrets; the router's new name is an allowed Host.
             string again = "csrf=" + csrf + "&uplinkssid=x&uplinkpassword=&apssid=y&appassword=&apchannel=1&hostname=router.home&udptimeout=600&tcpestablished=7440&tcptransitory=300&icmptimeout=90&mssclamp=0";
             Assert.AreEqual(200, h.Post("/settings", again).Status);
-            Assert.AreEqual("uplink-secret-42", h.Settings.UplinkPassword);
-            Assert.AreEqual("ap-secret-77", h.Settings.ApPassword);
+            Assert.AreEqual("uplink-secret-42", TestText.Str(h.Settings.UplinkPassword));
+            Assert.AreEqual("ap-secret-77", TestText.Str(h.Settings.ApPassword));
             Assert.AreEqual(200, h.Get("/", "router.home").Status);
             Assert.AreEqual(421, h.Get("/", "nanorouter.lan").Status);
             Assert.IsFalse(h.Get("/settings").Body.Contains("secret"));

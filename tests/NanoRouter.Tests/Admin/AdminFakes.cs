@@ -99,7 +99,11 @@ namespace NanoRouter.Tests.Admin
 
         public bool UplinkConnected { get; set; } = true;
 
-        public string UplinkSsid { get; set; } = "HomeNet";
+        public WifiText UplinkSsid { get; set; } = NanoRouter.Tests.Config.TestText.Of("HomeNet");
+
+        public WifiText AccessPointSsid { get; set; } = NanoRouter.Tests.Config.TestText.Of("nanoRouter-1A2B");
+
+        public string WifiNotice { get; set; }
 
         public uint UplinkAddress { get; set; } = 0xC6120002;
 

@@ -49,10 +49,10 @@ namespace NanoRouter.Tests.Config
         private static RouterSettings Sample(string ssid)
         {
             var s = new RouterSettings();
-            s.UplinkSsid = ssid;
-            s.UplinkPassword = "uplink-secret";
-            s.ApSsid = "Caf\u00e9 \U0001F600";
-            s.ApPassword = "ap-password-1";
+            TestText.Set(s.UplinkSsid, ssid);
+            TestText.Set(s.UplinkPassword, "uplink-secret");
+            TestText.Set(s.ApSsid, "Caf\u00e9 \U0001F600");
+            TestText.Set(s.ApPassword, "ap-password-1");
             s.ApChannel = 11;
             s.HostName = "router.example";
             s.UdpTimeoutSeconds = 600;
@@ -78,10 +78,10 @@ namespace NanoRouter.Tests.Config
 
         private static void AssertSame(RouterSettings expected, RouterSettings actual)
         {
-            Assert.AreEqual(expected.UplinkSsid, actual.UplinkSsid);
-            Assert.AreEqual(expected.UplinkPassword, actual.UplinkPassword);
-            Assert.AreEqual(expected.ApSsid, actual.ApSsid);
-            Assert.AreEqual(expected.ApPassword, actual.ApPassword);
+            Assert.AreEqual(TestText.Str(expected.UplinkSsid), TestText.Str(actual.UplinkSsid));
+            Assert.AreEqual(TestText.Str(expected.UplinkPassword), TestText.Str(actual.UplinkPassword));
+            Assert.AreEqual(TestText.Str(expected.ApSsid), TestText.Str(actual.ApSsid));
+            Assert.AreEqual(TestText.Str(expected.ApPassword), TestText.Str(actual.ApPassword));
             Assert.AreEqual(expected.ApChannel, actual.ApChannel);
             Assert.AreEqual(expected.HostName, actual.HostName);
             Assert.AreEqual(expected.UdpTimeoutSeconds, actual.UdpTimeoutSeconds);
@@ -120,7 +120,7 @@ namespace NanoRouter.Tests.Config
                 Assert.IsTrue(store.Save(Sample("net" + n)));
                 var loaded = new RouterSettings();
                 new SettingsStore(raw).Load(loaded);
-                Assert.AreEqual("net" + n, loaded.UplinkSsid);
+                Assert.AreEqual("net" + n, TestText.Str(loaded.UplinkSsid));
             }
 
             Assert.IsTrue(raw.Slot(0).Length > 0 && raw.Slot(1).Length > 0);
@@ -184,13 +184,13 @@ namespace NanoRouter.Tests.Config
             Assert.IsTrue(store.Save(Sample("C")));
             var loaded = new RouterSettings();
             Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(raw).Load(loaded));
-            Assert.AreEqual("C", loaded.UplinkSsid);
+            Assert.AreEqual("C", TestText.Str(loaded.UplinkSsid));
 
             // The slot holding C is intact even if the following save dies at once.
             raw.CutNextWriteAt = 0;
             Assert.IsFalse(store.Save(Sample("D")));
             new SettingsStore(raw).Load(loaded);
-            Assert.AreEqual("C", loaded.UplinkSsid);
+            Assert.AreEqual("C", TestText.Str(loaded.UplinkSsid));
         }
 
         [TestMethod]
@@ -240,7 +240,7 @@ namespace NanoRouter.Tests.Config
             // Saving afterwards writes a newer sequence than the unknown record, so it wins.
             Assert.IsTrue(fresh.Save(Sample("after")));
             Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(raw).Load(loaded));
-            Assert.AreEqual("after", loaded.UplinkSsid);
+            Assert.AreEqual("after", TestText.Str(loaded.UplinkSsid));
         }
 
         [TestMethod]
@@ -269,7 +269,7 @@ namespace NanoRouter.Tests.Config
             raw.SetSlot(0, record.AsSpan(0, length).ToArray());
             var loaded = new RouterSettings();
             new SettingsStore(raw).Load(loaded);
-            Assert.AreEqual("new", loaded.UplinkSsid);
+            Assert.AreEqual("new", TestText.Str(loaded.UplinkSsid));
         }
 
         [TestMethod]

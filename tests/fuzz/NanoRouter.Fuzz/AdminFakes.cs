@@ -56,7 +56,11 @@ namespace NanoRouter.Fuzz
 
         public bool UplinkConnected => true;
 
-        public string UplinkSsid => "uplink";
+        public WifiText UplinkSsid { get; } = Text("uplink");
+
+        public WifiText AccessPointSsid { get; } = Text("nanoRouter-fuzz");
+
+        public string WifiNotice => null;
 
         public uint UplinkAddress => 0xC6120002;
 
@@ -75,6 +79,15 @@ namespace NanoRouter.Fuzz
         public void ApplySettings(RouterSettings settings) => Applied++;
 
         public void Reboot() => Reboots++;
+
+        /// <summary>A UTF-8 value from a .NET string.</summary>
+        public static WifiText Text(string text)
+        {
+            var value = new WifiText();
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            value.Set(bytes, 0, bytes.Length);
+            return value;
+        }
     }
 
     /// <summary>Field-by-field equality of two settings.</summary>
@@ -82,8 +95,8 @@ namespace NanoRouter.Fuzz
     {
         public static bool Equal(RouterSettings a, RouterSettings b)
         {
-            return a.UplinkSsid == b.UplinkSsid && a.UplinkPassword == b.UplinkPassword && a.ApSsid == b.ApSsid
-                && a.ApPassword == b.ApPassword && a.ApChannel == b.ApChannel && a.HostName == b.HostName
+            return a.UplinkSsid.SameAs(b.UplinkSsid) && a.UplinkPassword.SameAs(b.UplinkPassword) && a.ApSsid.SameAs(b.ApSsid)
+                && a.ApPassword.SameAs(b.ApPassword) && a.ApChannel == b.ApChannel && a.HostName == b.HostName
                 && a.UdpTimeoutSeconds == b.UdpTimeoutSeconds && a.TcpEstablishedTimeoutSeconds == b.TcpEstablishedTimeoutSeconds
                 && a.TcpTransitoryTimeoutSeconds == b.TcpTransitoryTimeoutSeconds && a.IcmpTimeoutSeconds == b.IcmpTimeoutSeconds
                 && a.MssClamp == b.MssClamp && a.PassthroughMask == b.PassthroughMask && a.HasAdminPassword == b.HasAdminPassword

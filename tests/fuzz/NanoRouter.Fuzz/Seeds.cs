@@ -586,10 +586,10 @@ namespace NanoRouter.Fuzz
             int n = NanoRouter.Core.Config.SettingsCodec.Encode(settings, 1, record);
             list.Add(("defaults", record.AsSpan(0, n).ToArray()));
 
-            settings.UplinkSsid = "Home Net é";
-            settings.UplinkPassword = "secret123";
-            settings.ApSsid = "nano€";
-            settings.ApPassword = "password1";
+            settings.UplinkSsid.CopyFrom(FakeRouterHost.Text("Home Net é"));
+            settings.UplinkPassword.CopyFrom(FakeRouterHost.Text("secret123"));
+            settings.ApSsid.CopyFrom(FakeRouterHost.Text("nano€"));
+            settings.ApPassword.CopyFrom(FakeRouterHost.Text("password1"));
             settings.ApChannel = 13;
             settings.HostName = "router.lan";
             settings.UdpTimeoutSeconds = 120;
@@ -605,10 +605,10 @@ namespace NanoRouter.Fuzz
             n = NanoRouter.Core.Config.SettingsCodec.Encode(settings, 0xFFFFFFFE, record);
             list.Add(("full-wrapping-sequence", record.AsSpan(0, n).ToArray()));
 
-            settings.UplinkSsid = new string('s', 32);
-            settings.UplinkPassword = new string('p', 64);
-            settings.ApSsid = new string('a', 32);
-            settings.ApPassword = new string('q', 64);
+            settings.UplinkSsid.SetAscii(new string('s', 32));
+            settings.UplinkPassword.SetAscii(new string('p', 64));
+            settings.ApSsid.SetAscii(new string('a', 32));
+            settings.ApPassword.SetAscii(new string('q', 64));
             settings.HostName = new string('h', 63);
             n = NanoRouter.Core.Config.SettingsCodec.Encode(settings, 7, record);
             list.Add(("longest", record.AsSpan(0, n).ToArray()));

@@ -52,7 +52,7 @@ namespace NanoRouter.Fuzz
             store.Slots[0] = input.AsSpan(0, length).ToArray();
             store.Slots[1] = _fixed.AsSpan(0, fixedLength >= SettingsCodec.HeaderBytes + 4 ? fixedLength : 0).ToArray();
             var loaded = new RouterSettings();
-            loaded.ApSsid = "not loaded";
+            loaded.ApSsid.CopyFrom(FakeRouterHost.Text("not loaded"));
             SettingsLoadStatus load = new SettingsStore(store).Load(loaded);
             bool rawOk = rawStatus == SettingsDecodeStatus.Ok && length <= SettingsCodec.MaxRecordBytes;
             bool repairedOk = repairedStatus == SettingsDecodeStatus.Ok && fixedLength <= SettingsCodec.MaxRecordBytes;

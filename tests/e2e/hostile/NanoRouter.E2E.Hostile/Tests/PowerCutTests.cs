@@ -191,10 +191,10 @@ namespace NanoRouter.E2E.Hostile.Tests
 
         private static void AssertSameRecordApartFromMask(RouterSettings reference, RouterSettings loaded, string where)
         {
-            Assert.AreEqual(reference.UplinkSsid, loaded.UplinkSsid, where);
-            Assert.AreEqual(reference.UplinkPassword, loaded.UplinkPassword, where);
-            Assert.AreEqual(reference.ApSsid, loaded.ApSsid, where);
-            Assert.AreEqual(reference.ApPassword, loaded.ApPassword, where);
+            Assert.IsTrue(reference.UplinkSsid.SameAs(loaded.UplinkSsid), where + ": UplinkSsid");
+            Assert.IsTrue(reference.UplinkPassword.SameAs(loaded.UplinkPassword), where + ": UplinkPassword");
+            Assert.IsTrue(reference.ApSsid.SameAs(loaded.ApSsid), where + ": ApSsid");
+            Assert.IsTrue(reference.ApPassword.SameAs(loaded.ApPassword), where + ": ApPassword");
             Assert.AreEqual(reference.ApChannel, loaded.ApChannel, where);
             Assert.AreEqual(reference.HostName, loaded.HostName, where);
             Assert.AreEqual(reference.UdpTimeoutSeconds, loaded.UdpTimeoutSeconds, where);
