@@ -8,6 +8,7 @@ using NanoRouter.Core.Admin;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
+using NanoRouter.Core.Router;
 using NanoRouter.Hal;
 using NanoRouter.Hal.Linux;
 
@@ -26,6 +27,7 @@ namespace NanoRouter.Host
         private const int TableFullLogIntervalMs = 10000;
 
         private readonly CommandLine _line;
+        private readonly MonotonicClock _clock = new MonotonicClock();
         private volatile bool _stop;
         private string _stopReason = "stop requested";
 
@@ -61,7 +63,7 @@ namespace NanoRouter.Host
             var store = new SettingsStore(_line.ConfigFile != null ? new FileConfigStore(_line.ConfigFile) : new MemoryConfigStore());
             var settings = new RouterSettings();
             SettingsLoadStatus loaded = store.Load(settings);
-            var clock = new MonotonicClock();
+            var clock = _clock;
             var options = new NatOptions
             {
                 LanAddress = lan.Address,
@@ -141,7 +143,7 @@ namespace NanoRouter.Host
                     Log.Info("admin page: http://" + lan.AddressText + (_line.AdminPort == 80 ? string.Empty : ":" + _line.AdminPort) + "/");
                     Log.Info("ready");
 
-                    PacketLoop(port, engine, wan, host);
+                    RunPackets(port, engine, wan, host);
 
                     Log.Info("stopping (" + _stopReason + "): " + port.PacketsReceived + " packets, "
                         + port.PacketsForwarded + " forwarded, " + port.PacketsLocal + " local, "
@@ -153,12 +155,10 @@ namespace NanoRouter.Host
             return 0;
         }
 
-        private void PacketLoop(NfQueuePort port, NatEngine engine, InterfaceInfo wan, HostRouter host)
+        private void RunPackets(NfQueuePort port, NatEngine engine, InterfaceInfo wan, HostRouter host)
         {
-            byte[] buffer = new byte[PacketBufferLength];
-            byte[] released = new byte[PacketBufferLength];
-            long lastTick = Environment.TickCount64;
-            long nextHousekeeping = lastTick + HousekeepingIntervalMs;
+            var loop = new PacketLoop(engine, port, _clock, PacketBufferLength, TickIntervalMs);
+            long nextHousekeeping = Environment.TickCount64 + HousekeepingIntervalMs;
             long lastTableFullLog = long.MinValue / 2;
             int tableFullSeen = 0;
             uint wanAddress = wan.Address;
@@ -171,40 +171,8 @@ namespace NanoRouter.Host
 
             while (!_stop)
             {
-                int length = port.Receive(buffer, TickIntervalMs, out Side ingress);
+                loop.RunOnce(TickIntervalMs);
                 long now = Environment.TickCount64;
-                if (now - lastTick >= TickIntervalMs)
-                {
-                    engine.Tick();
-                    lastTick = now;
-                }
-
-                if (length > 0)
-                {
-                    Verdict verdict;
-                    if (ingress == Side.Lan && buffer[8] <= 1)
-                    {
-                        // TTL expires here. The kernel (which decrements TTL as it forwards) answers
-                        // with Time Exceeded from the LAN address, as a router must, but only while
-                        // the packet still carries the LAN host's source; after NAT it would answer
-                        // the router's own WAN address.
-                        verdict = Verdict.Local;
-                    }
-                    else
-                    {
-                        verdict = engine.Process(buffer, length, ingress);
-                    }
-
-                    port.Complete(verdict, buffer, length, engine.Egress);
-
-                    // Later fragments that waited for their first one go out now, translated.
-                    int extra;
-                    while ((extra = engine.TakePending(released, out Side releasedEgress)) > 0)
-                    {
-                        port.Send(released, extra, releasedEgress);
-                    }
-                }
-
                 if (now < nextHousekeeping)
                 {
                     continue;

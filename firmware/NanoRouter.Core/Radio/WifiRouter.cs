@@ -1,0 +1,196 @@
+using System;
+using System.Threading;
+using NanoRouter.Core.Admin;
+using NanoRouter.Core.Config;
+using NanoRouter.Core.Nat;
+using NanoRouter.Core.Router;
+using NanoRouter.Hal;
+
+namespace NanoRouter.Core.Radio
+{
+    /// <summary>
+    /// A Wi-Fi router board put together: what the ESP32's Program does, in portable code the host
+    /// tests run. <see cref="Boot"/> reads the reset button before anything else is applied, loads
+    /// the settings, builds the NAT engine and makes the access point what the settings ask for;
+    /// <see cref="Run"/> then runs <see cref="PacketStep"/>, <see cref="UplinkStep"/> and
+    /// <see cref="AdminStep"/> forever, each on a thread of its own, and <see cref="WatchStep"/> on
+    /// the board's main thread.
+    /// </summary>
+    public sealed class WifiRouter : IUplinkListener
+    {
+        /// <summary>The packet loop's longest wait for a packet, and how often the engine ticks.</summary>
+        public const int PacketWaitMs = 100;
+
+        private readonly IBoard _board;
+        private readonly IClock _clock;
+        private readonly IUplinkRadio _uplink;
+        private readonly IAccessPointRadio _accessPoint;
+        private readonly IPacketPort _port;
+        private readonly IForwardingShim _shim;
+        private readonly IEntropySource _entropy;
+        private readonly NatOptions _options;
+        private readonly SettingsStore _store;
+        private readonly RouterSettings _settings = new RouterSettings();
+        private NatEngine _engine;
+        private RadioRouterHost _host;
+        private PacketLoop _loop;
+        private AdminServer _admin;
+        private int _faults;
+
+        /// <summary>Gathers the board's parts; nothing is applied until <see cref="Boot"/>.</summary>
+        /// <param name="board">Reset button, light, restart.</param>
+        /// <param name="clock">The board's monotonic milliseconds.</param>
+        /// <param name="flash">Where the settings live.</param>
+        /// <param name="uplink">The station.</param>
+        /// <param name="accessPoint">The access point and its DHCP server.</param>
+        /// <param name="port">The packet port (the native shim on the ESP32).</param>
+        /// <param name="shim">The native shim that picks the packets to forward from the stack.</param>
+        /// <param name="entropy">Random bytes for the admin app.</param>
+        /// <param name="options">The NAT engine's sizes and port range (the settings add the timeouts).</param>
+        public WifiRouter(IBoard board, IClock clock, IConfigStore flash, IUplinkRadio uplink, IAccessPointRadio accessPoint,
+            IPacketPort port, IForwardingShim shim, IEntropySource entropy, NatOptions options)
+        {
+            _board = board;
+            _clock = clock;
+            _uplink = uplink;
+            _accessPoint = accessPoint;
+            _port = port;
+            _shim = shim;
+            _entropy = entropy;
+            _options = options;
+            _store = new SettingsStore(flash);
+        }
+
+        /// <summary>The settings in force.</summary>
+        public RouterSettings Settings => _settings;
+
+        /// <summary>The NAT engine (after <see cref="Boot"/>).</summary>
+        public NatEngine Engine => _engine;
+
+        /// <summary>Steps that threw (each a bug; counted, skipped).</summary>
+        public int Faults => _faults;
+
+        /// <summary>The board as the admin pages see it (after <see cref="Boot"/>).</summary>
+        public RadioRouterHost Host => _host;
+
+        /// <summary>
+        /// Boots: the reset button first (held 5 s: the settings are erased before they are read),
+        /// then the settings, the engine, the access point (stored anew when it differs) and its DHCP
+        /// server.
+        /// </summary>
+        /// <returns>False when the board had to restart for a new access-point configuration (on the
+        /// device <see cref="IBoard.Reboot"/> does not return).</returns>
+        public bool Boot()
+        {
+            if (RadioRouterHost.ResetHeldAtStart(_board, _clock))
+            {
+                _store.Erase();
+            }
+
+            _store.Load(_settings);
+            _settings.ApplyTo(_options);
+            _engine = new NatEngine(_options, _clock);
+            _settings.ApplyTo(_engine.Passthrough);
+            _host = new RadioRouterHost(_engine, _settings, _uplink, _accessPoint, _board, _clock, this);
+            if (_host.ApplyAccessPoint())
+            {
+                _board.Reboot();
+                return false;
+            }
+
+            _accessPoint.StartDhcp(AccessPointPlan.Address, AccessPointPlan.Mask);
+            _loop = new PacketLoop(_engine, _port, _clock, _options.MaxPacketLength > 0 ? _options.MaxPacketLength : 1600, PacketWaitMs);
+            return true;
+        }
+
+        /// <summary>
+        /// Attaches the shim (waiting until Wi-Fi is up) with its rule: the LAN, no uplink yet, the NAT
+        /// range, and UDP 4500 (NAT-T), which the engine keeps outside the range when it is free.
+        /// Ports below 1024 and every echo reply the shim takes by itself (nr_shim.c).
+        /// </summary>
+        public void StartForwarding()
+        {
+            _shim.SetPreserved(17, 4500, true);
+            UplinkAddressChanged(0, 0);
+            while (!_shim.Start())
+            {
+                _board.Sleep(500);
+            }
+        }
+
+        /// <summary>The shim's rule follows the uplink address (the host calls this on the uplink thread).</summary>
+        public void UplinkAddressChanged(uint address, uint dnsServer)
+        {
+            _shim.Configure(_options.LanAddress, 0xFFFFFFFFu << (32 - _options.LanPrefixLength), address, _options.PortRangeStart, _options.PortRangeEnd);
+        }
+
+        /// <summary>Starts the admin page on a transport listening on the access point's address.</summary>
+        public void StartAdmin(IAdminTransport transport)
+        {
+            AdminApp app = new AdminApp(_engine, _host, _store, _settings, _clock, _entropy);
+            _admin = new AdminServer(app, transport, _clock);
+        }
+
+        /// <summary>
+        /// Runs the router: attaches the shim, starts the admin page on <paramref name="admin"/> (a
+        /// listener on the access point's address), then the packet loop, the uplink and the admin
+        /// page each on a thread of its own, and the light and the reset button on the calling thread,
+        /// until the board is reset.
+        /// </summary>
+        public void Run(IAdminTransport admin)
+        {
+            StartForwarding();
+            StartAdmin(admin);
+            RunForever(PacketStep);
+            RunForever(UplinkStep);
+            RunForever(AdminStep);
+            while (!WatchStep())
+            {
+            }
+        }
+
+        /// <summary>The packet thread's step: at most one packet, and the engine's tick.</summary>
+        public void PacketStep() => _loop.RunOnce(PacketWaitMs);
+
+        /// <summary>The uplink thread's step, with its sleep.</summary>
+        public void UplinkStep() => _board.Sleep(_host.Uplink.Step());
+
+        /// <summary>The admin thread's step.</summary>
+        public void AdminStep() => _admin.Poll(500);
+
+        /// <summary>The main thread's step: the light and the reset button, then a short sleep.</summary>
+        /// <returns>True when the board is being reset (it restarts).</returns>
+        public bool WatchStep()
+        {
+            if (_host.Watch(_store, _clock.NowMs))
+            {
+                return true;
+            }
+
+            _board.Sleep(100);
+            return false;
+        }
+
+        /// <summary>Runs a step forever on a thread of its own. A step that throws (a bug: the engine
+        /// and the admin app never mean to) is skipped, so one bad packet or request never stops the
+        /// router; the next step runs 10 ms later.</summary>
+        private void RunForever(ThreadStart step)
+        {
+            new Thread(() =>
+            {
+                while (true)
+                {
+                    try
+                    {
+                        step();
+                    }
+                    catch (Exception)
+                    {
+                        _faults++;
+                        _board.Sleep(10);
+                    }
+                }
+            }).Start();
+        }
+    }
+}
