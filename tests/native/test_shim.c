@@ -155,13 +155,39 @@ NR_TEST(classify_wan_ports_in_the_nat_range_are_consumed)
     NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
     length = transport(pkt, NR_PROTO_TCP, SERVER, WAN_ROUTER, 443, (uint16_t)cfg.port_high);
     NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
-    /* below the range, and lwIP's own ephemeral ports above it: the router's sockets */
+    /* between 1024 and the range, and lwIP's own ephemeral ports above it: the router's sockets */
     length = transport(pkt, NR_PROTO_TCP, SERVER, WAN_ROUTER, 443, (uint16_t)(cfg.port_low - 1));
+    NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    length = transport(pkt, NR_PROTO_TCP, SERVER, WAN_ROUTER, 443, 1024);
     NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
     length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 123, NR_LWIP_EPHEMERAL_START);
     NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
     /* header only, no ports: nothing to match */
     length = nr_build_ipv4(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 64, NULL, 0);
+    NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
+}
+
+NR_TEST(classify_wan_ports_below_1024_are_the_nats_but_dhcp)
+{
+    /* The core maps LAN ports below 1024 within 1-1023 (NTP 123, IKE 500, ...): their replies are
+     * the NAT's. UDP 67 and 68 are the router's own DHCP; port 0 is no one's. */
+    nr_config cfg = config_with_wan();
+    uint8_t pkt[64];
+    const uint16_t mapped[] = {1, 123, 500, 1023};
+    for (unsigned i = 0; i < sizeof(mapped) / sizeof(mapped[0]); i++)
+    {
+        uint32_t length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 123, mapped[i]);
+        NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
+        length = transport(pkt, NR_PROTO_TCP, SERVER, WAN_ROUTER, 80, mapped[i]);
+        NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    }
+    uint32_t length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 67, 68);
+    NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 68, 67);
+    NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    length = transport(pkt, NR_PROTO_TCP, SERVER, WAN_ROUTER, 68, 67);
+    NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, 53, 0);
     NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
 }
 
@@ -195,7 +221,7 @@ NR_TEST(classify_wan_preserved_ports_only_while_mapped)
 {
     nr_config cfg = config_with_wan();
     uint8_t pkt[64];
-    const uint16_t ports[] = {500, 4500, 1701};
+    const uint16_t ports[] = {4500, 2000, 5000};
     for (unsigned i = 0; i < 3; i++)
     {
         uint32_t length = transport(pkt, NR_PROTO_UDP, SERVER, WAN_ROUTER, ports[i], ports[i]);
@@ -226,19 +252,22 @@ NR_TEST(preserved_table_refuses_when_full_and_ignores_duplicates)
     NR_CHECK_EQ(0, nr_config_set_preserved(&cfg, 0, 0, 1));
 }
 
-NR_TEST(classify_wan_icmp_echo_reply_by_identifier)
+NR_TEST(classify_wan_icmp_echo_reply_whatever_the_identifier)
 {
+    /* The core keeps a LAN host's identifier when free (Windows pings with 1); the router pings no one. */
     nr_config cfg = config_with_wan();
     uint8_t pkt[64];
     uint8_t icmp[8] = {NR_ICMP_ECHO_REPLY, 0, 0, 0, 0x27, 0x10 /* id 10000 */, 0, 1};
-    uint32_t length = nr_build_ipv4(pkt, NR_PROTO_ICMP, SERVER, WAN_ROUTER, 64, icmp, 8);
-    NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
-    icmp[4] = 0xC0; /* id 0xC010: lwIP's own ping */
-    length = nr_build_ipv4(pkt, NR_PROTO_ICMP, SERVER, WAN_ROUTER, 64, icmp, 8);
-    NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    const uint16_t ids[] = {1, 10000, 0xC010, 0xFFFF};
+    for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+    {
+        icmp[4] = (uint8_t)(ids[i] >> 8);
+        icmp[5] = (uint8_t)ids[i];
+        uint32_t length = nr_build_ipv4(pkt, NR_PROTO_ICMP, SERVER, WAN_ROUTER, 64, icmp, 8);
+        NR_CHECK_EQ(NR_CLASS_CONSUME, classify(&cfg, pkt, length, NR_SIDE_WAN));
+    }
     icmp[0] = NR_ICMP_ECHO_REQUEST; /* someone pings the router: lwIP answers */
-    icmp[4] = 0x27;
-    length = nr_build_ipv4(pkt, NR_PROTO_ICMP, SERVER, WAN_ROUTER, 64, icmp, 8);
+    uint32_t length = nr_build_ipv4(pkt, NR_PROTO_ICMP, SERVER, WAN_ROUTER, 64, icmp, 8);
     NR_CHECK_EQ(NR_CLASS_PASS, classify(&cfg, pkt, length, NR_SIDE_WAN));
 }
 

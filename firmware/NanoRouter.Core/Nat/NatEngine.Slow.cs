@@ -325,7 +325,11 @@ namespace NanoRouter.Core.Nat
                 high = _options.PortRangeEnd > 65535 || _options.PortRangeEnd < low ? 65535 : _options.PortRangeEnd;
             }
 
-            if (lanPort >= low && lanPort <= high && IsAllocatable(code, lanPort, key))
+            // The LAN port itself when it is free (port preservation); the VPN ports (UDP 500, 4500,
+            // 1701) even when the board's range leaves them out (the ESP32's starts at 10000), since
+            // some IKE and L2TP servers expect them.
+            bool vpnPort = code == NatTable.Udp && (lanPort == 500 || lanPort == 4500 || lanPort == 1701);
+            if (((lanPort >= low && lanPort <= high) || vpnPort) && IsAllocatable(code, lanPort, key))
             {
                 external = lanWire;
                 return true;

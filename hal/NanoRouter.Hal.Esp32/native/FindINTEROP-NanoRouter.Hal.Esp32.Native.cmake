@@ -1,18 +1,27 @@
 #
-# nf-interpreter interop module for nanoRouter's native shim. Copy it to nf-interpreter's
-# CMake/Modules/ (or list this folder in CMAKE_MODULE_PATH) and configure the firmware with
-#   -DNF_INTEROP_ASSEMBLIES=NanoRouter.Hal.Esp32 -DNANOROUTER_NATIVE_DIR=<repo>/hal/NanoRouter.Hal.Esp32/native
-#   -DNANOROUTER_STUBS_DIR=<repo>/hal/NanoRouter.Hal.Esp32/Stubs
+# nf-interpreter interop module for nanoRouter's native shim, the interop assembly
+# NanoRouter.Hal.Esp32.Native (hal/NanoRouter.Hal.Esp32.Native: only the InternalCall externs).
+# Copy it to nf-interpreter's CMake/Modules/ (FindNF_NativeAssemblies.cmake finds it there by the
+# name INTEROP-<assembly>) and configure the firmware with
+#   -DNF_INTEROP_ASSEMBLIES=NanoRouter.Hal.Esp32.Native
+#   -DNANOROUTER_NATIVE_DIR=<repo>/hal/NanoRouter.Hal.Esp32/native
+#   -DNANOROUTER_STUBS_DIR=<repo>/hal/NanoRouter.Hal.Esp32.Native/Stubs/NanoRouter.Hal.Esp32.Native
+# The stubs folder is where the nanoFramework project system writes them: Stubs\$(TargetName)
+# (nf-Visual-Studio-extension Targets/NFProjectSystem.MDP.targets, NF_GenerateSkeletonFile).
 # Recipe and the sdkconfig options: boards/esp32-devkitc/README.md.
 #
 if(NOT NANOROUTER_NATIVE_DIR)
     set(NANOROUTER_NATIVE_DIR ${CMAKE_CURRENT_LIST_DIR})
 endif()
 if(NOT NANOROUTER_STUBS_DIR)
-    set(NANOROUTER_STUBS_DIR ${NANOROUTER_NATIVE_DIR}/../Stubs)
+    set(NANOROUTER_STUBS_DIR ${NANOROUTER_NATIVE_DIR}/../../NanoRouter.Hal.Esp32.Native/Stubs/NanoRouter.Hal.Esp32.Native)
+endif()
+if(NOT EXISTS ${NANOROUTER_STUBS_DIR}/NanoRouter_Hal_Esp32_Native.cpp)
+    message(FATAL_ERROR "nanoRouter: no NanoRouter_Hal_Esp32_Native.cpp in ${NANOROUTER_STUBS_DIR}: build "
+        "hal/NanoRouter.Hal.Esp32.Native/NanoRouter.Hal.Esp32.Native.nfproj first (it writes the stubs)")
 endif()
 
-list(APPEND NanoRouter.Hal.Esp32_INCLUDE_DIRS
+list(APPEND NanoRouter.Hal.Esp32.Native_INCLUDE_DIRS
     ${PROJECT_SOURCE_DIR}/src/CLR/Core
     ${PROJECT_SOURCE_DIR}/src/CLR/Include
     ${PROJECT_SOURCE_DIR}/src/HAL/Include
@@ -20,8 +29,8 @@ list(APPEND NanoRouter.Hal.Esp32_INCLUDE_DIRS
     ${NANOROUTER_NATIVE_DIR}
     ${NANOROUTER_STUBS_DIR})
 
-list(APPEND NanoRouter.Hal.Esp32_SOURCES
-    ${NANOROUTER_STUBS_DIR}/NanoRouter_Hal_Esp32.cpp       # generated lookup table + checksum
+list(APPEND NanoRouter.Hal.Esp32.Native_SOURCES
+    ${NANOROUTER_STUBS_DIR}/NanoRouter_Hal_Esp32_Native.cpp  # generated lookup table + checksum
     ${NANOROUTER_NATIVE_DIR}/nr_interop.cpp
     ${NANOROUTER_NATIVE_DIR}/nr_esp32.c
     ${NANOROUTER_NATIVE_DIR}/nr_port.c
@@ -29,8 +38,8 @@ list(APPEND NanoRouter.Hal.Esp32_SOURCES
     ${NANOROUTER_NATIVE_DIR}/nr_shim.c)
 
 include(FindPackageHandleStandardArgs)
-FIND_PACKAGE_HANDLE_STANDARD_ARGS(NanoRouter.Hal.Esp32 DEFAULT_MSG
-    NanoRouter.Hal.Esp32_INCLUDE_DIRS NanoRouter.Hal.Esp32_SOURCES)
+FIND_PACKAGE_HANDLE_STANDARD_ARGS(NanoRouter.Hal.Esp32.Native DEFAULT_MSG
+    NanoRouter.Hal.Esp32.Native_INCLUDE_DIRS NanoRouter.Hal.Esp32.Native_SOURCES)
 
 # The input hook: ESP-IDF's lwip component includes ESP_IDF_LWIP_HOOK_FILENAME from
 # lwip_default_hooks.h. This needs the IDF component targets, which exist once

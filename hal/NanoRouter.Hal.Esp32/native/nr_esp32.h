@@ -18,7 +18,7 @@ int nr_esp32_start(void);
 /* A monotonic millisecond clock (esp_timer), wrapping at 2^32. */
 s32_t nr_esp32_now_ms(void);
 
-/* Wakes managed threads waiting in NativeReceive (defined in nr_interop.cpp). */
+/* Wakes managed threads waiting in NativeShim.Receive (defined in nr_interop.cpp). */
 void nr_esp32_wake_clr(void *ctx);
 
 #ifdef __cplusplus

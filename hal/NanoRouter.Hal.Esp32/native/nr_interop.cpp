@@ -1,17 +1,19 @@
 //
-// nanoRouter native shim: the nanoCLR InternalCall bodies of NanoRouter.Hal.Esp32.NativePacketPort.
-// NOT built on the Linux CI (needs nf-interpreter's headers).
+// nanoRouter native shim: the nanoCLR InternalCall bodies of NanoRouter.Hal.Esp32.Native.NativeShim,
+// the only class of the interop assembly NanoRouter.Hal.Esp32.Native. NOT built on the Linux CI
+// (needs nf-interpreter's headers).
 //
 // The method lookup table and the assembly checksum come from the metadata processor: building
-// NanoRouter.Hal.Esp32.nfproj with NFMDP_GENERATE_STUBS=true writes Stubs/ (NanoRouter_Hal_Esp32.cpp,
-// .h, FindINTEROP-NanoRouter.Hal.Esp32.cmake). Keep the generated lookup table and header; use
-// these bodies instead of the generated empty ones. Method names follow the generator's
+// hal/NanoRouter.Hal.Esp32.Native/NanoRouter.Hal.Esp32.Native.nfproj (NFMDP_GENERATE_STUBS) writes
+// Stubs/NanoRouter.Hal.Esp32.Native/ (NanoRouter_Hal_Esp32_Native.cpp and .h, the lookup table and
+// the declarations; a per-class .cpp with empty bodies; FindINTEROP-*.cmake). Keep the lookup table
+// and header; use these bodies instead of the empty ones. Method names follow the generator's
 // Name___STATIC__RETURN__ARGS convention; if a signature changes, regenerate and compare.
 //
-#include "NanoRouter_Hal_Esp32.h"
+#include "NanoRouter_Hal_Esp32_Native.h"
 #include "nr_esp32.h"
 
-typedef Library_NanoRouter_Hal_Esp32_NanoRouter_Hal_Esp32_NativePacketPort NativePacketPort;
+typedef Library_NanoRouter_Hal_Esp32_Native_NanoRouter_Hal_Esp32_Native_NativeShim NativeShim;
 
 extern "C" void nr_esp32_wake_clr(void *ctx)
 {
@@ -21,8 +23,8 @@ extern "C" void nr_esp32_wake_clr(void *ctx)
     Events_Set(SYSTEM_EVENT_FLAG_SOCKET);
 }
 
-// int NativeReceive(byte[] buffer, int timeoutMs): (side << 16) | length, or 0 on timeout.
-HRESULT NativePacketPort::NativeReceive___STATIC__I4__SZARRAY_U1__I4(CLR_RT_StackFrame &stack)
+// int Receive(byte[] buffer, int timeoutMs): (side << 16) | length, or 0 on timeout.
+HRESULT NativeShim::Receive___STATIC__I4__SZARRAY_U1__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     {
@@ -55,8 +57,8 @@ HRESULT NativePacketPort::NativeReceive___STATIC__I4__SZARRAY_U1__I4(CLR_RT_Stac
     NANOCLR_NOCLEANUP();
 }
 
-// bool NativeComplete(int verdict, byte[] buffer, int length, int side)
-HRESULT NativePacketPort::NativeComplete___STATIC__BOOLEAN__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+// bool Complete(int verdict, byte[] buffer, int length, int side)
+HRESULT NativeShim::Complete___STATIC__BOOLEAN__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     {
@@ -76,8 +78,8 @@ HRESULT NativePacketPort::NativeComplete___STATIC__BOOLEAN__I4__SZARRAY_U1__I4__
     NANOCLR_NOCLEANUP();
 }
 
-// void NativeConfigure(uint lanAddress, uint lanMask, uint wanAddress, int portLow, int portHigh)
-HRESULT NativePacketPort::NativeConfigure___STATIC__VOID__U4__U4__U4__I4__I4(CLR_RT_StackFrame &stack)
+// void Configure(uint lanAddress, uint lanMask, uint wanAddress, int portLow, int portHigh)
+HRESULT NativeShim::Configure___STATIC__VOID__U4__U4__U4__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     {
@@ -91,8 +93,8 @@ HRESULT NativePacketPort::NativeConfigure___STATIC__VOID__U4__U4__U4__I4__I4(CLR
     NANOCLR_NOCLEANUP_NOLABEL();
 }
 
-// bool NativeSetPreserved(int protocol, int port, bool active)
-HRESULT NativePacketPort::NativeSetPreserved___STATIC__BOOLEAN__I4__I4__BOOLEAN(CLR_RT_StackFrame &stack)
+// bool SetPreserved(int protocol, int port, bool active)
+HRESULT NativeShim::SetPreserved___STATIC__BOOLEAN__I4__I4__BOOLEAN(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     {
@@ -106,8 +108,8 @@ HRESULT NativePacketPort::NativeSetPreserved___STATIC__BOOLEAN__I4__I4__BOOLEAN(
     NANOCLR_NOCLEANUP_NOLABEL();
 }
 
-// int NativeCounters(int[] counters): fills as many as fit, returns how many.
-HRESULT NativePacketPort::NativeCounters___STATIC__I4__SZARRAY_I4(CLR_RT_StackFrame &stack)
+// int Counters(int[] counters): fills as many as fit, returns how many.
+HRESULT NativeShim::Counters___STATIC__I4__SZARRAY_I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     {
@@ -119,16 +121,16 @@ HRESULT NativePacketPort::NativeCounters___STATIC__I4__SZARRAY_I4(CLR_RT_StackFr
     NANOCLR_NOCLEANUP();
 }
 
-// bool NativeStart()
-HRESULT NativePacketPort::NativeStart___STATIC__BOOLEAN(CLR_RT_StackFrame &stack)
+// bool Start()
+HRESULT NativeShim::Start___STATIC__BOOLEAN(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     stack.SetResult_Boolean(nr_esp32_start() != 0);
     NANOCLR_NOCLEANUP_NOLABEL();
 }
 
-// int NativeNowMs()
-HRESULT NativePacketPort::NativeNowMs___STATIC__I4(CLR_RT_StackFrame &stack)
+// int NowMs()
+HRESULT NativeShim::NowMs___STATIC__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     stack.SetResult_I4((CLR_INT32)nr_esp32_now_ms());

@@ -40,7 +40,7 @@ typedef struct nr_ops {
 } nr_ops;
 
 /* Counters; each is written by one thread only. Order matches the managed
- * NativePacketPort.Counter* constants. */
+ * NativePacketPort.ReadCounters (NanoRouter.Hal.Esp32). */
 typedef struct nr_counters {
     u32_t rx_consumed;     /* queued for the managed core */
     u32_t rx_passed;       /* left to lwIP (router-local, broadcast, not mapped) */

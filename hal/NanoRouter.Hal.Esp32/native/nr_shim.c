@@ -126,9 +126,15 @@ static int nr_is_preserved(const nr_config *cfg, u32_t protocol, u32_t port)
     return 0;
 }
 
-/* A port or ICMP identifier that a NAT mapping may own. */
+/* A port that a NAT mapping may own: the NAT range, the preserved ports (UDP 4500), and
+ * 1-1023, where the core maps LAN ports below 1024 (never dropped, RFC 4787 REQ-3) except the
+ * router's own DHCP ports UDP 67 and 68. */
 static int nr_is_mapped(const nr_config *cfg, u32_t protocol, u32_t port)
 {
+    if (port >= 1u && port < 1024u)
+    {
+        return !(protocol == NR_PROTO_UDP && (port == 67u || port == 68u));
+    }
     return nr_in_range(cfg, port) || nr_is_preserved(cfg, protocol, port);
 }
 
@@ -180,8 +186,8 @@ static int nr_wan_icmp_error_consumes(const nr_config *cfg, const u8_t *w, u32_t
     }
     if (protocol == NR_PROTO_ICMP && wl >= inner + inner_ihl + 6u)
     {
-        return w[inner + inner_ihl] == NR_ICMP_ECHO_REQUEST &&
-               nr_in_range(cfg, nr_get16(w + inner + inner_ihl + 4u));
+        /* The router sends no echo requests of its own: any quoted one was a LAN host's. */
+        return w[inner + inner_ihl] == NR_ICMP_ECHO_REQUEST;
     }
     return 0;
 }
@@ -216,7 +222,9 @@ static int nr_wan_consumes(const nr_config *cfg, const u8_t *w, u32_t wl)
     type = w[ihl];
     if (type == NR_ICMP_ECHO_REPLY)
     {
-        return nr_in_range(cfg, nr_get16(w + ihl + 4u));
+        /* The core keeps a LAN host's echo identifier when it is free (any value, Windows uses
+         * 1), and the router itself pings no one: every echo reply is a LAN host's. */
+        return 1;
     }
     if (type == NR_ICMP_UNREACHABLE || type == NR_ICMP_SOURCE_QUENCH || type == NR_ICMP_REDIRECT ||
         type == NR_ICMP_TIME_EXCEEDED || type == NR_ICMP_PARAMETER_PROBLEM)
