@@ -1,57 +1,55 @@
+using System;
 using System.Device.Gpio;
 using System.Threading;
+using nanoFramework.Runtime.Native;
 
 namespace NanoRouter.Hal.Esp32
 {
     /// <summary>
-    /// ESP32-DevKitC I/O: the status LED (GPIO2, high = lit) and the BOOT button (GPIO0, low while
-    /// pressed), both served by one 100 ms timer. Holding BOOT for <see cref="ResetHoldMs"/>
-    /// sets <see cref="FactoryResetRequested"/>.
+    /// ESP32-DevKitC V4 I/O: the BOOT button (GPIO0, low while pressed) and an optional status LED.
+    /// The DevKitC V4 has no user LED (GPIO2 is not connected to one), so <see cref="LedPin"/> is -1
+    /// and nothing lights; with an LED and a 330 ohm resistor from a free GPIO to GND, set the pin here
+    /// (boards/esp32-devkitc/board.json says the same). The core blinks it (NanoRouter.Core.Radio.StatusLight).
+    /// Its random bytes come from System.Random, which nanoCLR on the ESP32 serves from the hardware
+    /// RNG (nf-interpreter targets/ESP32/_nanoCLR/targetRandom.cpp: esp_random).
     /// </summary>
-    public sealed class DevKitBoard : IStatusLight
+    public sealed class DevKitBoard : IBoard, IEntropySource
     {
-        /// <summary>The status LED pin.</summary>
-        public const int LedPin = 2;
+        /// <summary>The status LED pin; -1: none (the DevKitC V4 has no user LED).</summary>
+        public const int LedPin = -1;
 
         /// <summary>The BOOT button pin.</summary>
         public const int BootPin = 0;
 
-        /// <summary>How long BOOT must be held for a factory reset.</summary>
-        public const int ResetHoldMs = 5000;
-
-        private const int TickMs = 100;
-        private readonly GpioPin _led;
         private readonly GpioPin _button;
-        private readonly Timer _timer;
-        private LightPattern _pattern;
-        private int _ticks;
-        private int _heldTicks;
+        private readonly GpioPin _led;
+        private readonly Random _random = new Random();
 
-        /// <summary>Opens the pins and starts the timer.</summary>
+        /// <summary>Opens the pins.</summary>
         public DevKitBoard(GpioController gpio)
         {
-            _led = gpio.OpenPin(LedPin, PinMode.Output);
             _button = gpio.OpenPin(BootPin, PinMode.InputPullUp);
-            _timer = new Timer(Tick, null, 0, TickMs);
+            _led = LedPin >= 0 ? gpio.OpenPin(LedPin, PinMode.Output) : null;
         }
 
-        /// <summary>True once BOOT has been held long enough; stays true.</summary>
-        public bool FactoryResetRequested { get; private set; }
+        /// <inheritdoc />
+        public bool ResetButtonDown => _button.Read() == PinValue.Low;
 
         /// <inheritdoc />
-        public void Show(LightPattern pattern) => _pattern = pattern;
+        public void SetLight(bool on) => _led?.Write(on ? PinValue.High : PinValue.Low);
 
-        private void Tick(object state)
+        /// <inheritdoc />
+        public void Reboot() => Power.RebootDevice();
+
+        /// <inheritdoc />
+        public void Sleep(int milliseconds) => Thread.Sleep(milliseconds);
+
+        /// <inheritdoc />
+        public void Fill(byte[] buffer, int offset, int count)
         {
-            _ticks++;
-            bool on = _pattern == LightPattern.Solid
-                || (_pattern == LightPattern.SlowBlink && (_ticks / 5) % 2 == 0)
-                || (_pattern == LightPattern.FastBlink && _ticks % 2 == 0);
-            _led.Write(on ? PinValue.High : PinValue.Low);
-            _heldTicks = _button.Read() == PinValue.Low ? _heldTicks + 1 : 0;
-            if (_heldTicks * TickMs >= ResetHoldMs)
+            for (int i = 0; i < count; i++)
             {
-                FactoryResetRequested = true;
+                buffer[offset + i] = (byte)_random.Next(256); // 256 divides 2^32: no bias
             }
         }
     }

@@ -1,12 +1,13 @@
-using System;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
+using NanoRouter.Core.Radio;
 
 namespace NanoRouter.Hal.Esp32
 {
     /// <summary>The admin server's sockets on nanoFramework's System.Net: a listener on the AP
-    /// address and one accepted socket per slot, polled without blocking.</summary>
+    /// address and one accepted socket per slot, polled without blocking (there is no select over
+    /// several sockets, so <see cref="Wait"/> looks every 20 ms).</summary>
     public sealed class SocketAdminTransport : IAdminTransport
     {
         private readonly Socket _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -23,58 +24,26 @@ namespace NanoRouter.Hal.Esp32
         /// <inheritdoc />
         public void Wait(int timeoutMs)
         {
-            for (int waited = 0; waited <= timeoutMs; waited += 20)
+            for (int waited = 0; waited <= timeoutMs && !Ready(); waited += 20)
             {
-                // The listener counts only while a slot is free: with every slot taken, a pending
-                // connection would wake this at once, again and again, until one closes. The core
-                // asks HasPending after each wait instead.
-                bool free = false;
-                for (int i = 0; i < _slots.Length; i++)
-                {
-                    if (_slots[i] == null)
-                    {
-                        free = true;
-                    }
-                    else if (_slots[i].Poll(0, SelectMode.SelectRead))
-                    {
-                        return;
-                    }
-                }
-
-                if (free && HasPending())
-                {
-                    return;
-                }
-
                 Thread.Sleep(20);
             }
         }
 
         /// <inheritdoc />
-        public bool HasPending()
-        {
-            try
-            {
-                return _listener.Poll(0, SelectMode.SelectRead);
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
+        public bool HasPending() => Readable(_listener);
 
         /// <inheritdoc />
         public bool TryAccept(int slot, out uint remoteAddress)
         {
             remoteAddress = 0;
-            if (!_listener.Poll(0, SelectMode.SelectRead))
+            if (!HasPending())
             {
                 return false;
             }
 
-            Socket socket = _listener.Accept();
-            _slots[slot] = socket;
-            remoteAddress = WifiRouterHost.ToUInt(((IPEndPoint)socket.RemoteEndPoint).Address.ToString());
+            Socket socket = _slots[slot] = _listener.Accept();
+            remoteAddress = Naming.ParseAddress(((IPEndPoint)socket.RemoteEndPoint).Address.ToString());
             return true;
         }
 
@@ -84,14 +53,10 @@ namespace NanoRouter.Hal.Esp32
             Socket socket = _slots[slot];
             try
             {
+                // Readable with nothing to read: the peer closed.
                 int available = socket.Available;
-                if (available == 0)
-                {
-                    // Readable with nothing to read: the peer closed.
-                    return socket.Poll(0, SelectMode.SelectRead) ? -1 : 0;
-                }
-
-                return socket.Receive(buffer, offset, available < count ? available : count, SocketFlags.None);
+                return available > 0 ? socket.Receive(buffer, offset, available < count ? available : count, SocketFlags.None)
+                    : Readable(socket) ? -1 : 0;
             }
             catch (SocketException)
             {
@@ -116,10 +81,37 @@ namespace NanoRouter.Hal.Esp32
         /// <inheritdoc />
         public void Close(int slot)
         {
-            if (_slots[slot] != null)
+            _slots[slot]?.Close();
+            _slots[slot] = null;
+        }
+
+        /// <summary>A connection has data or closed, or (only while a slot is free) one is waiting to be
+        /// accepted: with every slot taken a pending connection would wake this again and again, so the
+        /// core asks <see cref="HasPending"/> after each wait instead.</summary>
+        private bool Ready()
+        {
+            bool free = false;
+            foreach (Socket socket in _slots)
             {
-                _slots[slot].Close();
-                _slots[slot] = null;
+                free |= socket == null;
+                if (socket != null && Readable(socket))
+                {
+                    return true;
+                }
+            }
+
+            return free && HasPending();
+        }
+
+        private static bool Readable(Socket socket)
+        {
+            try
+            {
+                return socket.Poll(0, SelectMode.SelectRead);
+            }
+            catch (SocketException)
+            {
+                return false;
             }
         }
     }

@@ -261,8 +261,9 @@ Test-Case 'board_json_agrees_with_the_firmware_constants' {
     $board = Get-Content (Join-Path $repo 'boards/esp32-devkitc/board.json') -Raw | ConvertFrom-Json
     $program = Get-Content (Join-Path $repo 'firmware/NanoRouter/Program.cs') -Raw
     $devkit = Get-Content (Join-Path $repo 'hal/NanoRouter.Hal.Esp32/DevKitBoard.cs') -Raw
+    $radio = Get-Content (Join-Path $repo 'firmware/NanoRouter.Core/Radio/RadioRouterHost.cs') -Raw
     function Constant([string] $source, [string] $name) {
-        if ($source -match "const int $name = (\d+);") { return [int]$Matches[1] } else { return -1 }
+        if ($source -match "const int $name = (-?\d+);") { return [int]$Matches[1] } else { return 'missing' }
     }
     Expect-Equal $board.nat.capacity (Constant $program 'NatCapacity') 'NAT capacity'
     Expect-Equal $board.nat.portLow (Constant $program 'NatPortLow') 'NAT port low'
@@ -270,7 +271,7 @@ Test-Case 'board_json_agrees_with_the_firmware_constants' {
     Expect ($board.nat.portHigh -lt 49152) 'NAT ports stay below lwIP ephemeral ports'
     Expect-Equal $board.pins.statusLed (Constant $devkit 'LedPin') 'LED pin'
     Expect-Equal $board.pins.bootButton (Constant $devkit 'BootPin') 'BOOT pin'
-    Expect-Equal $board.factoryResetHoldMs (Constant $devkit 'ResetHoldMs') 'reset hold'
+    Expect-Equal $board.factoryResetHoldMs (Constant $radio 'ResetHoldMs') 'reset hold'
     Expect (Test-Path (Join-Path $repo $board.app.project)) 'app project exists'
 }
 
