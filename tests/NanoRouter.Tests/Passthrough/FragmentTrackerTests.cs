@@ -33,6 +33,12 @@ namespace NanoRouter.Tests.Passthrough
             var ip = new IPv4Packet(Address(source), Address(Wan)) { PayloadPacket = udp };
             ip.UpdateCalculatedValues();
             udp.UpdateUdpChecksum();
+            if (udp.Checksum == 0)
+            {
+                // RFC 768: a computed checksum of 0 is sent as all ones (0 means "no checksum").
+                // PacketDotNet 1.4.8 writes 0 there, about once in 65,536 packets.
+                udp.Checksum = 0xFFFF;
+            }
             return udp.Bytes;
         }
 

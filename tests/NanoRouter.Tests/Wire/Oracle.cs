@@ -71,6 +71,12 @@ namespace NanoRouter.Tests.Wire
             ip.UpdateCalculatedValues();
             udp.UpdateCalculatedValues();
             udp.UpdateUdpChecksum();
+            if (udp.Checksum == 0)
+            {
+                // RFC 768: a computed checksum of 0 is sent as all ones (0 means "no checksum").
+                // PacketDotNet 1.4.8 writes 0 there, about once in 65,536 packets.
+                udp.Checksum = 0xFFFF;
+            }
             ip.UpdateIPChecksum();
             return ip.Bytes;
         }
