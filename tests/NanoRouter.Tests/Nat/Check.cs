@@ -41,10 +41,11 @@ namespace NanoRouter.Tests.Nat
                     break;
                 case IcmpV4Packet icmp:
                     Assert.IsTrue(icmp.ValidIcmpChecksum, because + ": ICMP checksum (PacketDotNet)");
-                    int type = packet[ip.HeaderLength];
+                    // PacketDotNet's HeaderLength counts 32-bit words (the IHL field), not bytes.
+                    int type = packet[ip.HeaderLength * 4];
                     if (type == 3 || type == 11 || type == 12)
                     {
-                        QuotedValid(packet, ip.HeaderLength + 8, because + ": quoted");
+                        QuotedValid(packet, (ip.HeaderLength * 4) + 8, because + ": quoted");
                     }
 
                     break;
