@@ -59,6 +59,11 @@ namespace NanoRouter.Tests.HostOnly
             Sample(gen, t => assert(t.Item1, t.Item2, t.Item3, t.Item4), cases, name);
         }
 
+        public static void Sample<T1, T2, T3, T4, T5>(Gen<(T1, T2, T3, T4, T5)> gen, Action<T1, T2, T3, T4, T5> assert, long cases, [CallerMemberName] string name = "")
+        {
+            Sample(gen, t => assert(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5), cases, name);
+        }
+
         public static void Sample<T1, T2, T3, T4, T5, T6>(Gen<(T1, T2, T3, T4, T5, T6)> gen, Action<T1, T2, T3, T4, T5, T6> assert, long cases, [CallerMemberName] string name = "")
         {
             Sample(gen, t => assert(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6), cases, name);
