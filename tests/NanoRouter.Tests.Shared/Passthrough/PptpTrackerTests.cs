@@ -161,7 +161,7 @@ namespace NanoRouter.Tests.Passthrough
                 byte[] second = b.Out(Slice(ocrq, split, ocrq.Length - split));
                 Assert.AreEqual(PptpStatus.Ok, b.LastStatus, "split " + split);
                 byte[] whole = Concat(first, second);
-                Assert.AreEqual(ClientCallId + 1, Get16(whole, 12), "split " + split);
+                Assert.AreEqual(ClientCallId + 1, (int)Get16(whole, 12), "split " + split);
                 CollectionAssert.AreEqual(Ocrq((ushort)(ClientCallId + 1), 5), whole, "split " + split);
 
                 // And the reply maps back, also split wherever.
@@ -319,7 +319,7 @@ namespace NanoRouter.Tests.Passthrough
             uint ocrqSeq = b.ClientSeq;
             byte[] ocrq = Ocrq(ClientCallId, 1);
             byte[] first = b.Out(ocrq);
-            Assert.AreEqual(ClientCallId + 1, Get16(first, 12));
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(first, 12));
 
             // Same segment again, then re-cut: a piece ending inside the Call ID and one covering the rest.
             CollectionAssert.AreEqual(first, b.OutAt(ocrqSeq, ocrq));
@@ -364,7 +364,7 @@ namespace NanoRouter.Tests.Passthrough
             Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
             byte[] again = b.OutAt(start + 16, ocrq);
             Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(ClientCallId + 1, Get16(again, 12));
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(again, 12));
         }
 
         [TestMethod]
@@ -383,7 +383,7 @@ namespace NanoRouter.Tests.Passthrough
 
             byte[] ocrq = b.OutAt(seq, Ocrq(ClientCallId, 1));
             Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(ClientCallId + 1, Get16(ocrq, 12));
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(ocrq, 12));
         }
 
         [TestMethod]
@@ -397,7 +397,7 @@ namespace NanoRouter.Tests.Passthrough
             Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
             byte[] ocrq = b.Out(Ocrq(ClientCallId, 1));
             Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(ClientCallId + 1, Get16(ocrq, 12));
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(ocrq, 12));
             CollectionAssert.AreEqual(Ocrp(0x0041, ClientCallId, 1), b.In(Ocrp(0x0041, ClientCallId + 1, 1)));
         }
 
@@ -598,7 +598,7 @@ namespace NanoRouter.Tests.Passthrough
 
             // The freed external ID goes to the next call that wants it.
             PptpConnectionDriver c = Connect(tracker, 9, 12);
-            Assert.AreEqual(ClientCallId + 1, Get16(c.Out(Ocrq(ClientCallId, 1)), 12));
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(c.Out(Ocrq(ClientCallId, 1)), 12));
         }
 
         [TestMethod]
@@ -654,7 +654,7 @@ namespace NanoRouter.Tests.Passthrough
 
             tracker.OnSegment(ccrq, ccrq.Length, 8, HostB, ServerAddress, true, 100);
             Assert.AreEqual(0L, Platform.AllocatedBytes() - before, "allocated (counted where the platform counts: .NET)");
-            Assert.AreEqual(ClientCallId + 1, Get16(work, 40 + 12), "the retransmission was rewritten");
+            Assert.AreEqual(ClientCallId + 1, (int)Get16(work, 40 + 12), "the retransmission was rewritten");
             Assert.AreEqual(1, tracker.ActiveCalls, "the CCRQ was followed and ended B's call");
         }
 
