@@ -222,7 +222,10 @@ namespace NanoRouter.Tests.Nat
             };
             for (int i = 0; i < packets.Length; i++)
             {
-                Assert.AreEqual(Verdict.Forward, rig.Process(packets[i], sides[i]), "the whole packet is forwardable (" + sides[i] + ", protocol " + packets[i][9] + ")");
+                // A local, not sides[i] in the text: nanoCLR 1.17 ignores "constrained." and fails
+                // ToString() on an enum array element (NullReferenceException).
+                Side side = sides[i];
+                Assert.AreEqual(Verdict.Forward, rig.Process(packets[i], side), "the whole packet is forwardable (" + side + ", protocol " + packets[i][9] + ")");
             }
 
             return packets;

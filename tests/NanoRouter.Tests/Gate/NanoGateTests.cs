@@ -87,18 +87,34 @@ namespace NanoRouter.Tests.Gate
 
                 int testClasses = 0;
                 bool launcher = false;
+                var instanceFields = new List<string>();
                 foreach (TypeDefinitionHandle h in md.TypeDefinitions)
                 {
                     TypeDefinition t = md.GetTypeDefinition(h);
                     launcher |= md.GetString(t.Namespace) == "NanoRouter.Tests.Launcher" && md.GetString(t.Name) == "Program";
                     foreach (CustomAttributeHandle a in t.GetCustomAttributes())
                     {
-                        if (AttributeName(md, md.GetCustomAttribute(a)) == "TestClassAttribute")
+                        if (AttributeName(md, md.GetCustomAttribute(a)) != "TestClassAttribute")
                         {
-                            testClasses++;
+                            continue;
+                        }
+
+                        testClasses++;
+
+                        // The stock nanoFramework.UnitTestLauncher calls test methods with Invoke(null, ...)
+                        // and never makes an instance: an instance field would be a NullReferenceException.
+                        foreach (FieldDefinitionHandle fh in t.GetFields())
+                        {
+                            FieldDefinition field = md.GetFieldDefinition(fh);
+                            if ((field.Attributes & System.Reflection.FieldAttributes.Static) == 0)
+                            {
+                                instanceFields.Add(md.GetString(t.Name) + "." + md.GetString(field.Name));
+                            }
                         }
                     }
                 }
+
+                Assert.AreEqual(0, instanceFields.Count, "instance fields in test classes (the stock launcher never constructs them): " + string.Join(", ", instanceFields));
 
                 Assert.IsTrue(launcher, "the launcher (tests/NanoRouter.Tests.Nano.Launcher/Program.cs) is in the gate");
                 Assert.IsTrue(testClasses >= 25, "the gate compiled suspiciously few test classes: " + testClasses);
@@ -158,6 +174,54 @@ namespace NanoRouter.Tests.Gate
             }
         }
 
+        /// <summary>
+        /// nanoCLR 1.17 treats the "constrained." prefix as a no-op (Interpreter.cpp, CEE_CONSTRAINED),
+        /// so a virtual call the value type does not override, made on an array element's address,
+        /// goes wrong: ToString() on an enum array element (what "text" + sides[i] compiles to)
+        /// throws NullReferenceException, GetHashCode() returns garbage and Equals() aborts the CLR.
+        /// On a local or a field it works. Neither the core nor the shared tests may compile to
+        /// ldelema followed by constrained.
+        /// </summary>
+        [TestMethod]
+        [DataRow("NanoRouter.NanoGate.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.dll")]
+        public void Gate_Il_NoConstrainedCallOnAnArrayElement(string assembly)
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                var found = new List<string>();
+                int methods = 0;
+                foreach (MethodDefinitionHandle h in md.MethodDefinitions)
+                {
+                    MethodDefinition m = md.GetMethodDefinition(h);
+                    if (m.RelativeVirtualAddress == 0)
+                    {
+                        continue;
+                    }
+
+                    methods++;
+                    byte[] il = pe.GetMethodBody(m.RelativeVirtualAddress).GetILBytes();
+                    int previous = -1;
+                    for (int at = 0; at < il.Length;)
+                    {
+                        int code = il[at] == 0xFE ? 0xFE00 | il[at + 1] : il[at];
+                        if (code == 0xFE16 && previous == 0x8F)
+                        {
+                            found.Add(md.GetString(md.GetTypeDefinition(m.GetDeclaringType()).Name) + "." + md.GetString(m.Name) + " at IL_" + at.ToString("X4"));
+                        }
+
+                        previous = code;
+                        at += Il.Size(il, at);
+                    }
+                }
+
+                Assert.IsTrue(methods > 100, "suspiciously few method bodies: " + methods);
+                Assert.AreEqual(0, found.Count, "ldelema + constrained. (call the method on a local copy instead): " + string.Join(", ", found));
+            }
+        }
+
         /// <summary>The nanoFramework subset forbids string interpolation in shipped code; the C# compiler would quietly turn it into String.Format.</summary>
         [TestMethod]
         public void Gate_Sources_HaveNoStringInterpolation()
@@ -186,6 +250,49 @@ namespace NanoRouter.Tests.Gate
             }
 
             Assert.AreEqual(0, found.Count, "string interpolation in nano code: " + string.Join(", ", found));
+        }
+
+        /// <summary>Instruction sizes, from System.Reflection.Emit's opcode table.</summary>
+        private static class Il
+        {
+            private static readonly Dictionary<int, System.Reflection.Emit.OperandType> s_operands = Load();
+
+            private static Dictionary<int, System.Reflection.Emit.OperandType> Load()
+            {
+                var table = new Dictionary<int, System.Reflection.Emit.OperandType>();
+                foreach (System.Reflection.FieldInfo f in typeof(System.Reflection.Emit.OpCodes).GetFields())
+                {
+                    var op = (System.Reflection.Emit.OpCode)f.GetValue(null);
+                    table[(ushort)op.Value] = op.OperandType;
+                }
+
+                return table;
+            }
+
+            public static int Size(byte[] il, int at)
+            {
+                bool twoByte = il[at] == 0xFE;
+                int code = twoByte ? 0xFE00 | il[at + 1] : il[at];
+                int size = twoByte ? 2 : 1;
+                switch (s_operands[code])
+                {
+                    case System.Reflection.Emit.OperandType.InlineNone:
+                        return size;
+                    case System.Reflection.Emit.OperandType.ShortInlineBrTarget:
+                    case System.Reflection.Emit.OperandType.ShortInlineI:
+                    case System.Reflection.Emit.OperandType.ShortInlineVar:
+                        return size + 1;
+                    case System.Reflection.Emit.OperandType.InlineVar:
+                        return size + 2;
+                    case System.Reflection.Emit.OperandType.InlineI8:
+                    case System.Reflection.Emit.OperandType.InlineR:
+                        return size + 8;
+                    case System.Reflection.Emit.OperandType.InlineSwitch:
+                        return size + 4 + (4 * BitConverter.ToInt32(il, at + size));
+                    default:
+                        return size + 4;
+                }
+            }
         }
 
         private static IEnumerable<TypeSpecificationHandle> TypeSpecs(MetadataReader md)
