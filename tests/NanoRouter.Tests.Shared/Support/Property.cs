@@ -37,15 +37,16 @@ namespace NanoRouter.Tests.Support
 
                 if (failure != null)
                 {
-                    Assert.IsTrue(false, Describe(name, seed, origin, i, total, caseSeed) + ": " + failure);
+                    Assert.IsTrue(false, Describe(name, seed, origin, i, total, caseSeed, Platform.PropertyScale()) + ": " + failure);
                 }
             }
         }
 
-        private static string Describe(string name, uint seed, string origin, int index, int total, uint caseSeed)
+        private static string Describe(string name, uint seed, string origin, int index, int total, uint caseSeed, int scale)
         {
+            string environment = "NANOROUTER_SEED=" + seed + (scale > 1 ? " NANOROUTER_PROPERTY_SCALE=" + scale : string.Empty);
             return "property " + name + " broken by case " + index + " of " + total + " (case seed " + caseSeed + ") of run seed " + seed
-                + " (" + origin + "); replay: NANOROUTER_SEED=" + seed + " dotnet test tests/NanoRouter.Tests/NanoRouter.Tests.csproj --filter Name=" + name
+                + " (" + origin + "); replay: " + environment + " dotnet test tests/NanoRouter.Tests/NanoRouter.Tests.csproj --filter Name=" + name
                 + " (in nanoCLR: set Property.DefaultSeed to " + seed + ")";
         }
     }

@@ -35,7 +35,8 @@ namespace NanoRouter.Tests.HostOnly
             {
                 uint seed = Platform.PropertySeed(out string origin);
                 seeds = new PCG(1, seed);
-                run = "run seed " + seed + " (" + origin + "; NANOROUTER_SEED=" + seed + " replays the run)";
+                int scale = Platform.PropertyScale();
+                run = "run seed " + seed + " (" + origin + "; NANOROUTER_SEED=" + seed + (scale > 1 ? " NANOROUTER_PROPERTY_SCALE=" + scale : string.Empty) + " replays the run)";
             }
 
             for (long i = string.IsNullOrEmpty(replay) ? 0 : 1; i < total; i++)
