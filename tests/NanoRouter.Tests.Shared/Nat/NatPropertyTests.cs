@@ -160,7 +160,7 @@ namespace NanoRouter.Tests.Nat
         [TestMethod]
         public void Process_OutThenIn_RestoresOriginalFiveTuple()
         {
-            Property.Check(nameof(Process_OutThenIn_RestoresOriginalFiveTuple), 150, r =>
+            Property.Check(nameof(Process_OutThenIn_RestoresOriginalFiveTuple), 500, r =>
             {
                 int kind = r.Between(0, 2);
                 int host = r.Between(2, 254);
@@ -273,7 +273,7 @@ namespace NanoRouter.Tests.Nat
         {
             var rig = new NatRig();
             ForwardablePackets(rig, out Side[] unused);
-            Property.Check(nameof(Process_RandomBytes_NeverThrow), 3000, r =>
+            Property.Check(nameof(Process_RandomBytes_NeverThrow), 10000, r =>
             {
                 byte[] bytes = r.Bytes(0, 120);
                 int length = r.Between(-2, 130);
@@ -288,7 +288,7 @@ namespace NanoRouter.Tests.Nat
         {
             var rig = new NatRig();
             byte[][] valid = ForwardablePackets(rig, out Side[] sides);
-            Property.Check(nameof(Process_MutatedValidPackets_NeverThrow), 3000, r =>
+            Property.Check(nameof(Process_MutatedValidPackets_NeverThrow), 10000, r =>
             {
                 int which = r.Below(valid.Length);
                 byte[] packet = (byte[])valid[which].Clone();
@@ -440,13 +440,13 @@ namespace NanoRouter.Tests.Nat
         [TestMethod]
         public void Process_RandomTraffic_CapacityQuotasAndChecksumsHold()
         {
-            Property.Check(nameof(Process_RandomTraffic_CapacityQuotasAndChecksumsHold), 15, r => RandomTraffic(RandomSteps(r), 32));
+            Property.Check(nameof(Process_RandomTraffic_CapacityQuotasAndChecksumsHold), 50, r => RandomTraffic(RandomSteps(r), 32));
         }
 
         [TestMethod]
         public void Process_RandomTrafficTinyTable_CapacityAndQuotasHold()
         {
-            Property.Check(nameof(Process_RandomTrafficTinyTable_CapacityAndQuotasHold), 15, r => RandomTraffic(RandomSteps(r), 8));
+            Property.Check(nameof(Process_RandomTrafficTinyTable_CapacityAndQuotasHold), 50, r => RandomTraffic(RandomSteps(r), 8));
         }
     }
 }

@@ -79,7 +79,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void AllViews_RandomBytesAndRanges_NeverThrow()
         {
-            Property.Check(nameof(AllViews_RandomBytesAndRanges_NeverThrow), 2000, r =>
+            Property.Check(nameof(AllViews_RandomBytesAndRanges_NeverThrow), 20000, r =>
             {
                 byte[] bytes = r.Bytes(0, 96);
                 int offset = r.Between(-2, 100);
@@ -92,7 +92,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void AllViews_MutatedValidPackets_NeverThrow()
         {
-            Property.Check(nameof(AllViews_MutatedValidPackets_NeverThrow), 500, r =>
+            Property.Check(nameof(AllViews_MutatedValidPackets_NeverThrow), 5000, r =>
             {
                 byte[] bytes = r.NextBool() ? RandomPacket(r) : (byte[])s_fixtures[r.Below(s_fixtures.Length)].Clone();
                 int mutations = r.Between(0, 3);
@@ -110,7 +110,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void AllViews_BytesOutsideTheRange_ChangeNothingReadOrWritten()
         {
-            Property.Check(nameof(AllViews_BytesOutsideTheRange_ChangeNothingReadOrWritten), 300, r =>
+            Property.Check(nameof(AllViews_BytesOutsideTheRange_ChangeNothingReadOrWritten), 3000, r =>
             {
                 byte[] bytes = r.NextBool() ? RandomPacket(r) : r.Bytes(0, 80);
                 int before = r.Between(0, 8);
@@ -138,7 +138,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void IPv4AndTransports_EveryPrefix_Rejected()
         {
-            Property.Check(nameof(IPv4AndTransports_EveryPrefix_Rejected), 30, r =>
+            Property.Check(nameof(IPv4AndTransports_EveryPrefix_Rejected), 300, r =>
             {
                 byte[] packet = RandomPacket(r);
                 Assert.AreEqual(WireStatus.Ok, IPv4Packet.TryParse(packet, 0, packet.Length, out IPv4Packet whole));
@@ -206,7 +206,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void TcpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle()
         {
-            Property.Check(nameof(TcpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle), 200, r =>
+            Property.Check(nameof(TcpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle), 1000, r =>
             {
                 byte[] packet = RandomTcp(r);
                 uint source = r.NextUInt();
@@ -237,7 +237,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void UdpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle()
         {
-            Property.Check(nameof(UdpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle), 200, r =>
+            Property.Check(nameof(UdpRewrite_RandomPacketsAndValues_IncrementalEqualsFullAndOracle), 1000, r =>
             {
                 byte[] packet = RandomUdp(r);
                 uint address = r.NextUInt();
@@ -274,7 +274,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void IcmpRewrite_RandomEchoes_IncrementalEqualsFullAndOracle()
         {
-            Property.Check(nameof(IcmpRewrite_RandomEchoes_IncrementalEqualsFullAndOracle), 200, r =>
+            Property.Check(nameof(IcmpRewrite_RandomEchoes_IncrementalEqualsFullAndOracle), 1000, r =>
             {
                 byte[] packet = RandomIcmp(r);
                 ushort identifier = r.NextUShort();
@@ -289,7 +289,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void InternetChecksumUpdate_RandomWordChange_EqualsRecomputation()
         {
-            Property.Check(nameof(InternetChecksumUpdate_RandomWordChange_EqualsRecomputation), 1000, r =>
+            Property.Check(nameof(InternetChecksumUpdate_RandomWordChange_EqualsRecomputation), 5000, r =>
             {
                 byte[] bytes = r.Bytes(2, 200);
                 int at = r.Between(0, 1000);
@@ -316,7 +316,7 @@ namespace NanoRouter.Tests.Wire
         [TestMethod]
         public void UpdateUdp_AnyInput_ZeroStaysZeroAndNeverBecomesZero()
         {
-            Property.Check(nameof(UpdateUdp_AnyInput_ZeroStaysZeroAndNeverBecomesZero), 2000, r =>
+            Property.Check(nameof(UpdateUdp_AnyInput_ZeroStaysZeroAndNeverBecomesZero), 20000, r =>
             {
                 ushort checksum = r.NextUShort();
                 uint oldValue = r.NextUInt();
