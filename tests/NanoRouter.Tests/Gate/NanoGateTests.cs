@@ -1,17 +1,23 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
+using System.Text.RegularExpressions;
 
 namespace NanoRouter.Tests.Gate
 {
     /// <summary>
-    /// The in-repo nano gate: tests/NanoGate compiles the portable core and HAL against
-    /// nanoFramework.CoreLibrary 1.17.11's mscorlib; this test builds it and then reads its
-    /// metadata for generic type or method definitions, which nanoCLR 1.17 cannot run.
+    /// The in-repo nano gate. tests/NanoGate compiles the portable core and HAL against
+    /// nanoFramework.CoreLibrary 1.17.11's mscorlib in C# 9.0 (the device .nfproj files' language
+    /// version); tests/NanoGate.Tests compiles the shared unit tests and the nanoCLR test launcher
+    /// against the same mscorlib, the core gate and a declarations-only copy of the
+    /// nanoFramework.TestFramework API, in C# 10.0. These tests build both and read their metadata:
+    /// no generic type or method definitions (nanoCLR 1.17 cannot run them), no generic
+    /// instantiations in the tests, only the allowed references, [DataRow] arguments of the kinds
+    /// nanoCLR decodes, and no string interpolation in the sources.
     /// </summary>
     [TestClass]
     public class NanoGateTests
@@ -28,11 +34,14 @@ namespace NanoRouter.Tests.Gate
             return dir;
         }
 
-        private static string BuildGate()
+        private static readonly Lazy<string> s_gate = new Lazy<string>(BuildGates);
+
+        /// <summary>Builds tests/NanoGate.Tests (and through it tests/NanoGate) once per test run; returns the output folder.</summary>
+        private static string BuildGates()
         {
             string root = RepoRoot();
             string outDir = Path.Combine(Path.GetTempPath(), "nanorouter-gate-" + Environment.ProcessId);
-            var psi = new ProcessStartInfo("dotnet", "build \"" + Path.Combine(root, "tests/NanoGate/NanoGate.csproj") + "\" -nologo -v q -clp:NoSummary -o \"" + outDir + "\"")
+            var psi = new ProcessStartInfo("dotnet", "build \"" + Path.Combine(root, "tests/NanoGate.Tests/NanoGate.Tests.csproj") + "\" -nologo -v q -clp:NoSummary -o \"" + outDir + "\"")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -41,32 +50,298 @@ namespace NanoRouter.Tests.Gate
             {
                 string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
                 p.WaitForExit();
-                Assert.AreEqual(0, p.ExitCode, "the core does not compile against nanoFramework mscorlib:\n" + output);
+                Assert.AreEqual(0, p.ExitCode, "the core, the shared tests or the launcher do not compile against nanoFramework mscorlib:\n" + output);
             }
 
-            return Path.Combine(outDir, "NanoRouter.NanoGate.dll");
+            return outDir;
         }
 
         [TestMethod]
         public void Gate_CoreAndHal_CompileAgainstNanoMscorlibWithoutGenerics()
         {
-            string dll = BuildGate();
-            using (FileStream stream = File.OpenRead(dll))
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, "NanoRouter.NanoGate.dll")))
             using (var pe = new PEReader(stream))
             {
                 MetadataReader md = pe.GetMetadataReader();
-                string mscorlib = null;
-                foreach (AssemblyReferenceHandle h in md.AssemblyReferences)
-                {
-                    AssemblyReference r = md.GetAssemblyReference(h);
-                    Assert.AreEqual("mscorlib", md.GetString(r.Name), "the gate build may reference only mscorlib");
-                    mscorlib = r.Version.ToString();
-                }
-
-                Assert.AreEqual("1.17.11.0", mscorlib, "the gate build must use nanoFramework's mscorlib 1.17.11");
+                CollectionAssert.AreEqual(new[] { "mscorlib 1.17.11.0" }, References(md), "the core gate may reference only nanoFramework's mscorlib 1.17.11");
                 Assert.AreEqual(0, md.GetTableRowCount(TableIndex.GenericParam), "generic type or method definitions: " + GenericOwners(md));
                 Assert.IsTrue(md.TypeDefinitions.Count > 10, "the gate compiled suspiciously few types");
             }
+        }
+
+        [TestMethod]
+        public void Gate_SharedTestsAndLauncher_CompileAgainstNanoMscorlibWithoutGenerics()
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, "NanoRouter.NanoGate.Tests.dll")))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                CollectionAssert.AreEqual(new[] { "NanoRouter.NanoGate 0.0.0.0", "mscorlib 1.17.11.0" }, References(md), "the test gate may reference only mscorlib 1.17.11 and the core gate");
+                Assert.AreEqual(0, md.GetTableRowCount(TableIndex.GenericParam), "generic type or method definitions in the tests: " + GenericOwners(md));
+                Assert.AreEqual(0, md.GetTableRowCount(TableIndex.MethodSpec), "generic method instantiations in the tests");
+                foreach (TypeSpecificationHandle h in TypeSpecs(md))
+                {
+                    BlobReader blob = md.GetBlobReader(md.GetTypeSpecification(h).Signature);
+                    Assert.AreNotEqual((byte)SignatureTypeCode.GenericTypeInstance, blob.ReadByte(), "a generic type instantiation in the tests");
+                }
+
+                int testClasses = 0;
+                bool launcher = false;
+                var instanceFields = new List<string>();
+                foreach (TypeDefinitionHandle h in md.TypeDefinitions)
+                {
+                    TypeDefinition t = md.GetTypeDefinition(h);
+                    launcher |= md.GetString(t.Namespace) == "NanoRouter.Tests.Launcher" && md.GetString(t.Name) == "Program";
+                    foreach (CustomAttributeHandle a in t.GetCustomAttributes())
+                    {
+                        if (AttributeName(md, md.GetCustomAttribute(a)) != "TestClassAttribute")
+                        {
+                            continue;
+                        }
+
+                        testClasses++;
+
+                        // The stock nanoFramework.UnitTestLauncher calls test methods with Invoke(null, ...)
+                        // and never makes an instance: an instance field would be a NullReferenceException.
+                        foreach (FieldDefinitionHandle fh in t.GetFields())
+                        {
+                            FieldDefinition field = md.GetFieldDefinition(fh);
+                            if ((field.Attributes & System.Reflection.FieldAttributes.Static) == 0)
+                            {
+                                instanceFields.Add(md.GetString(t.Name) + "." + md.GetString(field.Name));
+                            }
+                        }
+                    }
+                }
+
+                Assert.AreEqual(0, instanceFields.Count, "instance fields in test classes (the stock launcher never constructs them): " + string.Join(", ", instanceFields));
+
+                Assert.IsTrue(launcher, "the launcher (tests/NanoRouter.Tests.Nano.Launcher/Program.cs) is in the gate");
+                Assert.IsTrue(testClasses >= 25, "the gate compiled suspiciously few test classes: " + testClasses);
+            }
+        }
+
+        /// <summary>
+        /// nanoCLR's attribute parser (CLR_RT_AttributeParser) decodes numbers and strings only: an
+        /// enum or an array in a [DataRow] makes GetCustomAttributes throw, and the stock launcher
+        /// then stops without a word. The shared tests keep to int, long and string.
+        /// </summary>
+        [TestMethod]
+        public void Gate_SharedTests_DataRowArgumentsAreIntLongOrString()
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, "NanoRouter.NanoGate.Tests.dll")))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                int rows = 0;
+                var wrong = new List<string>();
+                foreach (CustomAttributeHandle h in md.CustomAttributes)
+                {
+                    CustomAttribute a = md.GetCustomAttribute(h);
+                    if (AttributeName(md, a) != "DataRowAttribute")
+                    {
+                        continue;
+                    }
+
+                    rows++;
+                    BlobReader blob = md.GetBlobReader(a.Value);
+                    Assert.AreEqual((ushort)1, blob.ReadUInt16(), "custom attribute prolog");
+                    int count = blob.ReadInt32();
+                    for (int i = 0; i < count; i++)
+                    {
+                        var type = (SerializationTypeCode)blob.ReadByte();
+                        switch (type)
+                        {
+                            case SerializationTypeCode.Int32:
+                                blob.ReadInt32();
+                                break;
+                            case SerializationTypeCode.Int64:
+                                blob.ReadInt64();
+                                break;
+                            case SerializationTypeCode.String:
+                                blob.ReadSerializedString();
+                                break;
+                            default:
+                                wrong.Add(Owner(md, a) + " argument " + i + " is " + type);
+                                i = count; // the rest of this blob cannot be walked without decoding that type
+                                break;
+                        }
+                    }
+                }
+
+                Assert.AreEqual(0, wrong.Count, "DataRow arguments nanoCLR cannot decode: " + string.Join("; ", wrong));
+                Assert.IsTrue(rows > 100, "suspiciously few DataRows: " + rows);
+            }
+        }
+
+        /// <summary>
+        /// nanoCLR 1.17 treats the "constrained." prefix as a no-op (Interpreter.cpp, CEE_CONSTRAINED),
+        /// so a virtual call the value type does not override, made on an array element's address,
+        /// goes wrong: ToString() on an enum array element (what "text" + sides[i] compiles to)
+        /// throws NullReferenceException, GetHashCode() returns garbage and Equals() aborts the CLR.
+        /// On a local or a field it works. Neither the core nor the shared tests may compile to
+        /// ldelema followed by constrained.
+        /// </summary>
+        [TestMethod]
+        [DataRow("NanoRouter.NanoGate.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.dll")]
+        public void Gate_Il_NoConstrainedCallOnAnArrayElement(string assembly)
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                var found = new List<string>();
+                int methods = 0;
+                foreach (MethodDefinitionHandle h in md.MethodDefinitions)
+                {
+                    MethodDefinition m = md.GetMethodDefinition(h);
+                    if (m.RelativeVirtualAddress == 0)
+                    {
+                        continue;
+                    }
+
+                    methods++;
+                    byte[] il = pe.GetMethodBody(m.RelativeVirtualAddress).GetILBytes();
+                    int previous = -1;
+                    for (int at = 0; at < il.Length;)
+                    {
+                        int code = il[at] == 0xFE ? 0xFE00 | il[at + 1] : il[at];
+                        if (code == 0xFE16 && previous == 0x8F)
+                        {
+                            found.Add(md.GetString(md.GetTypeDefinition(m.GetDeclaringType()).Name) + "." + md.GetString(m.Name) + " at IL_" + at.ToString("X4"));
+                        }
+
+                        previous = code;
+                        at += Il.Size(il, at);
+                    }
+                }
+
+                Assert.IsTrue(methods > 100, "suspiciously few method bodies: " + methods);
+                Assert.AreEqual(0, found.Count, "ldelema + constrained. (call the method on a local copy instead): " + string.Join(", ", found));
+            }
+        }
+
+        /// <summary>The nanoFramework subset forbids string interpolation in shipped code; the C# compiler would quietly turn it into String.Format.</summary>
+        [TestMethod]
+        public void Gate_Sources_HaveNoStringInterpolation()
+        {
+            string root = RepoRoot();
+            var found = new List<string>();
+            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Launcher" })
+            {
+                foreach (string file in Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
+                {
+                    if (file.Contains("/obj/") || file.Contains("/bin/"))
+                    {
+                        continue;
+                    }
+
+                    string[] lines = File.ReadAllLines(file);
+                    for (int i = 0; i < lines.Length; i++)
+                    {
+                        string code = Regex.Replace(lines[i], "//.*$", string.Empty);
+                        if (code.Contains("$\"") || code.Contains("$@\"") || code.Contains("@$\""))
+                        {
+                            found.Add(Path.GetRelativePath(root, file) + ":" + (i + 1));
+                        }
+                    }
+                }
+            }
+
+            Assert.AreEqual(0, found.Count, "string interpolation in nano code: " + string.Join(", ", found));
+        }
+
+        /// <summary>Instruction sizes, from System.Reflection.Emit's opcode table.</summary>
+        private static class Il
+        {
+            private static readonly Dictionary<int, System.Reflection.Emit.OperandType> s_operands = Load();
+
+            private static Dictionary<int, System.Reflection.Emit.OperandType> Load()
+            {
+                var table = new Dictionary<int, System.Reflection.Emit.OperandType>();
+                foreach (System.Reflection.FieldInfo f in typeof(System.Reflection.Emit.OpCodes).GetFields())
+                {
+                    var op = (System.Reflection.Emit.OpCode)f.GetValue(null);
+                    table[(ushort)op.Value] = op.OperandType;
+                }
+
+                return table;
+            }
+
+            public static int Size(byte[] il, int at)
+            {
+                bool twoByte = il[at] == 0xFE;
+                int code = twoByte ? 0xFE00 | il[at + 1] : il[at];
+                int size = twoByte ? 2 : 1;
+                switch (s_operands[code])
+                {
+                    case System.Reflection.Emit.OperandType.InlineNone:
+                        return size;
+                    case System.Reflection.Emit.OperandType.ShortInlineBrTarget:
+                    case System.Reflection.Emit.OperandType.ShortInlineI:
+                    case System.Reflection.Emit.OperandType.ShortInlineVar:
+                        return size + 1;
+                    case System.Reflection.Emit.OperandType.InlineVar:
+                        return size + 2;
+                    case System.Reflection.Emit.OperandType.InlineI8:
+                    case System.Reflection.Emit.OperandType.InlineR:
+                        return size + 8;
+                    case System.Reflection.Emit.OperandType.InlineSwitch:
+                        return size + 4 + (4 * BitConverter.ToInt32(il, at + size));
+                    default:
+                        return size + 4;
+                }
+            }
+        }
+
+        private static IEnumerable<TypeSpecificationHandle> TypeSpecs(MetadataReader md)
+        {
+            for (int i = 1; i <= md.GetTableRowCount(TableIndex.TypeSpec); i++)
+            {
+                yield return MetadataTokens.TypeSpecificationHandle(i);
+            }
+        }
+
+        private static string[] References(MetadataReader md)
+        {
+            var names = new List<string>();
+            foreach (AssemblyReferenceHandle h in md.AssemblyReferences)
+            {
+                AssemblyReference r = md.GetAssemblyReference(h);
+                names.Add(md.GetString(r.Name) + " " + r.Version);
+            }
+
+            names.Sort(StringComparer.Ordinal);
+            return names.ToArray();
+        }
+
+        private static string AttributeName(MetadataReader md, CustomAttribute a)
+        {
+            EntityHandle type;
+            if (a.Constructor.Kind == HandleKind.MemberReference)
+            {
+                type = md.GetMemberReference((MemberReferenceHandle)a.Constructor).Parent;
+            }
+            else
+            {
+                type = md.GetMethodDefinition((MethodDefinitionHandle)a.Constructor).GetDeclaringType();
+            }
+
+            return type.Kind == HandleKind.TypeDefinition
+                ? md.GetString(md.GetTypeDefinition((TypeDefinitionHandle)type).Name)
+                : type.Kind == HandleKind.TypeReference ? md.GetString(md.GetTypeReference((TypeReferenceHandle)type).Name) : string.Empty;
+        }
+
+        private static string Owner(MetadataReader md, CustomAttribute a)
+        {
+            if (a.Parent.Kind != HandleKind.MethodDefinition)
+            {
+                return a.Parent.Kind.ToString();
+            }
+
+            MethodDefinition m = md.GetMethodDefinition((MethodDefinitionHandle)a.Parent);
+            return md.GetString(md.GetTypeDefinition(m.GetDeclaringType()).Name) + "." + md.GetString(m.Name);
         }
 
         private static string GenericOwners(MetadataReader md)
