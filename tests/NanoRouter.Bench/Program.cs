@@ -157,20 +157,46 @@ namespace NanoRouter.Bench
             return 0;
         }
 
+        /// <summary>
+        /// The tick as the board runs it, every 100 ms of clock time, at 512 flows and the boards'
+        /// passthrough table sizes: the costliest tick
+        /// within a second and the costliest one that starts a new second (the table is swept a
+        /// slice per 100 ms; the small tables and the status counts once a second), over two seconds
+        /// of ticks; then one tick after a 1 s gap, which catches up a whole sweep.
+        /// </summary>
         private static void PrintTick(Type engineType, Type optionsType)
         {
             var clock = new ManualClock { Now = 1000 };
-            object engine = Activator.CreateInstance(engineType, CopyOptions(Options(512), optionsType), clock);
+            NatOptions options = Options(512);
+            options.TunnelCapacity = 0; // the boards' own: a sixteenth of the table (the ESP32 sets 16)
+            object engine = Activator.CreateInstance(engineType, CopyOptions(options, optionsType), clock);
             var process = (PacketProcessor)Delegate.CreateDelegate(typeof(PacketProcessor), engine, engineType.GetMethod("Process"));
             new Workload("udp", 512, process);
             MethodInfo tick = engineType.GetMethod("Tick");
-            Counter.Reset();
             tick.Invoke(engine, null);
-            Console.WriteLine("il tick-same-second flows=512 instructions=" + Counter.Instructions + " calls=" + Counter.Calls + " allocations=" + Counter.Allocations);
+            long[] worst = new long[4]; // same-second IL, calls, allocations; new-second IL
+            long[] worstNew = new long[3];
+            for (int i = 0; i < 20; i++)
+            {
+                bool newSecond = (clock.Now + 100) / 1000 != clock.Now / 1000;
+                clock.Now += 100;
+                Counter.Reset();
+                tick.Invoke(engine, null);
+                long[] into = newSecond ? worstNew : worst;
+                if (Counter.Instructions > into[0])
+                {
+                    into[0] = Counter.Instructions;
+                    into[1] = Counter.Calls;
+                    into[2] = Counter.Allocations;
+                }
+            }
+
+            Console.WriteLine("il tick-same-second flows=512 instructions=" + worst[0] + " calls=" + worst[1] + " allocations=" + worst[2]);
+            Console.WriteLine("il tick-new-second flows=512 instructions=" + worstNew[0] + " calls=" + worstNew[1] + " allocations=" + worstNew[2]);
             clock.Now += 1000;
             Counter.Reset();
             tick.Invoke(engine, null);
-            Console.WriteLine("il tick-new-second flows=512 instructions=" + Counter.Instructions + " calls=" + Counter.Calls + " allocations=" + Counter.Allocations);
+            Console.WriteLine("il tick-after-1s-gap flows=512 instructions=" + Counter.Instructions + " calls=" + Counter.Calls + " allocations=" + Counter.Allocations);
         }
 
         /// <summary>Bytes per NAT entry: every array of the table whose length grows with the capacity

@@ -128,43 +128,16 @@ namespace NanoRouter.Core.Nat
             ExpirePptp();
         }
 
-        /// <summary>Recounts the active mappings of every rule for the status page.</summary>
+        /// <summary>Sets the active mappings of every rule for the status page (the NAT table keeps its
+        /// passthrough entries counted, so this scans only the small tunnel tables).</summary>
         private void CountPassthroughMappings()
         {
-            int ike = 0;
-            int natt = 0;
-            int l2tp = 0;
-            int pptp = 0;
-            uint[] inside = _inside;
-            for (int e = 0; e < inside.Length; e++)
-            {
-                uint v = inside[e];
-                if ((v & NatTable.SlowFlag) != 0)
-                {
-                    switch (RuleOf(v))
-                    {
-                        case PassthroughProtocol.Ike:
-                            ike++;
-                            break;
-                        case PassthroughProtocol.NatT:
-                            natt++;
-                            break;
-                        case PassthroughProtocol.L2tp:
-                            l2tp++;
-                            break;
-                        default:
-                            pptp++;
-                            break;
-                    }
-                }
-            }
-
             _rules.SetMappings(PassthroughProtocol.Esp, _esp.CountActive());
             _rules.SetMappings(PassthroughProtocol.Gre, _gre.Count);
-            _rules.SetMappings(PassthroughProtocol.Ike, ike);
-            _rules.SetMappings(PassthroughProtocol.NatT, natt);
-            _rules.SetMappings(PassthroughProtocol.L2tp, l2tp);
-            _rules.SetMappings(PassthroughProtocol.Pptp, pptp + PptpCalls());
+            _rules.SetMappings(PassthroughProtocol.Ike, _table.SlowCount((int)PassthroughProtocol.Ike - 1));
+            _rules.SetMappings(PassthroughProtocol.NatT, _table.SlowCount((int)PassthroughProtocol.NatT - 1));
+            _rules.SetMappings(PassthroughProtocol.L2tp, _table.SlowCount((int)PassthroughProtocol.L2tp - 1));
+            _rules.SetMappings(PassthroughProtocol.Pptp, _table.SlowCount((int)PassthroughProtocol.Pptp - 1) + PptpCalls());
         }
 
         private Verdict DropRule(PassthroughProtocol rule, DropReason reason)

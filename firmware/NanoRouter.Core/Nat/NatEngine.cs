@@ -22,7 +22,9 @@ namespace NanoRouter.Core.Nat
     /// <para>
     /// Time: <see cref="Tick"/> reads the injected clock, expires idle sessions and applies
     /// passthrough switches; the packet path uses the time of the last tick. The board's packet loop
-    /// calls Tick at least every 100 ms.
+    /// calls Tick at least every 100 ms. The NAT table is swept a tenth at a time, one slice for each
+    /// 100 ms of clock time, so no tick holds up the packet path for a whole sweep; after a longer gap
+    /// a tick catches up, at most one full turn.
     /// </para>
     /// </summary>
     public sealed partial class NatEngine
@@ -30,6 +32,12 @@ namespace NanoRouter.Core.Nat
         private const ushort NoIndex = NatTable.NoIndex;
         private const uint KeyMask = NatTable.KeyMask;
         private const int MinEvictIdleSec = 30;
+
+        /// <summary>Clock time one slice of the table sweep stands for.</summary>
+        private const int SweepSliceMs = 100;
+
+        /// <summary>Slices in a full turn of the table: every entry is examined once per second.</summary>
+        private const int SweepSlices = 10;
 
         private readonly IClock _clock;
         private readonly NatOptions _options;
@@ -74,6 +82,8 @@ namespace NanoRouter.Core.Nat
         private int _msRemainder;
         private int _seconds;
         private int _lastSweepSec;
+        private int _sweepDebtMs;
+        private int _sweepCursor;
         private int _rulesVersion;
         private Side _egress;
         private DropReason _lastDrop;
@@ -266,17 +276,34 @@ namespace NanoRouter.Core.Nat
                     _seconds += _msRemainder / 1000;
                     _msRemainder %= 1000;
                 }
+
+                _sweepDebtMs = elapsed >= SweepSliceMs * SweepSlices ? SweepSliceMs * SweepSlices : _sweepDebtMs + elapsed;
             }
+
             if (_rules.Version != _rulesVersion)
             {
                 _rulesVersion = _rules.Version;
                 ApplyRuleSwitches();
             }
 
+            // One slice of the table for each 100 ms of clock time: every entry is looked at once a
+            // second, and a tick never sweeps more than a full turn.
+            int sliceSize = (_table.Capacity + SweepSlices - 1) / SweepSlices;
+            for (int slices = 0; _sweepDebtMs >= SweepSliceMs && slices < SweepSlices; slices++)
+            {
+                _sweepDebtMs -= SweepSliceMs;
+                _table.ExpireRange(_sweepCursor, sliceSize, _now, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
+                _sweepCursor = (_sweepCursor + sliceSize) % _table.Capacity;
+            }
+
+            if (_sweepDebtMs >= SweepSliceMs * SweepSlices)
+            {
+                _sweepDebtMs = 0;
+            }
+
             if (_now != _lastSweepSec)
             {
                 _lastSweepSec = _now;
-                _table.Expire(_now, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
                 ExpirePassthrough();
                 _fragments.Expire(_nowMs);
                 CountPassthroughMappings();

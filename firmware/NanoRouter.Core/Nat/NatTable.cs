@@ -122,6 +122,7 @@ namespace NanoRouter.Core.Nat
         private readonly int _capacity;
         private readonly int[] _hostCount = new int[256];
         private readonly int[] _evictions = new int[3];
+        private readonly int[] _ruleCounts = new int[4];
         private ushort _freeHead;
         private int _count;
         private int _clockHand;
@@ -185,6 +186,10 @@ namespace NanoRouter.Core.Nat
         /// <summary>Entries held by one LAN host.</summary>
         public int HostCount(int host) => _hostCount[host & 0xFF];
 
+        /// <summary>Slow-path (passthrough) entries of one rule code (the <see cref="RuleMask"/> bits:
+        /// 0 IKE, 1 NAT-T, 2 L2TP, 3 PPTP), kept as entries come and go so no scan is needed.</summary>
+        public int SlowCount(int ruleCode) => _ruleCounts[ruleCode & 3];
+
         /// <summary>The outbound bucket of a masked inside value.</summary>
         public int OutBucket(uint key) => (int)((key * HashMultiplier) >> HashShift);
 
@@ -210,6 +215,11 @@ namespace NanoRouter.Core.Nat
             for (int i = 0; i < _hostCount.Length; i++)
             {
                 _hostCount[i] = 0;
+            }
+
+            for (int i = 0; i < _ruleCounts.Length; i++)
+            {
+                _ruleCounts[i] = 0;
             }
 
             _freeHead = 0;
@@ -339,6 +349,11 @@ namespace NanoRouter.Core.Nat
             InHead[ib] = (ushort)e;
             _count++;
             _hostCount[inside >> HostShift]++;
+            if ((inside & SlowFlag) != 0)
+            {
+                _ruleCounts[(inside & RuleMask) >> RuleShift]++;
+            }
+
             return e;
         }
 
@@ -390,6 +405,11 @@ namespace NanoRouter.Core.Nat
             }
 
             _hostCount[inside >> HostShift]--;
+            if ((inside & SlowFlag) != 0)
+            {
+                _ruleCounts[(inside & RuleMask) >> RuleShift]--;
+            }
+
             Inside[entry] = 0;
             InNext[entry] = NoIndex;
             OutNext[entry] = _freeHead;
@@ -421,8 +441,20 @@ namespace NanoRouter.Core.Nat
         /// <returns>How many were removed.</returns>
         public int Expire(ushort nowSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
         {
+            return ExpireRange(0, _capacity, nowSec, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec);
+        }
+
+        /// <summary>
+        /// Removes the entries idle longer than their timeout among <paramref name="count"/> entries
+        /// from <paramref name="start"/> (wrapping at the end): a slice of <see cref="Expire"/>, so that
+        /// the engine can spread a sweep of the table over several ticks.
+        /// </summary>
+        /// <returns>How many were removed.</returns>
+        public int ExpireRange(int start, int count, ushort nowSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
+        {
             int removed = 0;
-            for (int e = 0; e < _capacity; e++)
+            int e = start;
+            for (int i = 0; i < count; i++)
             {
                 uint inside = Inside[e];
                 if (inside != 0 && (ushort)(nowSec - Seen[e]) > TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
@@ -430,6 +462,8 @@ namespace NanoRouter.Core.Nat
                     Remove(e);
                     removed++;
                 }
+
+                e = e + 1 < _capacity ? e + 1 : 0;
             }
 
             return removed;
