@@ -127,6 +127,7 @@ namespace NanoRouter.Core.Admin
             ClearFields();
             response.Begin(200, "OK");
             bool head = request.Method == HttpMethod.Head;
+            response.HeadOnly = head;
             if (!IsHostAllowed(request, buffer))
             {
                 WriteError(response, 421, "Misdirected Request", "unknown Host: use the router's address or name");
@@ -200,7 +201,7 @@ namespace NanoRouter.Core.Admin
 
         private static void Finish(HttpResponse response, bool omitBody)
         {
-            if (response.Length > 0)
+            if (response.Finished)
             {
                 return;
             }

@@ -5,13 +5,14 @@ namespace NanoRouter.Core.Admin
     /// <summary>
     /// The admin web server's loop, independent of the socket API: up to
     /// <see cref="MaxConnections"/> connections, each with its own fixed request buffer
-    /// (head ≤ 4 KB + body ≤ 2 KB); one shared response buffer, since requests are answered one at
+    /// (head ≤ 2 KB + body ≤ 1.5 KB); one shared response buffer, since requests are answered one at
     /// a time on one thread. A connection that has not delivered a whole request within
     /// <see cref="IdleTimeoutMs"/> of being accepted is answered 408 and closed (slowloris); one
     /// that has waited <see cref="SlowAfterMs"/> gives way earlier (429) to a connection waiting to
     /// be accepted, when its address holds more than its share or every slot is taken; every
     /// connection is closed after its one response. Call <see cref="Poll"/> in a loop.
-    /// Fixed memory: 4 × 6 KB request buffers + 17 KB response buffer.
+    /// Fixed memory: 4 × 3.5 KB request buffers + a 2.5 KB response buffer (pages larger than
+    /// <see cref="HttpResponse.ChunkBytes"/> are streamed to their connection in chunks).
     /// </summary>
     public sealed class AdminServer
     {
@@ -279,6 +280,7 @@ namespace NanoRouter.Core.Admin
             }
 
             _requests++;
+            _response.StreamTo(_transport, slot);
             if (status == HttpParseStatus.Ok)
             {
                 _app.Handle(_request, buffer, _remote[slot], _response);
@@ -296,7 +298,12 @@ namespace NanoRouter.Core.Admin
 
         private void Send(int slot)
         {
-            _transport.Send(slot, _response.Buffer, _response.Start, _response.Length);
+            if (_response.Length > 0)
+            {
+                _transport.Send(slot, _response.Buffer, _response.Start, _response.Length);
+            }
+
+            _response.StreamTo(null, -1);
         }
 
         private void Close(int slot)

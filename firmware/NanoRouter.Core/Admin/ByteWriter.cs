@@ -1,9 +1,18 @@
 namespace NanoRouter.Core.Admin
 {
+    /// <summary>Takes what a full <see cref="ByteWriter"/> holds (sends it on), so writing goes on.</summary>
+    public interface IByteDrain
+    {
+        /// <summary>Called when a write does not fit: takes the bytes written so far.</summary>
+        /// <returns>True when it took them and cleared the writer; false to make the write overflow.</returns>
+        bool Drain(ByteWriter writer);
+    }
+
     /// <summary>
     /// Appends ASCII, UTF-8, numbers and escaped text to a fixed byte buffer. It never grows and
-    /// never throws: a write that does not fit sets <see cref="Overflow"/> and is dropped, so the
-    /// caller answers 500 instead of crashing. Every piece of user-provided text goes through
+    /// never throws: a write that does not fit goes to the <see cref="IByteDrain"/> if there is
+    /// one (which sends the full buffer on), else it sets <see cref="Overflow"/> and is dropped, so
+    /// the caller answers 500 instead of crashing. Every piece of user-provided text goes through
     /// <see cref="Html(string)"/> or <see cref="JsonString(string)"/>.
     /// </summary>
     public sealed class ByteWriter
@@ -18,6 +27,7 @@ namespace NanoRouter.Core.Admin
         private int _position;
         private int _limit;
         private bool _overflow;
+        private IByteDrain _drain;
 
         /// <summary>Creates a writer over <paramref name="count"/> bytes of a buffer from <paramref name="offset"/>.</summary>
         public ByteWriter(byte[] buffer, int offset, int count)
@@ -57,12 +67,35 @@ namespace NanoRouter.Core.Admin
             _overflow = false;
         }
 
+        /// <summary>Where a full buffer goes (null: a write that does not fit overflows).</summary>
+        public void DrainTo(IByteDrain drain)
+        {
+            _drain = drain;
+        }
+
+        /// <summary>Makes room for <paramref name="count"/> bytes (at most the capacity), draining
+        /// the buffer if it must; sets <see cref="Overflow"/> when there is none.</summary>
+        private bool Room(int count)
+        {
+            if (count <= _limit - _position)
+            {
+                return true;
+            }
+
+            if (!_overflow && _drain != null && count <= _limit - _start && _drain.Drain(this))
+            {
+                return true;
+            }
+
+            _overflow = true;
+            return false;
+        }
+
         /// <summary>Appends one byte.</summary>
         public void Byte(byte value)
         {
-            if (_position >= _limit)
+            if (_position >= _limit && !Room(1))
             {
-                _overflow = true;
                 return;
             }
 
@@ -72,14 +105,19 @@ namespace NanoRouter.Core.Admin
         /// <summary>Appends bytes as they are.</summary>
         public void Bytes(byte[] source, int offset, int count)
         {
-            if (count <= 0)
+            while (count > _limit - _position && !_overflow)
             {
-                return;
+                // More than fits: fill the buffer, drain it, go on.
+                int room = _limit - _position;
+                System.Array.Copy(source, offset, _buffer, _position, room);
+                _position += room;
+                offset += room;
+                count -= room;
+                Room(count < _limit - _start ? count : _limit - _start);
             }
 
-            if (count > _limit - _position)
+            if (count <= 0 || _overflow)
             {
-                _overflow = true;
                 return;
             }
 
@@ -101,16 +139,24 @@ namespace NanoRouter.Core.Admin
         /// <summary>Appends part of an ASCII string.</summary>
         public void Ascii(string text, int start, int count)
         {
-            if (count > _limit - _position)
+            int end = start + count;
+            while (start < end)
             {
-                _overflow = true;
-                return;
-            }
+                int room = _limit - _position;
+                if (room == 0 && !Room(end - start < _limit - _start ? end - start : _limit - _start))
+                {
+                    return;
+                }
 
-            for (int i = start; i < start + count; i++)
-            {
-                char c = text[i];
-                _buffer[_position++] = c < (char)0x80 ? (byte)c : (byte)'?';
+                room = _limit - _position;
+                int stop = end - start < room ? end : start + room;
+                for (int i = start; i < stop; i++)
+                {
+                    char c = text[i];
+                    _buffer[_position++] = c < (char)0x80 ? (byte)c : (byte)'?';
+                }
+
+                start = stop;
             }
         }
 
@@ -123,9 +169,8 @@ namespace NanoRouter.Core.Admin
             }
 
             int needed = Admin.Utf8.ByteCount(text);
-            if (needed > _limit - _position)
+            if (!Room(needed))
             {
-                _overflow = true;
                 return;
             }
 
@@ -367,9 +412,8 @@ namespace NanoRouter.Core.Admin
                 i++;
             }
 
-            if (4 > _limit - _position)
+            if (!Room(4))
             {
-                _overflow = true;
                 return;
             }
 

@@ -13,10 +13,10 @@ namespace NanoRouter.Core.Admin
     public static class HttpRequestParser
     {
         /// <summary>The most bytes the request line and headers (with the blank line) may take.</summary>
-        public const int MaxHeaderBytes = 4096;
+        public const int MaxHeaderBytes = 2048;
 
         /// <summary>The largest body accepted.</summary>
-        public const int MaxBodyBytes = 2048;
+        public const int MaxBodyBytes = 1536;
 
         private const byte ByteCR = (byte)'\r';
         private const byte ByteLF = (byte)'\n';

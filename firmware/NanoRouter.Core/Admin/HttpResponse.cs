@@ -1,23 +1,34 @@
+using NanoRouter.Hal;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
-    /// One response, built in a single preallocated buffer: the body is written first, from
+    /// One response, built in a single small preallocated buffer: the body is written first, from
     /// <see cref="HeaderSpace"/> on, then <see cref="Finish"/> writes the status line and headers
-    /// just before it, so the whole response is one contiguous range to send. Every response
-    /// carries the security headers (CSP, frame denial, nosniff, same-origin referrer: "no-referrer" would make browsers send "Origin: null" on our own form posts) and closes the
-    /// connection.
+    /// just before it, so the whole response is one contiguous range to send. A body larger than
+    /// <see cref="ChunkBytes"/> is streamed when the response has a target (<see cref="StreamTo"/>):
+    /// the head goes out with Transfer-Encoding: chunked as soon as the buffer fills, then one chunk
+    /// per buffer, and <see cref="Finish"/> leaves the last chunk and the terminating empty one; with
+    /// no target it overflows (the caller answers 500). So no page needs a page-sized buffer on the
+    /// device. Every response carries the security headers (CSP, frame denial, nosniff, same-origin
+    /// referrer: "no-referrer" would make browsers send "Origin: null" on our own form posts) and
+    /// closes the connection.
     /// </summary>
-    public sealed class HttpResponse
+    public sealed class HttpResponse : IByteDrain
     {
-        /// <summary>Room for the status line and headers.</summary>
+        /// <summary>Room for the status line and headers (and a chunk's size line after them).</summary>
         public const int HeaderSpace = 1024;
 
-        /// <summary>The largest body (a whole page) that can be sent.</summary>
-        public const int MaxBodyBytes = 16384;
+        /// <summary>The body bytes sent at a time: the largest body that goes out with a
+        /// Content-Length; a larger one is streamed in chunks of this size.</summary>
+        public const int ChunkBytes = 1536;
+
+        /// <summary>After a chunk: its CRLF, then the last chunk "0" CRLF CRLF.</summary>
+        private const int TailSpace = 7;
 
         private const string ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-        private readonly byte[] _buffer = new byte[HeaderSpace + MaxBodyBytes];
+        private readonly byte[] _buffer = new byte[HeaderSpace + ChunkBytes + TailSpace];
         private readonly ByteWriter _body;
         private readonly ByteWriter _head;
         private readonly byte[][] _cookieValues = new byte[][] { new byte[16], new byte[16] };
@@ -27,14 +38,29 @@ namespace NanoRouter.Core.Admin
         private int _cookieCount;
         private int _start;
         private int _length;
+        private IAdminTransport _target;
+        private int _targetSlot;
+        private bool _streaming;
+        private bool _broken;
+        private int _counted;
 
         /// <summary>Creates the buffers once.</summary>
         public HttpResponse()
         {
-            _body = new ByteWriter(_buffer, HeaderSpace, MaxBodyBytes);
+            _body = new ByteWriter(_buffer, HeaderSpace, ChunkBytes);
+            _body.DrainTo(this);
             _head = new ByteWriter(_buffer, 0, HeaderSpace);
             Begin(200, "OK");
         }
+
+        /// <summary>True for a HEAD request: the body is only counted (for Content-Length), never sent.</summary>
+        public bool HeadOnly;
+
+        /// <summary>True once the head has gone out (the body is being streamed in chunks).</summary>
+        public bool Streaming => _streaming;
+
+        /// <summary>Chunks sent of the response being built.</summary>
+        public int ChunksSent { get; private set; }
 
         /// <summary>The status code.</summary>
         public int Status { get; private set; }
@@ -72,9 +98,28 @@ namespace NanoRouter.Core.Admin
         /// <summary>The finished response's length.</summary>
         public int Length => _length;
 
-        /// <summary>Starts a new response, forgetting the previous one.</summary>
+        /// <summary>Where a body larger than <see cref="ChunkBytes"/> is streamed while it is
+        /// written: a connection of <paramref name="transport"/> (null: nowhere, so it overflows).</summary>
+        public void StreamTo(IAdminTransport transport, int slot)
+        {
+            _target = transport;
+            _targetSlot = slot;
+            _streaming = false;
+            _broken = false;
+        }
+
+        /// <summary>True once <see cref="Finish"/> has succeeded for the response begun last.</summary>
+        public bool Finished { get; private set; }
+
+        /// <summary>Starts a new response, forgetting the previous one (a response already being
+        /// streamed cannot be taken back: it is cut off, so the client sees it fail).</summary>
         public void Begin(int status, string reason)
         {
+            _broken = _streaming;
+            Finished = false;
+            HeadOnly = false;
+            _counted = 0;
+            ChunksSent = 0;
             Status = status;
             Reason = reason;
             ContentType = null;
@@ -89,9 +134,11 @@ namespace NanoRouter.Core.Admin
             _length = 0;
         }
 
-        /// <summary>Changes the status, keeping headers set so far but dropping the body.</summary>
+        /// <summary>Changes the status, keeping headers set so far but dropping the body (cut off
+        /// if it is being streamed already, like <see cref="Begin"/>).</summary>
         public void Restart(int status, string reason)
         {
+            _broken |= _streaming;
             Status = status;
             Reason = reason;
             _body.Clear();
@@ -120,30 +167,147 @@ namespace NanoRouter.Core.Admin
             _cookieCount++;
         }
 
-        /// <summary>Writes the head before the body.</summary>
+        /// <summary>Writes the head before the body; for a streamed body, the last chunk and the
+        /// end of the chunks instead.</summary>
         /// <param name="omitBody">True for HEAD: headers only (Content-Length still tells the body's size).</param>
         /// <returns>False when the head or body overflowed (the caller answers 500 instead).</returns>
         public bool Finish(bool omitBody)
         {
+            if (_streaming)
+            {
+                // What is left to send: the last piece of the body as a chunk, then the empty chunk
+                // that ends the body; nothing if the client went away or the response was cut off.
+                _start = HeaderSpace;
+                _length = 0;
+                Finished = true;
+                if (_broken || _target == null)
+                {
+                    _streaming = false;
+                    return true;
+                }
+
+                int length = _body.Length;
+                if (length > 0)
+                {
+                    _start = ChunkLine(length, HeaderSpace);
+                    _buffer[HeaderSpace + length] = (byte)'\r';
+                    _buffer[HeaderSpace + length + 1] = (byte)'\n';
+                    length += 2;
+                }
+
+                int end = HeaderSpace + length;
+                _buffer[end] = (byte)'0';
+                _buffer[end + 1] = (byte)'\r';
+                _buffer[end + 2] = (byte)'\n';
+                _buffer[end + 3] = (byte)'\r';
+                _buffer[end + 4] = (byte)'\n';
+                _length = end + 5 - _start;
+                _streaming = false;
+                return true;
+            }
+
             if (_body.Overflow)
             {
                 return false;
             }
 
-            // Write once to measure, then again right before the body.
-            _head.Reset(_buffer, 0, HeaderSpace);
-            WriteHead(_head);
-            if (_head.Overflow)
+            int headLength = PlaceHead(HeaderSpace);
+            if (headLength < 0)
             {
                 return false;
             }
 
+            _length = headLength + (omitBody || HeadOnly ? 0 : _body.Length);
+            Finished = true;
+            return true;
+        }
+
+        /// <summary>The body buffer is full: sends the head first (once, chunked) and the buffer as a
+        /// chunk, and empties it. Without a target the write overflows.</summary>
+        bool IByteDrain.Drain(ByteWriter writer)
+        {
+            if (HeadOnly && !_streaming)
+            {
+                // HEAD: nothing of the body is sent, so it is only counted.
+                _counted += writer.Length;
+                writer.Clear();
+                return true;
+            }
+
+            if (_target == null || _broken)
+            {
+                return false;
+            }
+
+            int from = ChunkLine(writer.Length, HeaderSpace);
+            int end = HeaderSpace + writer.Length;
+            _buffer[end++] = (byte)'\r';
+            _buffer[end++] = (byte)'\n';
+
+            if (!_streaming)
+            {
+                _streaming = true;
+                int headLength = PlaceHead(from);
+                if (headLength < 0)
+                {
+                    _streaming = false;
+                    return false;
+                }
+
+                from -= headLength;
+            }
+
+            if (end > from && !_target.Send(_targetSlot, _buffer, from, end - from))
+            {
+                // The client went away: the rest is not sent.
+                _broken = true;
+            }
+
+            ChunksSent++;
+            writer.Clear();
+            return true;
+        }
+
+        /// <summary>Writes a chunk's size line (hex, CRLF) to end right before <paramref name="end"/>.</summary>
+        /// <returns>Where the line starts.</returns>
+        private int ChunkLine(int length, int end)
+        {
+            int digits = 1;
+            while (length >> (4 * digits) != 0)
+            {
+                digits++;
+            }
+
+            int start = end - digits - 2;
+            for (int i = 0; i < digits; i++)
+            {
+                int nibble = (length >> (4 * (digits - 1 - i))) & 0xF;
+                _buffer[start + i] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+            }
+
+            _buffer[end - 2] = (byte)'\r';
+            _buffer[end - 1] = (byte)'\n';
+            return start;
+        }
+
+        /// <summary>Writes the head to end right before <paramref name="end"/> and sets
+        /// <see cref="Start"/> to where it starts.</summary>
+        /// <returns>Its length, or -1 when it does not fit.</returns>
+        private int PlaceHead(int end)
+        {
+            // Write once to measure, then again right before the body.
+            _head.Reset(_buffer, 0, end);
+            WriteHead(_head);
+            if (_head.Overflow)
+            {
+                return -1;
+            }
+
             int headLength = _head.Length;
-            _start = HeaderSpace - headLength;
+            _start = end - headLength;
             _head.Reset(_buffer, _start, headLength);
             WriteHead(_head);
-            _length = headLength + (omitBody ? 0 : _body.Length);
-            return true;
+            return headLength;
         }
 
         private void WriteHead(ByteWriter w)
@@ -152,8 +316,16 @@ namespace NanoRouter.Core.Admin
             w.Int(Status);
             w.Byte((byte)' ');
             w.Ascii(Reason);
-            w.Ascii("\r\nContent-Length: ");
-            w.Int(_body.Length);
+            if (_streaming)
+            {
+                w.Ascii("\r\nTransfer-Encoding: chunked");
+            }
+            else
+            {
+                w.Ascii("\r\nContent-Length: ");
+                w.Int(_counted + _body.Length);
+            }
+
             if (ContentType != null)
             {
                 w.Ascii("\r\nContent-Type: ");

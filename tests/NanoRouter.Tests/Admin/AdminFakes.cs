@@ -9,6 +9,110 @@ using NanoRouter.Hal;
 
 namespace NanoRouter.Tests.Admin
 {
+    /// <summary>A connection's bytes as the client would receive them.</summary>
+    internal sealed class ResponseCapture : IAdminTransport
+    {
+        private readonly List<byte> _bytes = new List<byte>();
+
+        public int Sends { get; private set; }
+
+        public bool Fail { get; set; }
+
+        public void Clear()
+        {
+            _bytes.Clear();
+            Sends = 0;
+        }
+
+        public byte[] Bytes() => _bytes.ToArray();
+
+        public void Wait(int timeoutMs)
+        {
+        }
+
+        public bool HasPending() => false;
+
+        public bool TryAccept(int slot, out uint remoteAddress)
+        {
+            remoteAddress = 0;
+            return false;
+        }
+
+        public int Receive(int slot, byte[] buffer, int offset, int count) => 0;
+
+        public bool Send(int slot, byte[] buffer, int offset, int count)
+        {
+            Assert.IsTrue(count > 0, "an empty send");
+            Sends++;
+            if (Fail)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                _bytes.Add(buffer[offset + i]);
+            }
+
+            return true;
+        }
+
+        public void Close(int slot)
+        {
+        }
+
+        /// <summary>Where the blank line after the head starts, or -1.</summary>
+        public static int HeadEnd(byte[] wire)
+        {
+            for (int i = 0; i + 3 < wire.Length; i++)
+            {
+                if (wire[i] == 13 && wire[i + 1] == 10 && wire[i + 2] == 13 && wire[i + 3] == 10)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>The body of a chunked response (RFC 9112 7.1), checked strictly: lowercase hex
+        /// sizes without extensions, CRLF after every size and chunk, the empty last chunk, no
+        /// trailers and nothing after.</summary>
+        public static byte[] Dechunk(byte[] wire, int at)
+        {
+            var body = new List<byte>();
+            while (true)
+            {
+                int size = 0;
+                int digits = 0;
+                while (at < wire.Length && Uri.IsHexDigit((char)wire[at]))
+                {
+                    Assert.IsFalse(char.IsUpper((char)wire[at]), "chunk sizes are written in lowercase");
+                    size = (size * 16) + Convert.ToInt32(((char)wire[at]).ToString(), 16);
+                    digits++;
+                    at++;
+                }
+
+                Assert.IsTrue(digits > 0 && at + 1 < wire.Length && wire[at] == 13 && wire[at + 1] == 10, "a chunk size line at " + at);
+                at += 2;
+                if (size == 0)
+                {
+                    Assert.IsTrue(at + 2 == wire.Length && wire[at] == 13 && wire[at + 1] == 10, "the last chunk ends the response");
+                    return body.ToArray();
+                }
+
+                Assert.IsTrue(size <= HttpResponse.ChunkBytes, "a chunk of " + size + " bytes");
+                Assert.IsTrue(at + size + 2 <= wire.Length && wire[at + size] == 13 && wire[at + size + 1] == 10, "a chunk's CRLF");
+                for (int i = 0; i < size; i++)
+                {
+                    body.Add(wire[at + i]);
+                }
+
+                at += size + 2;
+            }
+        }
+    }
+
     /// <summary>A clock the test moves by hand.</summary>
     internal sealed class ManualClock : IClock
     {
@@ -133,6 +237,8 @@ namespace NanoRouter.Tests.Admin
         public string Head = "";
         public string Body = "";
         public int BodyBytes;
+        public bool Chunked;
+        public int Sends;
 
         public string Header(string name)
         {
@@ -183,6 +289,7 @@ namespace NanoRouter.Tests.Admin
         public uint RemoteAddress = 0xC0A80402;
         private readonly HttpRequest _request = new HttpRequest();
         private readonly HttpResponse _response = new HttpResponse();
+        private readonly ResponseCapture _capture = new ResponseCapture();
 
         public AdminHarness(Action<MemoryConfigStore> prepare = null)
         {
@@ -202,6 +309,8 @@ namespace NanoRouter.Tests.Admin
             byte[] buffer = new byte[AdminServer.RequestBufferBytes];
             Array.Copy(bytes, buffer, Math.Min(bytes.Length, buffer.Length));
             HttpParseStatus status = HttpRequestParser.Parse(buffer, Math.Min(bytes.Length, buffer.Length), _request);
+            _capture.Clear();
+            _response.StreamTo(_capture, 0);
             if (status == HttpParseStatus.Ok)
             {
                 App.Handle(_request, buffer, RemoteAddress, _response);
@@ -215,14 +324,33 @@ namespace NanoRouter.Tests.Admin
                 App.WriteParseError(_response, status, _request.Error);
             }
 
-            string text = Encoding.UTF8.GetString(_response.Buffer, _response.Start, _response.Length);
-            int split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            // What the server sends: the chunks streamed while the body was written, then the rest.
+            if (_response.Length > 0)
+            {
+                _capture.Send(0, _response.Buffer, _response.Start, _response.Length);
+            }
+
+            _response.StreamTo(null, -1);
+            byte[] wire = _capture.Bytes();
+            int split = ResponseCapture.HeadEnd(wire);
+            Assert.IsTrue(split > 0, "no end of head in the response");
+            string head = Encoding.ASCII.GetString(wire, 0, split);
+            Assert.IsFalse(_request.Method == HttpMethod.Head && status == HttpParseStatus.Ok && head.Contains("Transfer-Encoding", StringComparison.Ordinal), "HEAD tells the length");
+            byte[] body = head.Contains("\r\nTransfer-Encoding: chunked", StringComparison.Ordinal)
+                ? ResponseCapture.Dechunk(wire, split + 4)
+                : wire.AsSpan(split + 4).ToArray();
             var reply = new Reply
             {
-                Head = text.Substring(0, split),
-                Body = text.Substring(split + 4),
-                BodyBytes = _response.Length - Encoding.UTF8.GetByteCount(text.Substring(0, split + 4)),
+                Head = head,
+                Body = Encoding.UTF8.GetString(body),
+                BodyBytes = body.Length,
+                Chunked = head.Contains("\r\nTransfer-Encoding: chunked", StringComparison.Ordinal),
+                Sends = _capture.Sends,
             };
+            if (!reply.Chunked && _request.Method != HttpMethod.Head)
+            {
+                Assert.AreEqual(reply.BodyBytes.ToString(), reply.Header("Content-Length"), "Content-Length is the body's length");
+            }
             reply.Status = int.Parse(reply.Head.Substring(9, 3));
             foreach (string cookie in reply.Headers("Set-Cookie"))
             {

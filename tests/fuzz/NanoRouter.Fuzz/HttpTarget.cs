@@ -2,6 +2,7 @@ using System;
 using NanoRouter.Core.Admin;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
+using NanoRouter.Hal;
 
 namespace NanoRouter.Fuzz
 {
@@ -13,7 +14,8 @@ namespace NanoRouter.Fuzz
     /// would hold them.
     /// Invariants: no exception; the parser is deterministic; on Ok every offset/length lies inside the
     /// bytes and the path fits; a strict prefix of a whole request is Incomplete; the app answers with
-    /// one finished response whose status line matches its status (100-599); settings the app saved
+    /// one finished response whose status line matches its status (100-599), sent whole or streamed
+    /// in chunks (the first bytes on the wire are then the status line); settings the app saved
     /// load back as the settings in force.
     /// </summary>
     internal sealed class HttpTarget : IFuzzTarget
@@ -25,6 +27,7 @@ namespace NanoRouter.Fuzz
         private readonly HttpRequest _request = new HttpRequest();
         private readonly HttpRequest _other = new HttpRequest();
         private readonly HttpResponse _response = new HttpResponse();
+        private readonly Wire _wire = new Wire();
         private readonly byte[] _salt = new byte[RouterSettings.SaltBytes];
         private readonly byte[] _hash = new byte[RouterSettings.HashBytes];
 
@@ -86,6 +89,8 @@ namespace NanoRouter.Fuzz
                 app.Sessions.Create(entropy, clock.NowMs);
             }
 
+            _wire.Clear();
+            _response.StreamTo(_wire, 0);
             if (status == HttpParseStatus.Ok)
             {
                 app.Handle(_request, _buffer, 0xC6130402, _response);
@@ -95,7 +100,8 @@ namespace NanoRouter.Fuzz
                 app.WriteParseError(_response, status, _request.Error);
             }
 
-            CheckResponse(_response);
+            CheckResponse(_response, _wire);
+            _response.StreamTo(null, -1);
             if (Invariant.Verbose)
             {
                 Console.WriteLine("  mode " + mode + ", parse " + status + ", response " + _response.Status + " " + _response.Reason + ", store writes " + raw.Writes);
@@ -133,15 +139,72 @@ namespace NanoRouter.Fuzz
             Invariant.That(count >= 0 && offset + count <= length, what + " lies inside the bytes");
         }
 
-        private static void CheckResponse(HttpResponse response)
+        private static void CheckResponse(HttpResponse response, Wire wire)
         {
             Invariant.That(response.Status >= 100 && response.Status <= 599, "a response status in 100-599");
-            Invariant.That(response.Length > 12 && response.Start >= 0 && response.Start + response.Length <= response.Buffer.Length, "a finished response inside its buffer");
+            Invariant.That(response.Finished, "the response is finished");
+            Invariant.That(response.Length >= 0 && response.Start >= 0 && response.Start + response.Length <= response.Buffer.Length, "what is left to send lies inside the buffer");
             byte[] b = response.Buffer;
             int s = response.Start;
+            if (wire.Sends > 0)
+            {
+                // Streamed: the head went out first, with the first chunk.
+                Invariant.That(wire.FirstLength > 12, "the first send carries the status line");
+                b = wire.First;
+                s = 0;
+            }
+            else
+            {
+                Invariant.That(response.Length > 12, "a whole response in its buffer");
+            }
+
             bool statusLine = b[s] == 'H' && b[s + 1] == 'T' && b[s + 2] == 'T' && b[s + 3] == 'P' && b[s + 4] == '/' && b[s + 8] == ' '
                 && b[s + 9] - '0' == response.Status / 100 && b[s + 10] - '0' == (response.Status / 10) % 10 && b[s + 11] - '0' == response.Status % 10;
             Invariant.That(statusLine, "the status line carries the status");
+        }
+    }
+
+    /// <summary>The client's side of a streamed response: how many sends, and the first one's start.</summary>
+    internal sealed class Wire : IAdminTransport
+    {
+        public readonly byte[] First = new byte[16];
+        public int FirstLength;
+        public int Sends;
+
+        public void Clear()
+        {
+            FirstLength = 0;
+            Sends = 0;
+        }
+
+        public void Wait(int timeoutMs)
+        {
+        }
+
+        public bool HasPending() => false;
+
+        public bool TryAccept(int slot, out uint remoteAddress)
+        {
+            remoteAddress = 0;
+            return false;
+        }
+
+        public int Receive(int slot, byte[] buffer, int offset, int count) => 0;
+
+        public bool Send(int slot, byte[] buffer, int offset, int count)
+        {
+            Invariant.That(count > 0 && offset >= 0 && offset + count <= buffer.Length, "a send inside the buffer");
+            if (Sends++ == 0)
+            {
+                FirstLength = Math.Min(count, First.Length);
+                Array.Copy(buffer, offset, First, 0, FirstLength);
+            }
+
+            return true;
+        }
+
+        public void Close(int slot)
+        {
         }
     }
 }
