@@ -293,7 +293,7 @@ namespace NanoRouter.Tests.Gate
         /// A nanoFramework assembly keeps its strings (names and literals) in one table addressed by
         /// 16-bit offsets: the metadata processor refuses an assembly whose table passes 65,535 bytes
         /// ("String table overflow ... Can't use so many strings", nanoStringTable.cs), which the whole
-        /// shared set does (about 90 KB). Each half must fit. The estimate is an upper bound of what
+        /// shared set does (over 90 KB). Each half must fit. The estimate is an upper bound of what
         /// the metadata processor stores: every distinct name of the assembly's types, namespaces,
         /// fields, methods, type and member references and assembly references, every user string and
         /// every string argument of a custom attribute, each as UTF-8 with its NUL. Checked by hand
