@@ -20,7 +20,7 @@ namespace NanoRouter.Tests.Launcher
     /// </summary>
     public static class Program
     {
-        /// <summary>The assembly the tests are in: the stock launcher's convention, which NanoRouter.Tests.Nano follows.</summary>
+        /// <summary>The assembly the tests are in: the stock launcher's convention, which both nano test projects (NanoRouter.Tests.Nano, NanoRouter.Tests.Nano.Control) follow.</summary>
         public const string TestAssemblyName = "NFUnitTest";
 
         private const string TestClassName = "nanoFramework.TestFramework.TestClassAttribute";

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 
 [assembly: AssemblyTitle("NanoRouter.Tests.Nano")]
-[assembly: AssemblyDescription("nanoRouter's shared unit tests for nanoCLR")]
+[assembly: AssemblyDescription("nanoRouter's shared unit tests of the packet path for nanoCLR")]
 [assembly: AssemblyConfiguration("")]
 [assembly: AssemblyCompany("")]
 [assembly: AssemblyProduct("nanoRouter")]

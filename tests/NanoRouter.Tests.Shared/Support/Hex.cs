@@ -3,6 +3,7 @@ namespace NanoRouter.Tests.Support
     /// <summary>
     /// Byte vectors written as hex text ("FF 00 1A", spaces optional), for [DataRow]s: a byte[]
     /// argument there is one nanoCLR cannot decode (only numbers and strings), so the rows carry text.
+    /// And back (<see cref="Format"/>), for messages.
     /// </summary>
     internal static class Hex
     {
@@ -33,6 +34,25 @@ namespace NanoRouter.Tests.Support
             }
 
             return bytes;
+        }
+
+        /// <summary>Bytes as hex text, a space between bytes ("43 61 66"), for failure messages.</summary>
+        public static string Format(byte[] bytes, int offset, int count)
+        {
+            const string Digits = "0123456789ABCDEF";
+            var chars = new char[count == 0 ? 0 : (count * 3) - 1];
+            for (int i = 0; i < count; i++)
+            {
+                int b = bytes[offset + i];
+                chars[i * 3] = Digits[b >> 4];
+                chars[(i * 3) + 1] = Digits[b & 0xF];
+                if (i + 1 < count)
+                {
+                    chars[(i * 3) + 2] = ' ';
+                }
+            }
+
+            return new string(chars);
         }
 
         private static int Digit(char c)

@@ -14,10 +14,12 @@ namespace NanoRouter.Tests.Gate
     /// nanoFramework.CoreLibrary 1.17.11's mscorlib in C# 9.0 (the device .nfproj files' language
     /// version); tests/NanoGate.Tests compiles the shared unit tests and the nanoCLR test launcher
     /// against the same mscorlib, the core gate and a declarations-only copy of the
-    /// nanoFramework.TestFramework API, in C# 10.0. These tests build both and read their metadata:
+    /// nanoFramework.TestFramework API, in C# 10.0, and also the two halves of the shared set that the
+    /// two nanoFramework unit-test projects compile. These tests build them and read their metadata:
     /// no generic type or method definitions (nanoCLR 1.17 cannot run them), no generic
     /// instantiations in the tests, only the allowed references, [DataRow] arguments of the kinds
-    /// nanoCLR decodes, and no string interpolation in the sources.
+    /// nanoCLR decodes, no string interpolation in the sources, every test class in a half, and
+    /// each half's strings within the 64 KB a nanoFramework assembly holds.
     /// </summary>
     [TestClass]
     public class NanoGateTests
@@ -117,7 +119,7 @@ namespace NanoRouter.Tests.Gate
                 Assert.AreEqual(0, instanceFields.Count, "instance fields in test classes (the stock launcher never constructs them): " + string.Join(", ", instanceFields));
 
                 Assert.IsTrue(launcher, "the launcher (tests/NanoRouter.Tests.Nano.Launcher/Program.cs) is in the gate");
-                Assert.IsTrue(testClasses >= 25, "the gate compiled suspiciously few test classes: " + testClasses);
+                Assert.IsTrue(testClasses >= 39, "the gate compiled suspiciously few test classes: " + testClasses);
             }
         }
 
@@ -228,7 +230,7 @@ namespace NanoRouter.Tests.Gate
         {
             string root = RepoRoot();
             var found = new List<string>();
-            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Launcher" })
+            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Launcher" })
             {
                 foreach (string file in Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
                 {
@@ -250,6 +252,188 @@ namespace NanoRouter.Tests.Gate
             }
 
             Assert.AreEqual(0, found.Count, "string interpolation in nano code: " + string.Join(", ", found));
+        }
+
+        /// <summary>
+        /// The shared set runs in nanoCLR as two assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
+        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems). Every shared test class must be in one
+        /// of them, and only the helpers' own SupportTests in both.
+        /// </summary>
+        [TestMethod]
+        public void Gate_NanoHalves_HoldEveryTestClass_OnlySupportTestsInBoth()
+        {
+            string[] all = TestClasses("NanoRouter.NanoGate.Tests.dll");
+            string[] packetPath = TestClasses("NanoRouter.NanoGate.Tests.PacketPath.dll");
+            string[] control = TestClasses("NanoRouter.NanoGate.Tests.Control.dll");
+            var missing = new List<string>();
+            foreach (string name in all)
+            {
+                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0)
+                {
+                    missing.Add(name);
+                }
+            }
+
+            var both = new List<string>();
+            foreach (string name in packetPath)
+            {
+                if (Array.IndexOf(control, name) >= 0)
+                {
+                    both.Add(name);
+                }
+            }
+
+            Assert.AreEqual(0, missing.Count, "shared test classes in neither nanoFramework test project (add their folder to PacketPath.projitems or Control.projitems): " + string.Join(", ", missing));
+            CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in both halves");
+            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length, "the halves hold the whole set's test classes, and nothing else");
+            Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10, "halves of " + packetPath.Length + " and " + control.Length + " test classes");
+        }
+
+        /// <summary>
+        /// A nanoFramework assembly keeps its strings (names and literals) in one table addressed by
+        /// 16-bit offsets: the metadata processor refuses an assembly whose table passes 65,535 bytes
+        /// ("String table overflow ... Can't use so many strings", nanoStringTable.cs), which the whole
+        /// shared set does (over 90 KB). Each half must fit. The estimate is an upper bound of what
+        /// the metadata processor stores: every distinct name of the assembly's types, namespaces,
+        /// fields, methods, type and member references and assembly references, every user string and
+        /// every string argument of a custom attribute, each as UTF-8 with its NUL. Checked by hand
+        /// against the real metadata processor (v3.0.100): the estimates of 56,203 and 50,890 bytes were
+        /// real tables of 54,268 and 48,932.
+        /// </summary>
+        [TestMethod]
+        [DataRow("NanoRouter.NanoGate.Tests.PacketPath.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.Control.dll")]
+        public void Gate_NanoHalves_StringsFitTheStringTable(string assembly)
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                int bytes = StringTableEstimate(md);
+                Assert.IsTrue(bytes > 20000, "suspiciously few strings: " + bytes);
+                Assert.IsTrue(bytes <= ushort.MaxValue, assembly + ": about " + bytes + " bytes of strings, more than a nanoFramework assembly holds (65,535): move test classes to the other half or split a half");
+            }
+        }
+
+        private static int StringTableEstimate(MetadataReader md)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int bytes = 0;
+            void Add(string text)
+            {
+                if (seen.Add(text))
+                {
+                    bytes += System.Text.Encoding.UTF8.GetByteCount(text) + 1;
+                }
+            }
+
+            foreach (TypeDefinitionHandle h in md.TypeDefinitions)
+            {
+                TypeDefinition t = md.GetTypeDefinition(h);
+                Add(md.GetString(t.Name));
+                Add(md.GetString(t.Namespace));
+                foreach (FieldDefinitionHandle f in t.GetFields())
+                {
+                    Add(md.GetString(md.GetFieldDefinition(f).Name));
+                }
+
+                foreach (MethodDefinitionHandle m in t.GetMethods())
+                {
+                    Add(md.GetString(md.GetMethodDefinition(m).Name));
+                }
+            }
+
+            foreach (TypeReferenceHandle h in md.TypeReferences)
+            {
+                TypeReference t = md.GetTypeReference(h);
+                Add(md.GetString(t.Name));
+                Add(md.GetString(t.Namespace));
+            }
+
+            foreach (MemberReferenceHandle h in md.MemberReferences)
+            {
+                Add(md.GetString(md.GetMemberReference(h).Name));
+            }
+
+            foreach (AssemblyReferenceHandle h in md.AssemblyReferences)
+            {
+                Add(md.GetString(md.GetAssemblyReference(h).Name));
+            }
+
+            int size = md.GetHeapSize(HeapIndex.UserString);
+            for (UserStringHandle h = MetadataTokens.UserStringHandle(1); MetadataTokens.GetHeapOffset(h) > 0 && MetadataTokens.GetHeapOffset(h) < size; h = md.GetNextHandle(h))
+            {
+                Add(md.GetUserString(h));
+            }
+
+            foreach (CustomAttributeHandle h in md.CustomAttributes)
+            {
+                BlobReader blob = md.GetBlobReader(md.GetCustomAttribute(h).Value);
+                if (blob.Length < 6 || blob.ReadUInt16() != 1)
+                {
+                    continue;
+                }
+
+                // [DataRow(params object[])]: a count, then tagged values; others are read as far as they go.
+                try
+                {
+                    int count = blob.ReadInt32();
+                    for (int i = 0; i < count; i++)
+                    {
+                        var type = (SerializationTypeCode)blob.ReadByte();
+                        if (type == SerializationTypeCode.TaggedObject)
+                        {
+                            type = (SerializationTypeCode)blob.ReadByte();
+                        }
+
+                        if (type == SerializationTypeCode.String)
+                        {
+                            Add(blob.ReadSerializedString() ?? string.Empty);
+                        }
+                        else if (type == SerializationTypeCode.Int32)
+                        {
+                            blob.ReadInt32();
+                        }
+                        else if (type == SerializationTypeCode.Int64)
+                        {
+                            blob.ReadInt64();
+                        }
+                        else
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (BadImageFormatException)
+                {
+                }
+            }
+
+            return bytes;
+        }
+
+        private static string[] TestClasses(string assembly)
+        {
+            using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
+            using (var pe = new PEReader(stream))
+            {
+                MetadataReader md = pe.GetMetadataReader();
+                var names = new List<string>();
+                foreach (TypeDefinitionHandle h in md.TypeDefinitions)
+                {
+                    TypeDefinition t = md.GetTypeDefinition(h);
+                    foreach (CustomAttributeHandle a in t.GetCustomAttributes())
+                    {
+                        if (AttributeName(md, md.GetCustomAttribute(a)) == "TestClassAttribute")
+                        {
+                            names.Add(md.GetString(t.Namespace) + "." + md.GetString(t.Name));
+                        }
+                    }
+                }
+
+                names.Sort(StringComparer.Ordinal);
+                return names.ToArray();
+            }
         }
 
         /// <summary>Instruction sizes, from System.Reflection.Emit's opcode table.</summary>

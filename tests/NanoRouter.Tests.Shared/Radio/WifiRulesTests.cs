@@ -1,6 +1,5 @@
-using System.Text;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Config;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Radio
 {
@@ -14,13 +13,13 @@ namespace NanoRouter.Tests.Radio
     {
         private static WifiProblem Ssid(string text, bool allowEmpty)
         {
-            byte[] b = Encoding.UTF8.GetBytes(text);
+            byte[] b = Text.Utf8(text);
             return WifiRules.CheckSsid(b, 0, b.Length, allowEmpty);
         }
 
         private static WifiProblem Passphrase(string text, bool accessPoint)
         {
-            byte[] b = Encoding.UTF8.GetBytes(text);
+            byte[] b = Text.Utf8(text);
             return WifiRules.CheckPassphrase(b, 0, b.Length, accessPoint);
         }
 

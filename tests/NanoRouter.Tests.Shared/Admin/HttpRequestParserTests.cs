@@ -1,7 +1,6 @@
 using System;
-using System.Text;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Admin;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Admin
 {
@@ -20,7 +19,7 @@ namespace NanoRouter.Tests.Admin
 
         private static HttpParseStatus Parse(string text, HttpRequest request = null)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            byte[] bytes = Text.Utf8(text);
             return HttpRequestParser.Parse(bytes, bytes.Length, request ?? new HttpRequest());
         }
 
@@ -29,7 +28,7 @@ namespace NanoRouter.Tests.Admin
         {
             foreach (string text in s_validRequests)
             {
-                byte[] bytes = Encoding.ASCII.GetBytes(text);
+                byte[] bytes = Text.Ascii(text);
                 var request = new HttpRequest();
                 for (int length = 0; length < bytes.Length; length++)
                 {
@@ -47,15 +46,15 @@ namespace NanoRouter.Tests.Admin
         public void Parse_Post_GivesOffsetsOfHeadersAndBody()
         {
             string text = s_validRequests[2];
-            byte[] bytes = Encoding.ASCII.GetBytes(text);
+            byte[] bytes = Text.Ascii(text);
             var r = new HttpRequest();
             Assert.AreEqual(HttpParseStatus.Ok, HttpRequestParser.Parse(bytes, bytes.Length, r));
             Assert.AreEqual(HttpMethod.Post, r.Method);
             Assert.IsTrue(r.PathIs("/login"));
-            Assert.AreEqual("192.168.4.1", Encoding.ASCII.GetString(bytes, r.HostOffset, r.HostLength));
-            Assert.AreEqual("http://192.168.4.1", Encoding.ASCII.GetString(bytes, r.OriginOffset, r.OriginLength));
+            Assert.AreEqual("192.168.4.1", Text.FromAscii(bytes, r.HostOffset, r.HostLength));
+            Assert.AreEqual("http://192.168.4.1", Text.FromAscii(bytes, r.OriginOffset, r.OriginLength));
             Assert.AreEqual(30, r.ContentLength);
-            Assert.AreEqual("csrf=ab&password=hello%20world", Encoding.ASCII.GetString(bytes, r.BodyOffset, r.BodyLength));
+            Assert.AreEqual("csrf=ab&password=hello%20world", Text.FromAscii(bytes, r.BodyOffset, r.BodyLength));
         }
 
         [TestMethod]
@@ -155,25 +154,49 @@ namespace NanoRouter.Tests.Admin
         [TestMethod]
         public void Parse_RandomBytes_NeverThrows()
         {
-            var random = new Random(5);
+            var random = new TestRandom(5);
             var request = new HttpRequest();
-            byte[] seed = Encoding.ASCII.GetBytes(s_validRequests[2]);
+            byte[] seed = Text.Ascii(s_validRequests[2]);
             for (int n = 0; n < 20000; n++)
             {
-                byte[] bytes = (byte[])seed.Clone();
-                int flips = random.Next(1, 6);
+                byte[] bytes = new byte[seed.Length];
+                Array.Copy(seed, bytes, seed.Length);
+                int flips = random.Between(1, 5);
                 for (int f = 0; f < flips; f++)
                 {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    bytes[random.Below(bytes.Length)] = random.NextByte();
                 }
 
-                int length = random.Next(bytes.Length + 1);
+                int length = random.Below(bytes.Length + 1);
                 HttpParseStatus status = HttpRequestParser.Parse(bytes, length, request);
-                Assert.IsTrue(Enum.IsDefined(status));
+                if (!IsDefined(status))
+                {
+                    Assert.IsTrue(false, "an undefined status: " + (int)status);
+                }
+
                 if (status == HttpParseStatus.Ok)
                 {
                     Assert.IsTrue(request.BodyOffset + request.BodyLength <= length);
                 }
+            }
+        }
+
+        /// <summary>Enum.IsDefined for <see cref="HttpParseStatus"/> (nanoFramework's mscorlib has no Enum.IsDefined): every member by name.</summary>
+        private static bool IsDefined(HttpParseStatus status)
+        {
+            switch (status)
+            {
+                case HttpParseStatus.Incomplete:
+                case HttpParseStatus.Ok:
+                case HttpParseStatus.BadRequest:
+                case HttpParseStatus.HeadersTooLarge:
+                case HttpParseStatus.BodyTooLarge:
+                case HttpParseStatus.UriTooLong:
+                case HttpParseStatus.NotImplemented:
+                case HttpParseStatus.VersionNotSupported:
+                    return true;
+                default:
+                    return false;
             }
         }
     }

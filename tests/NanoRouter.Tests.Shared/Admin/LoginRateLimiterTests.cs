@@ -1,7 +1,5 @@
-using System;
-using System.Collections.Generic;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Admin;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Admin
 {
@@ -185,7 +183,7 @@ namespace NanoRouter.Tests.Admin
             var limiter = new LoginRateLimiter();
             const int Duration = 10 * 60000;
             const int Step = 7;
-            var checkedAt = new List<int>();
+            var checkedAt = new IntList();
             int a = 0;
             for (int t = 0; t < Duration; t += Step)
             {
@@ -373,7 +371,7 @@ namespace NanoRouter.Tests.Admin
                 Guess(limiter, Attacker(a), a);
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            long before = Platform.AllocatedBytes();
             for (int n = 0; n < 10000; n++)
             {
                 Guess(limiter, Attacker(n % 30), 100 + n);
@@ -381,7 +379,8 @@ namespace NanoRouter.Tests.Admin
                 limiter.Succeeded(User);
             }
 
-            Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+            // Counted on .NET; nanoCLR counts nothing, so there the check holds trivially.
+            Assert.AreEqual(0L, Platform.AllocatedBytes() - before);
         }
     }
 }

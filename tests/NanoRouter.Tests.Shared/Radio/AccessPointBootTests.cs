@@ -1,10 +1,10 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Radio;
 using NanoRouter.Hal;
 using NanoRouter.Tests.Config;
 using NanoRouter.Tests.Nat;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Radio
 {
@@ -38,7 +38,7 @@ namespace NanoRouter.Tests.Radio
         {
             var b = new Boot();
             Assert.IsTrue(b.PowerOn(), "nanoFramework's own block differs: store ours and restart");
-            Assert.AreEqual("nanoRouter-1A2B", System.Text.Encoding.ASCII.GetString(b.AccessPoint.Stored.Ssid, 0, b.AccessPoint.Stored.SsidLength));
+            Assert.AreEqual("nanoRouter-1A2B", Text.FromAscii(b.AccessPoint.Stored.Ssid, 0, b.AccessPoint.Stored.SsidLength));
             Assert.IsTrue(b.AccessPoint.Stored.Open);
             Assert.AreEqual(6, b.AccessPoint.Stored.Channel);
             Assert.AreEqual(0xC0A80401u, b.AccessPoint.Stored.Address);
@@ -57,9 +57,9 @@ namespace NanoRouter.Tests.Radio
             b.Settings.ApChannel = 11;
             Assert.IsTrue(b.PowerOn());
             AccessPointConfig stored = b.AccessPoint.Stored;
-            CollectionAssert.AreEqual(System.Text.Encoding.UTF8.GetBytes("Caf\u00e9 \U0001F600"), Bytes(stored.Ssid, stored.SsidLength));
+            CollectionAssert.AreEqual(Text.Utf8("Caf\u00e9 \U0001F600"), Bytes(stored.Ssid, stored.SsidLength));
             Assert.IsFalse(stored.Open);
-            Assert.AreEqual("correct horse", System.Text.Encoding.ASCII.GetString(stored.Passphrase, 0, stored.PassphraseLength));
+            Assert.AreEqual("correct horse", Text.FromAscii(stored.Passphrase, 0, stored.PassphraseLength));
             Assert.AreEqual(11, stored.Channel);
             Assert.AreEqual("Caf\u00e9 \U0001F600", TestText.Str(b.Host.AccessPointSsid));
             Assert.IsFalse(b.PowerOn());
@@ -85,14 +85,14 @@ namespace NanoRouter.Tests.Radio
             TestText.Set(b.Settings.ApPassword, "long-enough-pass");
             b.Settings.UdpTimeoutSeconds = 999;
             Assert.IsTrue(b.PowerOn());
-            Assert.AreEqual("nanoRouter-1A2B", System.Text.Encoding.ASCII.GetString(b.AccessPoint.Stored.Ssid, 0, b.AccessPoint.Stored.SsidLength));
+            Assert.AreEqual("nanoRouter-1A2B", Text.FromAscii(b.AccessPoint.Stored.Ssid, 0, b.AccessPoint.Stored.SsidLength));
             Assert.IsTrue(b.AccessPoint.Stored.Open, "factory access point");
-            StringAssert.Contains(b.Host.WifiNotice, "cannot be used");
-            StringAssert.Contains(b.Host.WifiNotice, "nanoRouter-1A2B");
+            Expect.Contains(b.Host.WifiNotice, "cannot be used");
+            Expect.Contains(b.Host.WifiNotice, "nanoRouter-1A2B");
             Assert.AreEqual(999, b.Settings.UdpTimeoutSeconds, "the other settings stay");
             Assert.AreEqual(32, b.Settings.ApSsid.Length, "the setting itself is not rewritten behind the owner's back");
             Assert.IsFalse(b.PowerOn(), "no restart loop");
-            StringAssert.Contains(b.Host.WifiNotice, "cannot be used");
+            Expect.Contains(b.Host.WifiNotice, "cannot be used");
         }
 
         [TestMethod]
@@ -115,7 +115,7 @@ namespace NanoRouter.Tests.Radio
             TestText.Set(b.Settings.ApSsid, "home");
             b.AccessPoint.Refuse = true;
             Assert.IsFalse(b.PowerOn(), "refused: the factory access point already stored, nothing to restart for");
-            StringAssert.Contains(b.Host.WifiNotice, "refused");
+            Expect.Contains(b.Host.WifiNotice, "refused");
             Assert.AreEqual("nanoRouter-1A2B", TestText.Str(b.Host.AccessPointSsid));
             Assert.IsFalse(b.PowerOn());
             Assert.IsFalse(b.PowerOn());

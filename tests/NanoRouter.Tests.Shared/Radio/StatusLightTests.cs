@@ -1,4 +1,3 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Radio;
 using NanoRouter.Tests.Nat;
 

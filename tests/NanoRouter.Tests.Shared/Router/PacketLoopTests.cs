@@ -1,4 +1,3 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Router;
 using NanoRouter.Hal;

@@ -1,4 +1,3 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Radio;
@@ -6,6 +5,7 @@ using NanoRouter.Hal;
 using MemoryConfigStore = NanoRouter.Tests.Admin.MemoryConfigStore;
 using NanoRouter.Tests.Config;
 using NanoRouter.Tests.Nat;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Radio
 {
@@ -145,7 +145,7 @@ namespace NanoRouter.Tests.Radio
             host.ApplyAccessPoint();
             Assert.IsNull(host.WifiNotice);
             host.Uplink.Step();
-            StringAssert.Contains(host.WifiNotice, "uplink settings cannot be used");
+            Expect.Contains(host.WifiNotice, "uplink settings cannot be used");
         }
     }
 }

@@ -1,4 +1,5 @@
 using NanoRouter.Hal;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Radio
 {
@@ -22,7 +23,7 @@ namespace NanoRouter.Tests.Radio
         public FakeAccessPoint()
         {
             // nanoFramework's factory block: its own name, open, channel 1, 4 clients, started at boot.
-            byte[] name = System.Text.Encoding.ASCII.GetBytes("nano_ESP32");
+            byte[] name = Text.Ascii("nano_ESP32");
             Stored.SetText(name, name.Length, new byte[0], 0);
             Stored.Open = true;
             Stored.Channel = 1;
@@ -97,7 +98,10 @@ namespace NanoRouter.Tests.Radio
         }
     }
 
-    /// <summary>A station: answers joins as told, and has the address a test sets (read fresh each time).</summary>
+    /// <summary>
+    /// A station: answers joins as told, and has the address a test sets (read fresh each time). It
+    /// keeps a copy of the bytes it was given and makes strings of them only when a test asks.
+    /// </summary>
     internal sealed class FakeUplink : IUplinkRadio
     {
         public UplinkJoinResult NextResult = UplinkJoinResult.Joined;
@@ -107,14 +111,20 @@ namespace NanoRouter.Tests.Radio
         public int Joins;
         public int Leaves;
         public int AddressReads;
-        public string LastSsid;
-        public string LastPassphrase;
+        private byte[] _lastSsid;
+        private byte[] _lastPassphrase;
+
+        public string LastSsid => _lastSsid == null ? null : Text.FromUtf8(_lastSsid, 0, _lastSsid.Length);
+
+        public string LastPassphrase => _lastPassphrase == null ? null : Text.FromUtf8(_lastPassphrase, 0, _lastPassphrase.Length);
 
         public UplinkJoinResult Join(byte[] ssid, int ssidLength, byte[] passphrase, int passphraseLength)
         {
             Joins++;
-            LastSsid = System.Text.Encoding.UTF8.GetString(ssid, 0, ssidLength);
-            LastPassphrase = System.Text.Encoding.UTF8.GetString(passphrase, 0, passphraseLength);
+            _lastSsid = new byte[ssidLength];
+            System.Array.Copy(ssid, _lastSsid, ssidLength);
+            _lastPassphrase = new byte[passphraseLength];
+            System.Array.Copy(passphrase, _lastPassphrase, passphraseLength);
             if (NextResult == UplinkJoinResult.Joined)
             {
                 Address = AddressAfterJoin;
