@@ -47,23 +47,46 @@ namespace NanoRouter.Core.Admin
             "Plain GRE tunnels (IP protocol 47, version 0), for site-to-site links.",
         };
 
-        private static readonly Template s_layout = new Template(AdminPages.Layout);
-        private static readonly Template s_nav = new Template(AdminPages.Nav);
-        private static readonly Template s_navLink = new Template(AdminPages.NavLink);
-        private static readonly Template s_banner = new Template(AdminPages.Banner);
-        private static readonly Template s_setup = new Template(AdminPages.Setup);
-        private static readonly Template s_login = new Template(AdminPages.Login);
-        private static readonly Template s_status = new Template(AdminPages.Status);
-        private static readonly Template s_statusRow = new Template(AdminPages.StatusRow);
-        private static readonly Template s_clientTable = new Template(AdminPages.ClientTable);
-        private static readonly Template s_clientRow = new Template(AdminPages.ClientRow);
-        private static readonly Template s_passthrough = new Template(AdminPages.Passthrough);
-        private static readonly Template s_switchRow = new Template(AdminPages.SwitchRow);
-        private static readonly Template s_settingsPage = new Template(AdminPages.Settings);
-        private static readonly Template s_fieldError = new Template(AdminPages.FieldError);
-        private static readonly Template s_system = new Template(AdminPages.System);
-        private static readonly Template s_confirm = new Template(AdminPages.Confirm);
-        private static readonly Template s_message = new Template(AdminPages.Message);
+        private static readonly Template s_layout;
+        private static readonly Template s_nav;
+        private static readonly Template s_navLink;
+        private static readonly Template s_banner;
+        private static readonly Template s_setup;
+        private static readonly Template s_login;
+        private static readonly Template s_status;
+        private static readonly Template s_statusRow;
+        private static readonly Template s_clientTable;
+        private static readonly Template s_clientRow;
+        private static readonly Template s_passthrough;
+        private static readonly Template s_switchRow;
+        private static readonly Template s_settingsPage;
+        private static readonly Template s_fieldError;
+        private static readonly Template s_system;
+        private static readonly Template s_confirm;
+        private static readonly Template s_message;
+
+        /// <summary>Builds the templates; the slot names they are built from are garbage afterwards.</summary>
+        static AdminApp()
+        {
+            string[] names = Slot.Names(s_fieldNames);
+            s_layout = new Template(AdminPages.Layout, names);
+            s_nav = new Template(AdminPages.Nav, names);
+            s_navLink = new Template(AdminPages.NavLink, names);
+            s_banner = new Template(AdminPages.Banner, names);
+            s_setup = new Template(AdminPages.Setup, names);
+            s_login = new Template(AdminPages.Login, names);
+            s_status = new Template(AdminPages.Status, names);
+            s_statusRow = new Template(AdminPages.StatusRow, names);
+            s_clientTable = new Template(AdminPages.ClientTable, names);
+            s_clientRow = new Template(AdminPages.ClientRow, names);
+            s_passthrough = new Template(AdminPages.Passthrough, names);
+            s_switchRow = new Template(AdminPages.SwitchRow, names);
+            s_settingsPage = new Template(AdminPages.Settings, names);
+            s_fieldError = new Template(AdminPages.FieldError, names);
+            s_system = new Template(AdminPages.System, names);
+            s_confirm = new Template(AdminPages.Confirm, names);
+            s_message = new Template(AdminPages.Message, names);
+        }
 
         private static readonly string[] s_navHrefs = new string[] { "/", "/passthrough", "/settings", "/system" };
         private static readonly string[] s_navLabels = new string[] { "Status", "Passthrough", "Settings", "System" };
@@ -845,21 +868,21 @@ namespace NanoRouter.Core.Admin
         }
 
         /// <inheritdoc />
-        void ITemplateSlots.WriteSlot(string name, ByteWriter w)
+        void ITemplateSlots.WriteSlot(int slot, ByteWriter w)
         {
-            switch (name)
+            switch (slot)
             {
-                case "title":
+                case Slot.Title:
                     w.Html(_title);
                     return;
-                case "nav":
+                case Slot.Nav:
                     if (_session >= 0)
                     {
                         s_nav.Render(w, this);
                     }
 
                     return;
-                case "navlinks":
+                case Slot.Navlinks:
                     for (int i = 0; i < s_navHrefs.Length; i++)
                     {
                         _row = i;
@@ -867,20 +890,20 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return;
-                case "href":
+                case Slot.Href:
                     w.Ascii(s_navHrefs[_row]);
                     return;
-                case "current":
+                case Slot.Current:
                     if (_currentNav == s_navHrefs[_row])
                     {
                         w.Ascii(" aria-current=page");
                     }
 
                     return;
-                case "label":
+                case Slot.Label:
                     w.Ascii(s_navLabels[_row]);
                     return;
-                case "csrf":
+                case Slot.Csrf:
                     if (_session >= 0)
                     {
                         w.Hex(_sessions.Csrf(_session), 0, SessionTable.TokenBytes);
@@ -891,16 +914,16 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return;
-                case "banner":
+                case Slot.Banner:
                     WriteBanners(w);
                     return;
-                case "kind":
+                case Slot.Kind:
                     w.Ascii(_noticeKind);
                     return;
-                case "message":
+                case Slot.Message:
                     w.Html(_fieldErrorMessage != null ? _fieldErrorMessage : _messageText);
                     return;
-                case "link":
+                case Slot.Link:
                     if (_messageLink != null)
                     {
                         w.Ascii("<a href=\"");
@@ -909,36 +932,36 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return;
-                case "content":
+                case Slot.Content:
                     _content.Render(w, this);
                     return;
-                case "hostname":
+                case Slot.Hostname:
                     w.Html(_settings.HostName);
                     return;
-                case "lanaddress":
+                case Slot.Lanaddress:
                     w.Address(_host.LanAddress);
                     return;
-                case "question":
+                case Slot.Question:
                     w.Html(_confirmQuestion);
                     return;
-                case "action":
+                case Slot.Action:
                     w.Ascii(_confirmAction);
                     return;
-                case "button":
+                case Slot.Button:
                     w.Html(_confirmButton);
                     return;
-                case "settings.state":
+                case Slot.SettingsState:
                     w.Html(SettingsStateText());
                     return;
-                case "hint.uplinkpassword":
+                case Slot.HintUplinkpassword:
                     w.Ascii(_settings.UplinkPassword.Length > 0 ? "(one is set; leave empty to keep it)" : "(none set)");
                     return;
-                case "hint.appassword":
+                case Slot.HintAppassword:
                     w.Ascii(_settings.ApPassword.Length > 0 ? "(one is set; leave empty to keep it)" : "(none set: the access point is open)");
                     return;
             }
 
-            if (WriteStatusSlot(name, w) || WriteRuleSlot(name, w) || WriteFieldSlot(name, w))
+            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w))
             {
                 return;
             }
@@ -997,11 +1020,11 @@ namespace NanoRouter.Core.Admin
             }
         }
 
-        private bool WriteStatusSlot(string name, ByteWriter w)
+        private bool WriteStatusSlot(int slot, ByteWriter w)
         {
-            switch (name)
+            switch (slot)
             {
-                case "uplink.ssid":
+                case Slot.UplinkSsid:
                     WifiText ssid = _host.UplinkSsid;
                     if (ssid.Length == 0)
                     {
@@ -1013,7 +1036,7 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "wifi.notice":
+                case Slot.WifiNotice:
                     string wifiNotice = _host.WifiNotice;
                     if (wifiNotice != null)
                     {
@@ -1023,10 +1046,10 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "uplink.state":
+                case Slot.UplinkState:
                     w.Ascii(_host.UplinkConnected ? "<span class=\"pill on\">connected</span>" : "<span class=\"pill off\">not connected</span>");
                     return true;
-                case "uplink.address":
+                case Slot.UplinkAddress:
                     if (_host.UplinkAddress == 0)
                     {
                         w.Ascii("none");
@@ -1037,7 +1060,7 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "uplink.signal":
+                case Slot.UplinkSignal:
                     int rssi = _host.UplinkRssi;
                     if (rssi == 0)
                     {
@@ -1052,25 +1075,25 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "nat.active":
+                case Slot.NatActive:
                     w.Int(_engine.ActiveEntries);
                     return true;
-                case "nat.capacity":
+                case Slot.NatCapacity:
                     w.Int(_engine.Capacity);
                     return true;
-                case "nat.drops":
+                case Slot.NatDrops:
                     w.Int(_engine.TotalDrops);
                     return true;
-                case "nat.dropreasons":
+                case Slot.NatDropreasons:
                     WriteDropReasons(w);
                     return true;
-                case "client.entries":
+                case Slot.ClientEntries:
                     w.Int(ClientEntries(_row));
                     return true;
-                case "clients.count":
+                case Slot.ClientsCount:
                     w.Int(_host.ClientCount);
                     return true;
-                case "clients":
+                case Slot.Clients:
                     if (_host.ClientCount == 0)
                     {
                         w.Ascii("<p>No clients connected.</p>");
@@ -1081,7 +1104,7 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "client.rows":
+                case Slot.ClientRows:
                     int count = _host.ClientCount;
                     for (int i = 0; i < count; i++)
                     {
@@ -1090,13 +1113,13 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "client.address":
+                case Slot.ClientAddress:
                     w.Address(_host.ClientAddress(_row));
                     return true;
-                case "client.mac":
+                case Slot.ClientMac:
                     w.Html(_host.ClientMac(_row));
                     return true;
-                case "passthrough.rows":
+                case Slot.PassthroughRows:
                     for (int i = 0; i < PassthroughRules.Count; i++)
                     {
                         _row = i;
@@ -1104,7 +1127,7 @@ namespace NanoRouter.Core.Admin
                     }
 
                     return true;
-                case "switch.rows":
+                case Slot.SwitchRows:
                     for (int i = 0; i < PassthroughRules.Count; i++)
                     {
                         _row = i;
@@ -1117,47 +1140,47 @@ namespace NanoRouter.Core.Admin
             return false;
         }
 
-        private bool WriteRuleSlot(string name, ByteWriter w)
+        private bool WriteRuleSlot(int slot, ByteWriter w)
         {
             PassthroughRules rules = _engine.Passthrough;
             PassthroughProtocol p = (PassthroughProtocol)_row;
             bool on = rules.IsEnabled(p);
-            switch (name)
+            switch (slot)
             {
-                case "rule.key":
+                case Slot.RuleKey:
                     w.Ascii(PassthroughRules.KeyOf(p));
                     return true;
-                case "rule.name":
+                case Slot.RuleName:
                     w.Ascii(s_ruleNames[_row]);
                     return true;
-                case "rule.purpose":
+                case Slot.RulePurpose:
                     w.Ascii(s_rulePurposes[_row]);
                     return true;
-                case "rule.class":
+                case Slot.RuleClass:
                     w.Ascii(on ? "on" : "off");
                     return true;
-                case "rule.state":
+                case Slot.RuleState:
                     w.Ascii(on ? "on" : "off");
                     return true;
-                case "rule.next":
+                case Slot.RuleNext:
                     w.Ascii(on ? "off" : "on");
                     return true;
-                case "rule.action":
+                case Slot.RuleAction:
                     w.Ascii(on ? "Switch off" : "Switch on");
                     return true;
-                case "rule.buttonclass":
+                case Slot.RuleButtonclass:
                     w.Ascii(on ? "secondary" : "primary");
                     return true;
-                case "rule.out":
+                case Slot.RuleOut:
                     w.Int(rules.PacketsOut(p));
                     return true;
-                case "rule.in":
+                case Slot.RuleIn:
                     w.Int(rules.PacketsIn(p));
                     return true;
-                case "rule.drops":
+                case Slot.RuleDrops:
                     w.Int(rules.Drops(p));
                     return true;
-                case "rule.mappings":
+                case Slot.RuleMappings:
                     w.Int(rules.Mappings(p));
                     return true;
             }
@@ -1165,21 +1188,16 @@ namespace NanoRouter.Core.Admin
             return false;
         }
 
-        private bool WriteFieldSlot(string name, ByteWriter w)
+        private bool WriteFieldSlot(int slot, ByteWriter w)
         {
-            bool value = StartsWith(name, "value.");
-            bool error = StartsWith(name, "error.");
+            bool value = slot >= Slot.ValueBase && slot < Slot.ValueBase + FieldCount;
+            bool error = slot >= Slot.ErrorBase && slot < Slot.ErrorBase + FieldCount;
             if (!value && !error)
             {
                 return false;
             }
 
-            int field = FieldIndex(name, 6);
-            if (field < 0)
-            {
-                return false;
-            }
-
+            int field = slot - (value ? Slot.ValueBase : Slot.ErrorBase);
             if (value)
             {
                 // Secrets are never echoed: only non-secret fields have values.
@@ -1206,49 +1224,6 @@ namespace NanoRouter.Core.Admin
             _fieldErrorMessage = message;
             s_fieldError.Render(w, this);
             _fieldErrorMessage = null;
-        }
-
-        private static int FieldIndex(string name, int start)
-        {
-            for (int f = 0; f < FieldCount; f++)
-            {
-                string field = s_fieldNames[f];
-                if (field.Length != name.Length - start)
-                {
-                    continue;
-                }
-
-                bool same = true;
-                for (int i = 0; i < field.Length && same; i++)
-                {
-                    same = field[i] == name[start + i];
-                }
-
-                if (same)
-                {
-                    return f;
-                }
-            }
-
-            return -1;
-        }
-
-        private static bool StartsWith(string text, string prefix)
-        {
-            if (text.Length < prefix.Length)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < prefix.Length; i++)
-            {
-                if (text[i] != prefix[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         /// <summary>The status page's breakdown of drops and evictions: only reasons that happened,

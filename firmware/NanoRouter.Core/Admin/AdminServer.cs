@@ -5,13 +5,13 @@ namespace NanoRouter.Core.Admin
     /// <summary>
     /// The admin web server's loop, independent of the socket API: up to
     /// <see cref="MaxConnections"/> connections, each with its own fixed request buffer
-    /// (head ≤ 2 KB + body ≤ 1.5 KB); one shared response buffer, since requests are answered one at
+    /// (head ≤ 2 KB, body ≤ 1.5 KB, both ≤ 2.5 KB); one shared response buffer, since requests are answered one at
     /// a time on one thread. A connection that has not delivered a whole request within
     /// <see cref="IdleTimeoutMs"/> of being accepted is answered 408 and closed (slowloris); one
     /// that has waited <see cref="SlowAfterMs"/> gives way earlier (429) to a connection waiting to
     /// be accepted, when its address holds more than its share or every slot is taken; every
     /// connection is closed after its one response. Call <see cref="Poll"/> in a loop.
-    /// Fixed memory: 4 × 3.5 KB request buffers + a 2.5 KB response buffer (pages larger than
+    /// Fixed memory: 4 × 2.5 KB request buffers + a 2.5 KB response buffer (pages larger than
     /// <see cref="HttpResponse.ChunkBytes"/> are streamed to their connection in chunks).
     /// </summary>
     public sealed class AdminServer
@@ -34,7 +34,7 @@ namespace NanoRouter.Core.Admin
         public const int SlowAfterMs = 1000;
 
         /// <summary>The request buffer size per connection.</summary>
-        public const int RequestBufferBytes = HttpRequestParser.MaxHeaderBytes + HttpRequestParser.MaxBodyBytes;
+        public const int RequestBufferBytes = HttpRequestParser.MaxRequestBytes;
 
         private readonly AdminApp _app;
         private readonly IAdminTransport _transport;

@@ -135,6 +135,21 @@ namespace NanoRouter.Tests.Admin
         }
 
         [TestMethod]
+        public void Parse_HeadAndBodyTogether_413BeyondTheBuffer()
+        {
+            // A long head leaves less room for the body: together they must fit one connection's buffer.
+            Assert.AreEqual(AdminServer.RequestBufferBytes, HttpRequestParser.MaxRequestBytes);
+            string start = "POST / HTTP/1.1\r\nHost: a\r\nX-Pad: ";
+            string head = start + new string('p', 1200) + "\r\nContent-Length: ";
+            int room = HttpRequestParser.MaxRequestBytes - (head.Length + 4 + 4); // 4 digits, blank line
+            Assert.IsTrue(room < HttpRequestParser.MaxBodyBytes && room > 1000, "the test's head leaves " + room.ToString());
+            string fits = head + room.ToString() + "\r\n\r\n";
+            Assert.AreEqual(HttpParseStatus.Ok, Parse(fits + new string('x', room)));
+            Assert.AreEqual(HttpParseStatus.Incomplete, Parse(fits + new string('x', room - 1)));
+            Assert.AreEqual(HttpParseStatus.BodyTooLarge, Parse(head + (room + 1).ToString() + "\r\n\r\n"));
+        }
+
+        [TestMethod]
         public void Parse_HeadLimit_431BeyondMaxHeaderBytes()
         {
             Assert.AreEqual(2048, HttpRequestParser.MaxHeaderBytes, "the head limit (a phone browser sends about 500-900 bytes)");

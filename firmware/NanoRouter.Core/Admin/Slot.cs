@@ -1,0 +1,234 @@
+namespace NanoRouter.Core.Admin
+{
+    /// <summary>
+    /// The admin pages' slot numbers. A <see cref="Template"/> turns each {name} of its text into
+    /// one of these when it is built (once, at start-up), so rendering switches on a number instead
+    /// of comparing strings, and no slot name stays on the heap. The field slots {value.FIELD} and
+    /// {error.FIELD} are <see cref="ValueBase"/> or <see cref="ErrorBase"/> plus the field's index
+    /// in the admin app's field list.
+    /// </summary>
+    internal static class Slot
+    {
+        /// <summary>{action}</summary>
+        public const int Action = 0;
+
+        /// <summary>{banner}</summary>
+        public const int Banner = 1;
+
+        /// <summary>{button}</summary>
+        public const int Button = 2;
+
+        /// <summary>{client.address}</summary>
+        public const int ClientAddress = 3;
+
+        /// <summary>{client.entries}</summary>
+        public const int ClientEntries = 4;
+
+        /// <summary>{client.mac}</summary>
+        public const int ClientMac = 5;
+
+        /// <summary>{client.rows}</summary>
+        public const int ClientRows = 6;
+
+        /// <summary>{clients}</summary>
+        public const int Clients = 7;
+
+        /// <summary>{clients.count}</summary>
+        public const int ClientsCount = 8;
+
+        /// <summary>{content}</summary>
+        public const int Content = 9;
+
+        /// <summary>{csrf}</summary>
+        public const int Csrf = 10;
+
+        /// <summary>{current}</summary>
+        public const int Current = 11;
+
+        /// <summary>{hint.appassword}</summary>
+        public const int HintAppassword = 12;
+
+        /// <summary>{hint.uplinkpassword}</summary>
+        public const int HintUplinkpassword = 13;
+
+        /// <summary>{hostname}</summary>
+        public const int Hostname = 14;
+
+        /// <summary>{href}</summary>
+        public const int Href = 15;
+
+        /// <summary>{kind}</summary>
+        public const int Kind = 16;
+
+        /// <summary>{label}</summary>
+        public const int Label = 17;
+
+        /// <summary>{lanaddress}</summary>
+        public const int Lanaddress = 18;
+
+        /// <summary>{link}</summary>
+        public const int Link = 19;
+
+        /// <summary>{message}</summary>
+        public const int Message = 20;
+
+        /// <summary>{nat.active}</summary>
+        public const int NatActive = 21;
+
+        /// <summary>{nat.capacity}</summary>
+        public const int NatCapacity = 22;
+
+        /// <summary>{nat.dropreasons}</summary>
+        public const int NatDropreasons = 23;
+
+        /// <summary>{nat.drops}</summary>
+        public const int NatDrops = 24;
+
+        /// <summary>{nav}</summary>
+        public const int Nav = 25;
+
+        /// <summary>{navlinks}</summary>
+        public const int Navlinks = 26;
+
+        /// <summary>{passthrough.rows}</summary>
+        public const int PassthroughRows = 27;
+
+        /// <summary>{question}</summary>
+        public const int Question = 28;
+
+        /// <summary>{rule.action}</summary>
+        public const int RuleAction = 29;
+
+        /// <summary>{rule.buttonclass}</summary>
+        public const int RuleButtonclass = 30;
+
+        /// <summary>{rule.class}</summary>
+        public const int RuleClass = 31;
+
+        /// <summary>{rule.drops}</summary>
+        public const int RuleDrops = 32;
+
+        /// <summary>{rule.in}</summary>
+        public const int RuleIn = 33;
+
+        /// <summary>{rule.key}</summary>
+        public const int RuleKey = 34;
+
+        /// <summary>{rule.mappings}</summary>
+        public const int RuleMappings = 35;
+
+        /// <summary>{rule.name}</summary>
+        public const int RuleName = 36;
+
+        /// <summary>{rule.next}</summary>
+        public const int RuleNext = 37;
+
+        /// <summary>{rule.out}</summary>
+        public const int RuleOut = 38;
+
+        /// <summary>{rule.purpose}</summary>
+        public const int RulePurpose = 39;
+
+        /// <summary>{rule.state}</summary>
+        public const int RuleState = 40;
+
+        /// <summary>{settings.state}</summary>
+        public const int SettingsState = 41;
+
+        /// <summary>{switch.rows}</summary>
+        public const int SwitchRows = 42;
+
+        /// <summary>{title}</summary>
+        public const int Title = 43;
+
+        /// <summary>{uplink.address}</summary>
+        public const int UplinkAddress = 44;
+
+        /// <summary>{uplink.signal}</summary>
+        public const int UplinkSignal = 45;
+
+        /// <summary>{uplink.ssid}</summary>
+        public const int UplinkSsid = 46;
+
+        /// <summary>{uplink.state}</summary>
+        public const int UplinkState = 47;
+
+        /// <summary>{wifi.notice}</summary>
+        public const int WifiNotice = 48;
+
+        /// <summary>The first {value.FIELD} slot.</summary>
+        public const int ValueBase = 49;
+
+        /// <summary>The first {error.FIELD} slot.</summary>
+        public const int ErrorBase = ValueBase + MaxFields;
+
+        /// <summary>How many slot numbers there are.</summary>
+        public const int Count = ErrorBase + MaxFields;
+
+        /// <summary>The most form fields.</summary>
+        public const int MaxFields = 32;
+
+        /// <summary>Every slot's name by number (null where unused), to build the templates with;
+        /// made once, at start-up, and dropped once they are built.</summary>
+        public static string[] Names(string[] fields)
+        {
+            string[] names = new string[Count];
+            names[Action] = "action";
+            names[Banner] = "banner";
+            names[Button] = "button";
+            names[ClientAddress] = "client.address";
+            names[ClientEntries] = "client.entries";
+            names[ClientMac] = "client.mac";
+            names[ClientRows] = "client.rows";
+            names[Clients] = "clients";
+            names[ClientsCount] = "clients.count";
+            names[Content] = "content";
+            names[Csrf] = "csrf";
+            names[Current] = "current";
+            names[HintAppassword] = "hint.appassword";
+            names[HintUplinkpassword] = "hint.uplinkpassword";
+            names[Hostname] = "hostname";
+            names[Href] = "href";
+            names[Kind] = "kind";
+            names[Label] = "label";
+            names[Lanaddress] = "lanaddress";
+            names[Link] = "link";
+            names[Message] = "message";
+            names[NatActive] = "nat.active";
+            names[NatCapacity] = "nat.capacity";
+            names[NatDropreasons] = "nat.dropreasons";
+            names[NatDrops] = "nat.drops";
+            names[Nav] = "nav";
+            names[Navlinks] = "navlinks";
+            names[PassthroughRows] = "passthrough.rows";
+            names[Question] = "question";
+            names[RuleAction] = "rule.action";
+            names[RuleButtonclass] = "rule.buttonclass";
+            names[RuleClass] = "rule.class";
+            names[RuleDrops] = "rule.drops";
+            names[RuleIn] = "rule.in";
+            names[RuleKey] = "rule.key";
+            names[RuleMappings] = "rule.mappings";
+            names[RuleName] = "rule.name";
+            names[RuleNext] = "rule.next";
+            names[RuleOut] = "rule.out";
+            names[RulePurpose] = "rule.purpose";
+            names[RuleState] = "rule.state";
+            names[SettingsState] = "settings.state";
+            names[SwitchRows] = "switch.rows";
+            names[Title] = "title";
+            names[UplinkAddress] = "uplink.address";
+            names[UplinkSignal] = "uplink.signal";
+            names[UplinkSsid] = "uplink.ssid";
+            names[UplinkState] = "uplink.state";
+            names[WifiNotice] = "wifi.notice";
+            for (int f = 0; f < fields.Length; f++)
+            {
+                names[ValueBase + f] = "value." + fields[f];
+                names[ErrorBase + f] = "error." + fields[f];
+            }
+
+            return names;
+        }
+    }
+}
