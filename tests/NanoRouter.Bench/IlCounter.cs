@@ -25,18 +25,62 @@ namespace NanoRouter.Bench
         /// <summary>How often each call site to code outside the core ran.</summary>
         public static long[] ExternalCalls = new long[4096];
 
+        /// <summary>The call sites that yield the thread (Thread.Sleep), by site number.</summary>
+        public static bool[] YieldSites = new bool[4096];
+
+        /// <summary>The most IL run between two yields (or the start or end of the work) since <see cref="Reset"/>.</summary>
+        public static long LongestRun;
+
+        private static long s_runStart;
+
+        /// <summary>When set, <see cref="LongestRunMethods"/> tells where the longest run spent its IL.</summary>
+        public static bool Profile;
+
+        /// <summary>Per method, the IL of the longest run (with <see cref="Profile"/>).</summary>
+        public static long[] LongestRunMethods = new long[8192];
+
+        private static readonly long[] s_runStartMethods = new long[8192];
+
+        /// <summary>IL instructions executed per method of the core (by method number), since <see cref="Reset"/>.</summary>
+        public static long[] MethodInstructions = new long[8192];
+
         /// <summary>Called at the start of every basic block of the core.</summary>
-        public static void Block(int instructions, int calls, int allocations)
+        public static void Block(int instructions, int calls, int allocations, int method)
         {
             Instructions += instructions;
             Calls += calls;
             Allocations += allocations;
+            MethodInstructions[method] += instructions;
         }
 
         /// <summary>Called before every call from the core to a method outside it.</summary>
         public static void External(int site)
         {
             ExternalCalls[site]++;
+            if (YieldSites[site])
+            {
+                EndRun();
+                s_runStart = Instructions;
+            }
+        }
+
+        /// <summary>Ends the current run (the work is done): counts it towards <see cref="LongestRun"/>.</summary>
+        public static void EndRun()
+        {
+            long run = Instructions - s_runStart;
+            if (run > LongestRun && Profile)
+            {
+                for (int m = 0; m < MethodInstructions.Length; m++)
+                {
+                    LongestRunMethods[m] = MethodInstructions[m] - s_runStartMethods[m];
+                }
+            }
+
+            LongestRun = Math.Max(LongestRun, run);
+            if (Profile)
+            {
+                Array.Copy(MethodInstructions, s_runStartMethods, MethodInstructions.Length);
+            }
         }
 
         /// <summary>Zeroes everything.</summary>
@@ -45,7 +89,11 @@ namespace NanoRouter.Bench
             Instructions = 0;
             Calls = 0;
             Allocations = 0;
+            LongestRun = 0;
+            s_runStart = 0;
             Array.Clear(ExternalCalls, 0, ExternalCalls.Length);
+            Array.Clear(MethodInstructions, 0, MethodInstructions.Length);
+            Array.Clear(s_runStartMethods, 0, s_runStartMethods.Length);
         }
     }
 
@@ -57,6 +105,10 @@ namespace NanoRouter.Bench
     public sealed class IlCounter
     {
         private readonly List<MethodReference> _sites = new List<MethodReference>();
+        private readonly List<string> _methods = new List<string>();
+
+        /// <summary>The core's methods, by method number.</summary>
+        public IReadOnlyList<string> Methods => _methods;
 
         /// <summary>The methods outside the core, by call-site number.</summary>
         public IReadOnlyList<MethodReference> Sites => _sites;
@@ -129,6 +181,7 @@ namespace NanoRouter.Bench
             }
 
             ILProcessor il = body.GetILProcessor();
+            _methods.Add(method.DeclaringType.Name + "." + method.Name);
             var replacements = new Dictionary<Instruction, Instruction>();
             for (int i = 0; i < code.Count; i++)
             {
@@ -159,6 +212,7 @@ namespace NanoRouter.Bench
                 il.InsertBefore(code[i], first);
                 il.InsertBefore(code[i], il.Create(OpCodes.Ldc_I4, calls));
                 il.InsertBefore(code[i], il.Create(OpCodes.Ldc_I4, allocations));
+                il.InsertBefore(code[i], il.Create(OpCodes.Ldc_I4, _methods.Count - 1));
                 il.InsertBefore(code[i], il.Create(OpCodes.Call, block));
                 replacements[code[i]] = first;
             }

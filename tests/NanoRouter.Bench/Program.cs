@@ -152,8 +152,15 @@ namespace NanoRouter.Bench
                 }
             }
 
+            for (int site = 0; site < counter.Sites.Count; site++)
+            {
+                MethodReference m = counter.Sites[site];
+                Counter.YieldSites[site] = m.DeclaringType.FullName == "System.Threading.Thread" && m.Name == "Sleep";
+            }
+
             PrintTick(engineType, optionsType);
             PrintEntryBytes();
+            AdminWork.Print(core, o => CopyOptions(o, optionsType), counter.Methods, args.Contains("--profile"));
             return 0;
         }
 

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>Takes what a full <see cref="ByteWriter"/> holds (sends it on), so writing goes on.</summary>
@@ -139,6 +141,7 @@ namespace NanoRouter.Core.Admin
         /// <summary>Appends part of an ASCII string.</summary>
         public void Ascii(string text, int start, int count)
         {
+            Pace.Spend(1);
             int end = start + count;
             while (start < end)
             {
@@ -148,7 +151,13 @@ namespace NanoRouter.Core.Admin
                     return;
                 }
 
+                // At most a yield budget at a time, so a long constant text lets other threads in.
                 room = _limit - _position;
+                if (room > Pace.Budget)
+                {
+                    room = Pace.Budget;
+                }
+
                 int stop = end - start < room ? end : start + room;
                 for (int i = start; i < stop; i++)
                 {
@@ -156,6 +165,7 @@ namespace NanoRouter.Core.Admin
                     _buffer[_position++] = c < (char)0x80 ? (byte)c : (byte)'?';
                 }
 
+                Pace.Spend(stop - start);
                 start = stop;
             }
         }
@@ -247,6 +257,7 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
+            Pace.Spend(2 * text.Length);
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];
@@ -300,6 +311,7 @@ namespace NanoRouter.Core.Admin
         /// strict UTF-8 shows as U+FFFD, so nothing the bytes hold can break out of the markup.</summary>
         public void HtmlUtf8(byte[] source, int offset, int count)
         {
+            Pace.Spend(2 * count);
             int end = offset + count;
             int i = offset;
             while (i < end)
@@ -330,6 +342,7 @@ namespace NanoRouter.Core.Admin
         /// <see cref="JsonString(string)"/>; a sequence that is not strict UTF-8 becomes U+FFFD.</summary>
         public void JsonUtf8(byte[] source, int offset, int count)
         {
+            Pace.Spend(2 * count);
             Byte(ByteQuote);
             int end = offset + count;
             int i = offset;
@@ -365,6 +378,7 @@ namespace NanoRouter.Core.Admin
             Byte(ByteQuote);
             if (text != null)
             {
+                Pace.Spend(2 * text.Length);
                 for (int i = 0; i < text.Length; i++)
                 {
                     char c = text[i];

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
@@ -43,6 +45,8 @@ namespace NanoRouter.Core.Admin
                 {
                     pairEnd++;
                 }
+
+                Pace.Spend(pairEnd - start + 1);
 
                 int equals = start;
                 while (equals < pairEnd && _buffer[equals] != (byte)'=')

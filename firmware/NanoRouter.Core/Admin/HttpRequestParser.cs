@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
@@ -285,7 +287,14 @@ namespace NanoRouter.Core.Admin
                 {
                     return Fail(request, HttpParseStatus.BadRequest, "control character in header value");
                 }
+
+                if ((i & 127) == 127)
+                {
+                    Pace.Spend(Pace.Budget);
+                }
             }
+
+            Pace.Spend(8);
 
             int nameLength = colon - start;
             int valueLength = valueEnd - valueStart;
@@ -406,17 +415,26 @@ namespace NanoRouter.Core.Admin
 
         private static int IndexOf(byte[] buffer, int start, int end, byte value)
         {
-            for (int i = start; i < end; i++)
+            if (end > buffer.Length)
             {
-                if ((uint)i >= (uint)buffer.Length)
+                end = buffer.Length;
+            }
+
+            // A slice at a time: the line is scanned again by the caller, so a long header line
+            // lets other threads in every few thousand IL (Pace).
+            for (int slice = start; slice < end; slice += Pace.Budget)
+            {
+                int stop = end - slice < Pace.Budget ? end : slice + Pace.Budget;
+                for (int i = slice; i < stop; i++)
                 {
-                    return -1;
+                    if (buffer[i] == value)
+                    {
+                        Pace.Spend(2 * (i - slice + 1));
+                        return i;
+                    }
                 }
 
-                if (buffer[i] == value)
-                {
-                    return i;
-                }
+                Pace.Spend(2 * (stop - slice));
             }
 
             return -1;

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>The kind of a JSON member's value.</summary>
@@ -90,6 +92,7 @@ namespace NanoRouter.Core.Admin
         /// (<see cref="Error"/> null) or on an error (<see cref="Error"/> set).</returns>
         public bool Next()
         {
+            Pace.Spend(16);
             if (_done || Error != null)
             {
                 return false;
@@ -271,6 +274,7 @@ namespace NanoRouter.Core.Admin
         /// <returns>Its length, or -1 on error.</returns>
         private int ReadString(byte[] target)
         {
+            Pace.Spend(8);
             int length = 0;
             while (true)
             {
@@ -301,6 +305,11 @@ namespace NanoRouter.Core.Admin
                     }
 
                     target[length++] = b;
+                    if ((length & 63) == 0)
+                    {
+                        Pace.Spend(Pace.Budget);
+                    }
+
                     continue;
                 }
 
@@ -408,7 +417,10 @@ namespace NanoRouter.Core.Admin
                     return;
                 }
 
-                _position++;
+                if ((++_position & 127) == 0)
+                {
+                    Pace.Spend(Pace.Budget);
+                }
             }
         }
 

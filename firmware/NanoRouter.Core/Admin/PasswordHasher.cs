@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
@@ -35,6 +37,8 @@ namespace NanoRouter.Core.Admin
                 _innerPad[i] = (byte)(k ^ 0x36);
                 _outerPad[i] = (byte)(k ^ 0x5C);
             }
+
+            Pace.Spend(48);
         }
 
         /// <summary>HMAC-SHA256 of one or two message parts under the key set by <see cref="SetKey"/>.</summary>

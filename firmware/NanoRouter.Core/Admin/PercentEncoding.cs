@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>Percent-decoding (RFC 3986) for paths, queries and form bodies
@@ -10,6 +12,7 @@ namespace NanoRouter.Core.Admin
         /// <summary>Whether every '%' is followed by two hex digits.</summary>
         public static bool IsValid(byte[] buffer, int offset, int count)
         {
+            Pace.Spend(count);
             int end = offset + count;
             for (int i = offset; i < end; i++)
             {
@@ -30,6 +33,7 @@ namespace NanoRouter.Core.Admin
         /// <summary>The decoded length of valid input.</summary>
         public static int DecodedLength(byte[] buffer, int offset, int count)
         {
+            Pace.Spend(count);
             int length = 0;
             int end = offset + count;
             for (int i = offset; i < end; i++)
@@ -49,6 +53,7 @@ namespace NanoRouter.Core.Admin
         /// <returns>The decoded length, or -1 when the input is invalid or does not fit.</returns>
         public static int Decode(byte[] source, int offset, int count, byte[] destination, int destinationOffset, bool plusIsSpace)
         {
+            Pace.Spend(2 * count);
             int end = offset + count;
             int position = destinationOffset;
             for (int i = offset; i < end; i++)

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
@@ -147,6 +149,7 @@ namespace NanoRouter.Core.Admin
         /// <summary>Decodes 2 × <see cref="TokenBytes"/> hex digits.</summary>
         public static bool DecodeHex(byte[] buffer, int offset, byte[] target)
         {
+            Pace.Spend(48);
             for (int i = 0; i < TokenBytes; i++)
             {
                 int high = PercentEncoding.HexValue(buffer[offset + (2 * i)]);

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>
@@ -132,6 +134,8 @@ namespace NanoRouter.Core.Admin
                 w[i] = w[i - 16] + s0 + w[i - 7] + s1;
             }
 
+            Pace.Spend(64);
+
             uint a = _state[0];
             uint b = _state[1];
             uint c = _state[2];
@@ -156,6 +160,10 @@ namespace NanoRouter.Core.Admin
                 c = b;
                 b = a;
                 a = t1 + t2;
+                if ((i & 15) == 15)
+                {
+                    Pace.Spend(64);
+                }
             }
 
             _state[0] += a;

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Router;
+
 namespace NanoRouter.Core.Config
 {
     /// <summary>
@@ -24,6 +26,10 @@ namespace NanoRouter.Core.Config
                 register ^= buffer[i];
                 register = (register >> 4) ^ table[register & 0xF];
                 register = (register >> 4) ^ table[register & 0xF];
+                if ((i & 63) == 63)
+                {
+                    Pace.Spend(64);
+                }
             }
 
             return register;
