@@ -257,7 +257,6 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            Pace.Spend(2 * text.Length);
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];
@@ -268,6 +267,11 @@ namespace NanoRouter.Core.Admin
                 else
                 {
                     WriteCharUtf8(text, ref i);
+                }
+
+                if ((i & 7) == 7)
+                {
+                    Pace.Spend(16);
                 }
             }
         }
@@ -378,7 +382,6 @@ namespace NanoRouter.Core.Admin
             Byte(ByteQuote);
             if (text != null)
             {
-                Pace.Spend(2 * text.Length);
                 for (int i = 0; i < text.Length; i++)
                 {
                     char c = text[i];
@@ -389,6 +392,11 @@ namespace NanoRouter.Core.Admin
                     else
                     {
                         WriteCharUtf8(text, ref i);
+                    }
+
+                    if ((i & 7) == 7)
+                    {
+                        Pace.Spend(16);
                     }
                 }
             }

@@ -132,9 +132,11 @@ namespace NanoRouter.Core.Admin
                 uint s0 = ((x >> 7) | (x << 25)) ^ ((x >> 18) | (x << 14)) ^ (x >> 3);
                 uint s1 = ((y >> 17) | (y << 15)) ^ ((y >> 19) | (y << 13)) ^ (y >> 10);
                 w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+                if ((i & 15) == 15)
+                {
+                    Pace.Spend(Pace.Budget);
+                }
             }
-
-            Pace.Spend(64);
 
             uint a = _state[0];
             uint b = _state[1];
@@ -162,7 +164,7 @@ namespace NanoRouter.Core.Admin
                 a = t1 + t2;
                 if ((i & 15) == 15)
                 {
-                    Pace.Spend(64);
+                    Pace.Spend(Pace.Budget);
                 }
             }
 

@@ -26,9 +26,9 @@ namespace NanoRouter.Core.Config
                 register ^= buffer[i];
                 register = (register >> 4) ^ table[register & 0xF];
                 register = (register >> 4) ^ table[register & 0xF];
-                if ((i & 63) == 63)
+                if ((i & 31) == 31)
                 {
-                    Pace.Spend(64);
+                    Pace.Spend(Pace.Budget);
                 }
             }
 

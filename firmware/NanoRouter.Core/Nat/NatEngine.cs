@@ -84,6 +84,7 @@ namespace NanoRouter.Core.Nat
         private int _lastSweepSec;
         private int _sweepDebtMs;
         private int _sweepCursor;
+        private bool _secondHalfDue;
         private int _rulesVersion;
         private Side _egress;
         private DropReason _lastDrop;
@@ -289,7 +290,8 @@ namespace NanoRouter.Core.Nat
             // One slice of the table for each 100 ms of clock time: every entry is looked at once a
             // second, and a tick never sweeps more than a full turn.
             int sliceSize = (_table.Capacity + SweepSlices - 1) / SweepSlices;
-            for (int slices = 0; _sweepDebtMs >= SweepSliceMs && slices < SweepSlices; slices++)
+            int swept = 0;
+            for (; _sweepDebtMs >= SweepSliceMs && swept < SweepSlices; swept++)
             {
                 _sweepDebtMs -= SweepSliceMs;
                 _table.ExpireRange(_sweepCursor, sliceSize, _now, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
@@ -301,10 +303,22 @@ namespace NanoRouter.Core.Nat
                 _sweepDebtMs = 0;
             }
 
+            // The once-a-second work, in two halves on two ticks so no tick does both (a catch-up
+            // tick, already long, does both at once).
             if (_now != _lastSweepSec)
             {
                 _lastSweepSec = _now;
                 ExpirePassthrough();
+                _secondHalfDue = true;
+                if (swept <= 1)
+                {
+                    return;
+                }
+            }
+
+            if (_secondHalfDue)
+            {
+                _secondHalfDue = false;
                 _fragments.Expire(_nowMs);
                 CountPassthroughMappings();
             }

@@ -7,16 +7,17 @@ namespace NanoRouter.Core.Router
     /// hashing, settings). nanoCLR does not preempt a thread when another becomes ready: it runs the
     /// current one until it blocks, yields or has used its 20 ms quantum
     /// (CLR_RT_Thread::c_TimeQuantum_Milliseconds), so a page render would keep a packet waiting for
-    /// up to 20 ms. Long loops therefore report their work here in units of about 40 IL
-    /// instructions (one output byte of a page is about one unit), and every
-    /// <see cref="Budget"/> units the thread yields with Thread.Sleep(0), which makes it the last
-    /// to run (nanoCLR UpdateToLowestExecutionCounter). The budget is about 2,500-5,000 IL, 1.5-3 ms on an
-    /// ESP32 at 0.58 µs per IL instruction. The packet thread itself never calls this.
+    /// up to 20 ms. Long loops therefore report their work here in rough units (one output byte of
+    /// a page is about one), and every <see cref="Budget"/> units the thread yields with
+    /// Thread.Sleep(0), which makes it the last to run (nanoCLR UpdateToLowestExecutionCounter).
+    /// The IL bench prints every admin request's longest run between yields (at most about 6,000
+    /// IL, 3.5 ms on an ESP32 at 0.58 µs per IL instruction; stage 15 checks it). The packet thread
+    /// itself never calls this.
     /// </summary>
     public static class Pace
     {
         /// <summary>Units of work between two yields.</summary>
-        public const int Budget = 64;
+        public const int Budget = 32;
 
         private static int s_spent;
         private static int s_yields;

@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Router;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Tests.Config;
@@ -470,6 +471,20 @@ namespace NanoRouter.Tests.Admin
             int css = h.Get("/style.css").BodyBytes;
             Console.WriteLine("status page " + page.BodyBytes + " B, style sheet " + css + " B");
             Assert.IsTrue(page.BodyBytes + css <= 16 * 1024, "page weight " + (page.BodyBytes + css));
+        }
+
+        [TestMethod]
+        public void Pages_YieldToOtherThreadsWhileRendering()
+        {
+            // nanoCLR runs a thread until its 20 ms quantum ends: a page must yield (Pace) as it
+            // goes, about once per 32 bytes written, or the packet thread waits behind it.
+            var h = new AdminHarness();
+            h.SetUp();
+            int before = Pace.Yields;
+            Reply page = h.Get("/settings");
+            int yields = Pace.Yields - before;
+            Assert.AreEqual(200, page.Status);
+            Assert.IsTrue(yields >= page.BodyBytes / (4 * Pace.Budget), "the settings page (" + page.BodyBytes.ToString() + " B) yielded " + yields.ToString() + " times");
         }
 
         [TestMethod]
