@@ -36,6 +36,8 @@ namespace NanoRouter.Bench
                 TunnelCapacity = 16,
                 FragmentHeldSlots = 2,
             };
+            // The device's router loop turns yielding on as it starts its threads (WifiRouter.Run).
+            core.GetType("NanoRouter.Core.Router.Pace", true).GetField("Enabled").SetValue(null, true);
             Type routerType = core.GetType("NanoRouter.Core.Radio.WifiRouter", true);
             object router = Activator.CreateInstance(routerType, board, clock, new BenchFlash(), new BenchUplink(), new BenchAccessPoint(), port, port, board, copyOptions(options));
             MethodInfo boot = routerType.GetMethod("Boot");

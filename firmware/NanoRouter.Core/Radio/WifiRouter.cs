@@ -141,6 +141,7 @@ namespace NanoRouter.Core.Radio
         {
             StartForwarding();
             StartAdmin(admin);
+            Pace.Enabled = true;
             RunForever(PacketStep);
             RunForever(UplinkStep);
             RunForever(AdminStep);
