@@ -11,8 +11,11 @@
  *
  * What the flow path translates (both directions, LAN->WAN "out" and WAN->LAN "in"):
  *   TCP    data/ACK segments (ACK set; no SYN, FIN or RST), by (host, LAN port, remote) out and
- *          (external port, remote) in, keeping the TCP tracking fields current (see the spec)
- *   UDP    by the same keys; a checksum of 0 ("none", RFC 768) stays 0
+ *          (external port, remote) in, keeping the TCP tracking fields current (see the spec);
+ *          like the managed fast path it reads only the first 20 bytes and does not judge the
+ *          data offset
+ *   UDP    by the same keys; a checksum of 0 ("none", RFC 768) stays 0, as the managed slow path
+ *          (where the managed fast path sends such datagrams) leaves it
  *   ICMP   echo requests out and echo replies in, by identifier
  *   ESP    by (host, peer, outbound SPI) out and (peer, inbound SPI) in
  *   GRE v0 by (host, peer, key) out and (peer, key) in; keyless: by (host, peer) and (peer)
@@ -26,9 +29,10 @@
  * (MF or an offset), the reserved flag bit, a total length that is not the packet's length,
  * TTL <= 1 (the slow path / shim answers Time Exceeded), TCP with SYN, FIN or RST or without
  * ACK, ICMP errors and every other ICMP type, unknown flows, PPTP control (TCP 1723 is never
- * installed), and anything malformed. Matching is exactly the managed engine's (NatEngine.Fast.cs
- * and the slow path's checks for the same packets), never wider: a packet the managed engine
- * would not forward as an established flow is never forwarded here.
+ * installed), and anything malformed. Matching is the managed engine's (NatEngine.Fast.cs, and
+ * for packets shorter than its 40-byte minimum the slow path's checks), never wider: a packet the
+ * managed engine would not forward as an established flow is never forwarded here, and one it
+ * would forward leaves with the same bytes (plus the TTL the port would take off).
  *
  * Preconditions: the caller's stack has checked the IPv4 header (version, header length, total
  * length, header checksum): nr_check_ipv4 on the ESP32 (the lwIP hook runs before lwIP's own
@@ -40,7 +44,8 @@
  * on a little-endian CPU) or "le" (a little-endian integer: the CPU order of both boards, the
  * ESP32's Xtensa and the host's x86-64; the header refuses to compile on a big-endian target).
  *
- * No allocation, no OS, no libc beyond memcpy/memset, C11, 32-bit atomics only.
+ * No allocation, no OS, no libc beyond memcpy/memset, C11; atomics on 16- and 32-bit words and on
+ * one pointer only (lock-free on both boards; nothing needs a 64-bit atomic on a 32-bit target).
  */
 #ifndef NR_FLOW_H
 #define NR_FLOW_H
@@ -233,10 +238,13 @@ _Static_assert(sizeof(nr_flow_entry) == NR_FLOW_ENTRY_BYTES, "the entry is 28 by
  *   data writes:    last_seen, the packet counters, the TCP ack/window fields (of live
  *                   entries), and the table's data epoch.
  *
- * Specs are immutable while reachable. install writes an entry that no chain reaches, then
- * publishes it by storing its slot into a bucket head (a seq_cst store, so the data thread sees
- * the whole entry once it sees the link). remove unlinks the entry but leaves its own links
- * alone, so a data thread standing on it walks on. A removed ("retiring") slot may be rewritten
+ * Specs are immutable while reachable: the control thread never writes to an entry a call may
+ * still stand on (so "live" is not a flag in the entry: a slot is live when its chain holds it,
+ * which the control thread checks by walking that chain). install writes an entry that no chain
+ * reaches, then publishes it by storing its slot into a bucket head (a seq_cst store; the data
+ * thread's link loads are seq_cst, so it sees the whole entry once it sees the link). remove
+ * unlinks the entry (stores to the links of other entries and heads only) but leaves its own
+ * links alone, so a data thread standing on it walks on. A removed ("retiring") slot may be rewritten
  * only after a grace period: the data epoch is odd while the data thread is inside
  * nr_flow_process (a seq_cst increment on entry, a release store on exit); after unlinking, the
  * control thread reads it (seq_cst): even means no call could still see the entry; odd means the
@@ -246,7 +254,10 @@ _Static_assert(sizeof(nr_flow_entry) == NR_FLOW_ENTRY_BYTES, "the entry is 28 by
  * it, the slot reads NR_FLOW_STATE_FINAL: its counters and TCP fields are final, the managed side
  * harvests them, and the slot may be installed again (the control thread then owns the whole
  * entry). This is quiescent-state reclamation (RCU) with one reader; it makes counters exact: a
- * packet forwarded while its flow was being removed is counted in that flow's final values.
+ * packet forwarded while its flow was being removed is counted in that flow's final values. The
+ * table keeps one grace period, that of the latest removal (a later removal covers an earlier
+ * one, the data thread running one call at a time): a retiring slot may wait for a later
+ * removal's grace period too, a packet's time longer, but never less than its own.
  *
  * Addresses are double-buffered: nr_flow_set_addresses first unlinks every entry, then writes
  * the configuration copy no data thread uses and publishes it (seq_cst), then starts a grace
@@ -268,33 +279,47 @@ _Static_assert(sizeof(nr_flow_entry) == NR_FLOW_ENTRY_BYTES, "the entry is 28 by
 /* Table flags. */
 #define NR_FLOW_KEEP_TTL 1u /* the host board: the kernel routes the packet and decrements TTL itself */
 
-/* One address configuration (internal; read by the data thread, per direction). */
+/* One direction's address rules (internal; read by the data thread). */
+typedef struct nr_flow_direction {
+    uint32_t check_mask;   /* the packet's LAN-side address (out: source; in: destination), masked, */
+    uint32_t check_value;  /* must equal this: out the LAN subnet, in the WAN address */
+    uint32_t rewrite_base; /* the new LAN-side address: out the WAN address, in the LAN prefix */
+    uint32_t rewrite_host; /* where the entry's host byte goes into it: out nowhere (0), in the last byte */
+    uint32_t key_host;     /* where the packet's host byte goes into the lookup tag: out bits 16-23, in 0 */
+    uint32_t tag_mask;     /* what a lookup compares of an entry's tag word (kind; out also the host) */
+    uint32_t delta_flip;   /* out 0, in 0xFFFF: the in delta is the out delta negated (one's complement) */
+    uint32_t reserved;
+} nr_flow_direction;
+
+/* One address configuration: the rules of both directions and, per LAN host (the last address
+ * byte), the RFC 1624 delta ~host + wan that moves a checksum from the host's address to the WAN
+ * address (folded; in, its negation), as the managed engine keeps per host too (576 bytes). */
 typedef struct nr_flow_config {
-    uint32_t check_mask[2];  /* the LAN-side address of the packet, masked ... */
-    uint32_t check_value[2]; /* ... must equal this: out: the LAN subnet; in: the WAN address */
-    uint32_t rewrite_base[2];/* the new LAN-side address: out: the WAN address; in: the LAN prefix */
-    uint32_t host_mask[2];   /* out: 0 (the WAN address is whole); in: the host byte's place */
-    uint32_t lan_address;    /* as given (host-order numbers), for nr_flow_addresses */
-    uint32_t lan_prefix;
-    uint32_t wan_address;
+    nr_flow_direction dir[2];
+    uint16_t host_delta[256];
 } nr_flow_config;
 
 /* A table. The caller owns the memory (static on the device, native memory on the host) and
  * treats the fields as private. */
 typedef struct nr_flow_table {
+    nr_flow_config config[2]; /* double-buffered: control writes the one not in use */
     nr_flow_entry *entries;
     uint16_t *heads[2];
     uint32_t capacity;
     uint32_t hash_shift; /* 32 - log2(buckets) */
     uint32_t hash_multiplier;
     uint32_t flags;
-    uint32_t config_index; /* control writes (seq_cst); data reads */
-    nr_flow_config config[2];
+    uint32_t ttl_step;     /* 1, or 0 with NR_FLOW_KEEP_TTL */
+    uint32_t ttl_delta;    /* its checksum delta */
+    nr_flow_config *config_current; /* the copy in use: control publishes it (seq_cst); data reads */
     uint32_t epoch;        /* data writes: odd while inside nr_flow_process */
-    uint32_t retire_epoch; /* control only */
+    uint32_t retire_epoch; /* control only from here on */
     uint32_t retire_pending;
-    uint32_t config_pending; /* control only: installs wait for the grace period of an address change */
+    uint32_t config_pending; /* installs wait for the grace period of an address change */
     uint32_t live;
+    uint32_t lan_address; /* as given to nr_flow_set_addresses */
+    uint32_t lan_prefix;
+    uint32_t wan_address;
 } nr_flow_table;
 
 /* Status codes of the control functions. */
@@ -378,11 +403,12 @@ NR_FLOW_API uint32_t nr_flow_live(const nr_flow_table *table);
 
 /* ---- data thread ---- */
 
-/* Translates one IPv4 packet of length bytes at packet (its header at byte 0) that arrived on
- * ingress_side (NR_FLOW_SIDE_*). now_sec: the managed engine's clock in seconds (only the low 16
- * bits are kept). Returns NR_FLOW_HIT when the packet belongs to a live entry and was translated
- * in place (same length), ready to send out of *egress_side; NR_FLOW_MISS, the packet untouched,
- * for everything else. Never allocates, never blocks. */
+/* Translates one IPv4 packet of length bytes at packet (its header at byte 0, any alignment) that
+ * arrived on ingress_side (NR_FLOW_SIDE_*). now_sec: the managed engine's clock in seconds (only
+ * the low 16 bits are kept). Returns NR_FLOW_HIT when the packet belongs to a live entry and was
+ * translated in place (same length), ready to send out of *egress_side (which must not be NULL);
+ * NR_FLOW_MISS, the packet and *egress_side untouched, for everything else. Never allocates,
+ * never blocks. */
 NR_FLOW_API int nr_flow_process(nr_flow_table *table, uint8_t *packet, uint32_t length, uint8_t ingress_side,
                                 uint32_t now_sec, uint8_t *egress_side);
 

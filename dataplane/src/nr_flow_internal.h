@@ -66,17 +66,31 @@ static inline uint32_t nr_wire_of(uint32_t address)
 
 /* ---- RFC 1624: the one incremental checksum update ----
  *
- * A delta is a one's-complement sum of ~m + m' over the 16-bit words that change (m old, m'
- * new), kept unfolded in 32 bits (a handful of words never overflows it). */
+ * A delta is the one's-complement sum ~m + m' over the 16-bit words that change (m old, m' new).
+ * RFC 1071's sums are the same modulo 0xFFFF whether taken over 16-bit or 32-bit words (2^16 is
+ * 1 modulo 0xFFFF), so a 32-bit value's ~m + m' is one 32-bit add with end-around carry. */
 
-/* ~old + new for a 32-bit value seen as two 16-bit words. */
-static inline uint32_t nr_delta32(uint32_t old_value, uint32_t new_value)
+/* One's-complement addition of two 32-bit words. */
+static inline uint32_t nr_add32(uint32_t a, uint32_t b)
 {
-    uint32_t inverted = ~old_value;
-    return (inverted & 0xFFFFu) + (inverted >> 16) + (new_value & 0xFFFFu) + (new_value >> 16);
+    uint32_t sum = a + b;
+    return sum + (sum < b);
 }
 
-/* ~old + new for a 16-bit word. */
+/* Folds a one's-complement sum to 16 bits. */
+static inline uint32_t nr_fold(uint32_t sum)
+{
+    sum = (sum & 0xFFFFu) + (sum >> 16);
+    return (sum & 0xFFFFu) + (sum >> 16);
+}
+
+/* ~old + new for a 32-bit value, folded (at most 0xFFFF). */
+static inline uint32_t nr_delta32(uint32_t old_value, uint32_t new_value)
+{
+    return nr_fold(nr_add32(~old_value, new_value));
+}
+
+/* ~old + new for a 16-bit word (at most 0x1FFFE). */
 static inline uint32_t nr_delta16(uint32_t old_value, uint32_t new_value)
 {
     return (~old_value & 0xFFFFu) + new_value;
@@ -86,26 +100,31 @@ static inline uint32_t nr_delta16(uint32_t old_value, uint32_t new_value)
  * -1: 0xFFFE (one's complement). */
 #define NR_DELTA_TTL_DECREMENT 0xFFFEu
 
-/* Applies a delta to the checksum stored at p: RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m').
- * udp: a UDP checksum of 0 means "none" and stays 0, and a result of 0 is sent as 0xFFFF
- * (RFC 768). Other checksums take eqn. 3's result as it is (0x0000 and 0xFFFF both verify). */
-static inline void nr_checksum_apply(uint8_t *p, uint32_t delta, int udp)
+/* Applies a delta (at most 0x1FFFE) to the checksum stored at p: RFC 1624 eqn. 3,
+ * HC' = ~(~HC + ~m + m'), which gives what a full recomputation gives. */
+static inline __attribute__((always_inline)) void nr_checksum_apply(uint8_t *p, uint32_t delta)
+{
+    nr_store16(p, ~nr_fold((nr_load16(p) ^ 0xFFFFu) + delta));
+}
+
+/* The same for a delta of at most 0xFFFF: one fold is enough. */
+static inline __attribute__((always_inline)) void nr_checksum_apply16(uint8_t *p, uint32_t delta)
+{
+    uint32_t sum = (nr_load16(p) ^ 0xFFFFu) + delta;
+    nr_store16(p, ~((sum & 0xFFFFu) + (sum >> 16)));
+}
+
+/* The same for UDP (RFC 768): a checksum of 0 means "none" and stays 0, and a result of 0 is sent
+ * as 0xFFFF. HC + ~delta is eqn. 3's value and, for HC != 0, never 0: it is exactly RFC 768's
+ * transmitted checksum (the one number in 1..0xFFFF of its one's-complement class). */
+static inline __attribute__((always_inline)) void nr_checksum_apply_udp(uint8_t *p, uint32_t delta)
 {
     uint32_t checksum = nr_load16(p);
-    uint32_t sum;
-    if (udp && checksum == 0)
+    if (checksum != 0)
     {
-        return;
+        uint32_t sum = checksum + (delta ^ 0xFFFFu); /* delta at most 0xFFFF */
+        nr_store16(p, (sum & 0xFFFFu) + (sum >> 16));
     }
-    sum = (~checksum & 0xFFFFu) + delta;
-    sum = (sum & 0xFFFFu) + (sum >> 16);
-    sum = (sum & 0xFFFFu) + (sum >> 16);
-    sum = ~sum & 0xFFFFu;
-    if (udp && sum == 0)
-    {
-        sum = 0xFFFFu;
-    }
-    nr_store16(p, sum);
 }
 
 /* ---- entries ---- */
@@ -139,11 +158,16 @@ typedef struct nr_kind_key {
 extern const nr_kind_key nr_kind_keys[8];
 
 /* The bucket of a lookup key: remote (wire), identifier (wire, as the packet carries it), tag
- * (kind and, out, host, in their tag-word places). Multiplicative hashing: the top bits of the
- * product depend on every bit of the key. */
+ * (kind and, out, host, in their tag-word places). Multiplicative hashing takes the top bits of a
+ * product, which depend only on the bits at and below them, and in wire form the varying byte of
+ * an address or an SPI is the top one; so the identifier is turned by a byte (its varying byte
+ * lands apart from the remote's) and the high half is folded into the low half before the
+ * multiply by the table's odd, per-boot multiplier. (Chosen by the bucket spread of the bench's
+ * keys and of random ones: tests/dataplane hash_spreads_every_kind.) */
 static inline uint32_t nr_bucket(const nr_flow_table *t, uint32_t remote, uint32_t id, uint32_t tag)
 {
-    uint32_t x = remote ^ (id * 0x9E3779B1u) ^ tag;
+    uint32_t x = remote ^ tag ^ ((id << 8) | (id >> 24));
+    x ^= x >> 16;
     return (x * t->hash_multiplier) >> t->hash_shift;
 }
 

@@ -12,16 +12,12 @@
 static void nr_config_clear(nr_flow_config *cfg)
 {
     uint32_t d;
+    __builtin_memset(cfg, 0, sizeof(*cfg));
     for (d = 0; d < 2; d++)
     {
-        cfg->check_mask[d] = 0;
-        cfg->check_value[d] = 1;
-        cfg->rewrite_base[d] = 0;
-        cfg->host_mask[d] = 0;
+        cfg->dir[d].check_value = 1;
+        cfg->dir[d].tag_mask = NR_TAG_MASK_IN;
     }
-    cfg->lan_address = 0;
-    cfg->lan_prefix = 0;
-    cfg->wan_address = 0;
 }
 
 int nr_flow_init(nr_flow_table *t, nr_flow_entry *entries, uint32_t capacity, uint16_t *out_heads, uint16_t *in_heads,
@@ -47,8 +43,11 @@ int nr_flow_init(nr_flow_table *t, nr_flow_entry *entries, uint32_t capacity, ui
     t->hash_shift = 32u - bits;
     t->hash_multiplier = (seed * 2654435761u) | 0x9E370001u; /* odd, high bits set */
     t->flags = flags;
+    t->ttl_step = (flags & NR_FLOW_KEEP_TTL) ? 0u : 1u;
+    t->ttl_delta = (flags & NR_FLOW_KEEP_TTL) ? 0u : NR_DELTA_TTL_DECREMENT;
     nr_config_clear(&t->config[0]);
     nr_config_clear(&t->config[1]);
+    t->config_current = &t->config[0];
     for (i = 0; i < buckets; i++)
     {
         out_heads[i] = NR_FLOW_NONE;
@@ -130,9 +129,9 @@ static int nr_quiescent(nr_flow_table *t)
 
 int nr_flow_set_addresses(nr_flow_table *t, uint32_t lan_address, uint32_t lan_prefix, uint32_t wan_address)
 {
-    uint32_t next;
     nr_flow_config *cfg;
     uint32_t lan_mask;
+    uint32_t d;
     int quiet;
     if (t == NULL || lan_prefix < 24u || lan_prefix > 30u)
     {
@@ -146,36 +145,42 @@ int nr_flow_set_addresses(nr_flow_table *t, uint32_t lan_address, uint32_t lan_p
     {
         return NR_FLOW_BUSY;
     }
-    next = (NR_LOAD_RELAXED(t->config_index) + 1u) & 1u;
-    cfg = &t->config[next];
+    cfg = NR_LOAD_RELAXED(t->config_current) == &t->config[0] ? &t->config[1] : &t->config[0];
     nr_config_clear(cfg);
     lan_mask = 0xFFFFFFFFu << (32u - lan_prefix);
     if (wan_address != 0 && lan_address != 0)
     {
-        cfg->check_mask[NR_FLOW_DIR_OUT] = nr_wire_of(lan_mask);
-        cfg->check_value[NR_FLOW_DIR_OUT] = nr_wire_of(lan_address & lan_mask);
-        cfg->check_mask[NR_FLOW_DIR_IN] = 0xFFFFFFFFu;
-        cfg->check_value[NR_FLOW_DIR_IN] = nr_wire_of(wan_address);
-        cfg->rewrite_base[NR_FLOW_DIR_OUT] = nr_wire_of(wan_address);
-        cfg->rewrite_base[NR_FLOW_DIR_IN] = nr_wire_of(lan_address & 0xFFFFFF00u);
-        cfg->host_mask[NR_FLOW_DIR_OUT] = 0;
-        cfg->host_mask[NR_FLOW_DIR_IN] = 0xFF000000u;
+        nr_flow_direction *out = &cfg->dir[NR_FLOW_DIR_OUT];
+        nr_flow_direction *in = &cfg->dir[NR_FLOW_DIR_IN];
+        out->check_mask = nr_wire_of(lan_mask);
+        out->check_value = nr_wire_of(lan_address & lan_mask);
+        out->rewrite_base = nr_wire_of(wan_address);
+        out->rewrite_host = 0;
+        out->key_host = 0xFFu << NR_TAG_HOST_SHIFT;
+        out->tag_mask = NR_TAG_MASK_OUT;
+        in->check_mask = 0xFFFFFFFFu;
+        in->check_value = nr_wire_of(wan_address);
+        in->rewrite_base = nr_wire_of(lan_address & 0xFFFFFF00u);
+        in->rewrite_host = 0xFF000000u;
+        in->key_host = 0;
+        in->tag_mask = NR_TAG_MASK_IN;
+        in->delta_flip = 0xFFFFu;
+        for (d = 0; d < 256; d++)
+        {
+            cfg->host_delta[d] =
+                (uint16_t)nr_delta32(nr_wire_of((lan_address & 0xFFFFFF00u) | d), nr_wire_of(wan_address));
+        }
     }
-    cfg->lan_address = lan_address;
-    cfg->lan_prefix = lan_prefix;
-    cfg->wan_address = wan_address;
-    NR_STORE_SC(t->config_index, next);
+    t->lan_address = lan_address;
+    t->lan_prefix = lan_prefix;
+    t->wan_address = wan_address;
+    NR_STORE_SC(t->config_current, cfg);
     nr_retire(t);
     t->config_pending = 1;
     return NR_FLOW_OK;
 }
 
 /* ---- entries ---- */
-
-static const nr_flow_config *nr_current(const nr_flow_table *t)
-{
-    return &t->config[NR_LOAD_RELAXED(t->config_index) & 1u];
-}
 
 static uint32_t nr_spec_bucket(const nr_flow_table *t, const nr_flow_spec *spec, uint32_t d)
 {
@@ -193,7 +198,6 @@ static int nr_same_key(const nr_flow_spec *a, const nr_flow_spec *b, uint32_t d)
 
 static int nr_spec_valid(const nr_flow_table *t, const nr_flow_spec *spec)
 {
-    const nr_flow_config *cfg = nr_current(t);
     uint32_t kind = spec->kind & NR_FLOW_KIND_MASK;
     uint32_t host_address;
     if (kind == NR_FLOW_KIND_FREE || (spec->kind & ~NR_FLOW_SPEC_KIND_BITS) != 0 ||
@@ -203,15 +207,15 @@ static int nr_spec_valid(const nr_flow_table *t, const nr_flow_spec *spec)
     }
     /* The host's address must be a host of the LAN subnet (not its network or broadcast address,
      * not the router's). */
-    host_address = (cfg->lan_address & 0xFFFFFF00u) | spec->host;
-    if (cfg->lan_prefix == 0 || (host_address >> (32u - cfg->lan_prefix)) != (cfg->lan_address >> (32u - cfg->lan_prefix)))
+    host_address = (t->lan_address & 0xFFFFFF00u) | spec->host;
+    if (t->lan_prefix == 0 || (host_address >> (32u - t->lan_prefix)) != (t->lan_address >> (32u - t->lan_prefix)))
     {
         return 0;
     }
     {
-        uint32_t host_bits = 0xFFFFFFFFu >> cfg->lan_prefix;
+        uint32_t host_bits = 0xFFFFFFFFu >> t->lan_prefix;
         uint32_t part = host_address & host_bits;
-        if (part == 0 || part == host_bits || host_address == cfg->lan_address)
+        if (part == 0 || part == host_bits || host_address == t->lan_address)
         {
             return 0; /* the router's own address is never a flow's host */
         }
@@ -288,7 +292,7 @@ int nr_flow_install(nr_flow_table *t, uint32_t slot, const nr_flow_spec *spec)
     {
         return NR_FLOW_INVALID;
     }
-    if (nr_current(t)->wan_address == 0)
+    if (t->wan_address == 0)
     {
         return NR_FLOW_NO_ADDRESS;
     }

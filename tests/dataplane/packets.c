@@ -436,10 +436,9 @@ static int t_classify(const uint8_t *l4, uint32_t n, uint32_t protocol, uint32_t
         {
             return 0;
         }
+        /* The data offset is not judged (as the managed fast path does not). */
         uint32_t flags = l4[13];
-        uint32_t data_offset = (uint32_t)(l4[12] >> 4) * 4u;
-        if ((flags & T_TCP_ACK) == 0 || (flags & (T_TCP_SYN | T_TCP_FIN | T_TCP_RST)) != 0 || data_offset < 20 ||
-            data_offset > n)
+        if ((flags & T_TCP_ACK) == 0 || (flags & (T_TCP_SYN | T_TCP_FIN | T_TCP_RST)) != 0)
         {
             return 0;
         }

@@ -292,7 +292,7 @@ NR_TEST(unaligned_packets_translate)
         uint32_t n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 30, 1);
         t_make_udp(want, T_WAN_ADDRESS, T_REMOTE, 3000, 53, 30, 1);
         t_set_ttl(want, 63);
-        NR_CHECK_EQ(NR_FLOW_HIT, nr_flow_process(&s_f.table, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
+        NR_CHECK_EQ(NR_FLOW_HIT, nr_flow_process(&s_f.table, p, n, NR_FLOW_SIDE_LAN, 1, &side_unused));
         NR_CHECK(t_same_packet(p, want, n));
     }
 }
