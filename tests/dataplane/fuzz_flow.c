@@ -1,8 +1,11 @@
 /*
  * libFuzzer target (optional, not in CI): the fuzzer's bytes are a table script and a packet.
- * Byte 0 picks the ingress side and whether to churn; the next bytes, in 8-byte records, install
- * specs drawn from them (any kind, any fields); the rest is the packet. The reference model
- * (packets.c) must agree on hit or miss and on every byte out; a miss must leave the packet alone.
+ * Byte 0 picks the ingress side, how many specs to install and the mode; the next bytes, in
+ * 8-byte records, install specs drawn from them (any kind, any fields). Raw mode: the rest is the
+ * packet. Structured mode (bit 7): a valid packet of the first installed spec, in its direction,
+ * with the rest of the bytes as (offset, value) pairs written over it, so that hits are common.
+ * The reference model (packets.c) must agree on hit or miss and on every byte out; a miss must
+ * leave the packet alone.
  *   CC=clang cmake -S tests/dataplane -B /tmp/dpf -DNR_FLOW_FUZZER=ON && cmake --build /tmp/dpf --target nr_flow_fuzzer
  *   /tmp/dpf/nr_flow_fuzzer -max_total_time=60
  */
@@ -29,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     uint32_t side = data[0] & 1u;
     uint32_t records = (data[0] >> 1) & 3u;
+    int mode_structured = (data[0] & 0x80u) != 0;
     data++;
     size--;
     nr_flow_init(&s_table, s_entries, 16, s_heads[0], s_heads[1], 4, 1, 0);
@@ -66,6 +70,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(s_ref.spec[r], &s, NR_FLOW_SPEC_BYTES);
             s_ref.live[r] = 1;
         }
+    }
+    uint8_t built[T_MAX_PACKET];
+    if (mode_structured && s_ref.live[0])
+    {
+        /* a valid packet of spec 0 (the kind's id in the right place), then the overwrites */
+        const uint8_t *sp = s_ref.spec[0];
+        uint32_t remote = t_get32(sp);
+        uint32_t host = T_HOST(sp[6]);
+        uint32_t src = side == 0 ? host : remote;
+        uint32_t dst = side == 0 ? remote : T_WAN_ADDRESS;
+        uint32_t id16 = t_get16(sp + 8 + 2 * side);
+        uint32_t id32 = t_get32(sp + 8 + 4 * side);
+        uint32_t n;
+        switch (sp[7] & 7u)
+        {
+        case NR_FLOW_KIND_TCP:
+            n = side == 0 ? t_make_tcp(built, src, dst, (uint16_t)id16, 80, 1, 2, T_TCP_ACK, 100, 20)
+                          : t_make_tcp(built, src, dst, 80, (uint16_t)id16, 1, 2, T_TCP_ACK, 100, 20);
+            break;
+        case NR_FLOW_KIND_UDP:
+            n = side == 0 ? t_make_udp(built, src, dst, (uint16_t)id16, 53, 20, 1)
+                          : t_make_udp(built, src, dst, 53, (uint16_t)id16, 20, 1);
+            break;
+        case NR_FLOW_KIND_ICMP:
+            n = t_make_icmp(built, src, dst, (uint8_t)(side == 0 ? 8 : 0), (uint16_t)id16, 1, 20);
+            break;
+        case NR_FLOW_KIND_ESP:
+            n = t_make_esp(built, src, dst, id32, 1, 20);
+            break;
+        case NR_FLOW_KIND_GRE:
+            n = t_make_gre0(built, src, dst, 0x20, id32, 20);
+            break;
+        case NR_FLOW_KIND_GRE_NOKEY:
+            n = t_make_gre0(built, src, dst, 0, 0, 20);
+            break;
+        default:
+            n = t_make_gre1(built, src, dst, (uint16_t)id16, 1, 0, 20);
+            break;
+        }
+        for (; size >= 2; data += 2, size -= 2)
+        {
+            built[data[0] % n] = data[1];
+        }
+        data = built;
+        size = n;
     }
     uint8_t *packet = (uint8_t *)malloc(size > 0 ? size : 1);
     memcpy(packet, data, size);
