@@ -2,11 +2,11 @@
  * nanoRouter flow path: the per-packet hook (nr_flow_process). See nr_flow.h.
  *
  * One routine for both directions: the direction (the ingress side) indexes the offsets and the
- * address rules, and each kind's description says where its identifier is, what to write and
+ * address rules, and each kind's description says what its identifier is, what to write and
  * which checksum follows. Three steps: parse (header checks, the kind and where its identifier
  * is: nothing shared is read yet), match (inside the data epoch: the configuration, one hash
- * probe), translate (address, identifier, TTL, checksums) and account (last_seen, counters or
- * TCP tracking).
+ * probe), then account (last_seen, counters or TCP tracking) and translate (address,
+ * identifier, TTL, checksums).
  */
 #include "nr_flow_internal.h"
 
@@ -187,8 +187,8 @@ static inline __attribute__((always_inline)) int nr_translate(nr_flow_table *t, 
         uint32_t host = e->spec.host; /* out: the packet's source host, as matched */
         uint32_t new_local = dir->rewrite_base | ((host << 24) & dir->rewrite_host);
         uint32_t address_delta = cfg->host_delta[host] ^ dir->delta_flip;
-        id = k->id_bytes == 4 ? nr_load32(l4 + id_at) : (k->id_bytes == 2 ? nr_load16(l4 + id_at) : 0);
         uint32_t l4_delta = k->pseudo ? address_delta : 0;
+        id = k->id_bytes == 4 ? nr_load32(l4 + id_at) : (k->id_bytes == 2 ? nr_load16(l4 + id_at) : 0);
         nr_store32(p + IP_SOURCE + 4u * d, new_local);
         p[IP_TTL] = (uint8_t)(p[IP_TTL] - t->ttl_step);
         nr_checksum_apply(p + IP_CHECKSUM, address_delta + t->ttl_delta);
