@@ -6,7 +6,19 @@ using NanoRouter.Hal;
 namespace NanoRouter.Core.Nat
 {
     /// <summary>The slow path: full validation, session creation, TCP state, MSS clamping, ICMP
-    /// errors, fragments and hairpinning.</summary>
+    /// errors, fragments and hairpinning.
+    /// <para>
+    /// IP options: a packet to be forwarded (either way) that carries any IPv4 option but End of
+    /// Option List and No Operation is dropped and counted as Martian. A router that forwards them
+    /// must process them (RFC 791: record its own address in Record Route and Timestamp, follow a
+    /// source route), which this NAT does not, and on the ESP32 nothing after the core would drop
+    /// them (lwIP sends what the core forwards; on the host board Linux dropped source routes after
+    /// the core and wrote its address into Record Route, so the boards disagreed). RFC 7126 treats
+    /// source routes and Record Route as tools of reconnaissance; no LAN application needs them
+    /// through a NAT. The price: `ping -R` and option-based traceroutes end at the router. Packets
+    /// for the router itself are Local as before, so Router Alert (IGMP) is unaffected.
+    /// </para>
+    /// </summary>
     public sealed partial class NatEngine
     {
         private const int ReservedDhcpServer = 67;
@@ -43,6 +55,13 @@ namespace NanoRouter.Core.Nat
             if (IsLocalDestination(dst))
             {
                 return Verdict.Local;
+            }
+
+            if (ip.HasOptions && dst != _wanAddress)
+            {
+                // The router forwards no IP options (see the type summary); to the WAN address,
+                // Hairpin decides, as the router's own stack may be meant.
+                return Drop(DropReason.Martian);
             }
 
             if (_wanAddress == 0)
@@ -92,6 +111,11 @@ namespace NanoRouter.Core.Nat
             if (_wanAddress == 0 || ip.DestinationAddress != _wanAddress)
             {
                 return Verdict.Local;
+            }
+
+            if (ip.HasOptions && !IsForTheRouter(p, ip))
+            {
+                return Drop(DropReason.Martian);
             }
 
             if (!ip.HasTransportHeader)
@@ -585,6 +609,29 @@ namespace NanoRouter.Core.Nat
             return Forward(Side.Lan);
         }
 
+        /// <summary>Whether a packet from the WAN to the WAN address is one the slow path hands to the
+        /// router's own stack (Local) rather than translates: a protocol the NAT does not handle, an
+        /// ICMP query that is not an echo reply, or TCP/UDP to one of the router's own ports.</summary>
+        private bool IsForTheRouter(byte[] p, IPv4Packet ip)
+        {
+            int l4 = ip.HeaderLength;
+            switch (ip.Protocol)
+            {
+                case IPv4Packet.ProtocolIcmp:
+                    return ip.HasTransportHeader && ip.TotalLength - l4 >= IcmpPacket.HeaderLength
+                        && !IcmpPacket.IsErrorType(p[l4]) && p[l4] != IcmpPacket.TypeEchoReply;
+                case IPv4Packet.ProtocolTcp:
+                case IPv4Packet.ProtocolUdp:
+                    return ip.HasTransportHeader && ip.TotalLength - l4 >= 4
+                        && IsRouterPort(ip.Protocol == IPv4Packet.ProtocolTcp ? NatTable.Tcp : NatTable.Udp, NetworkOrder.ReadUInt16(p, l4 + 2));
+                case IPv4Packet.ProtocolEsp:
+                case IPv4Packet.ProtocolGre:
+                    return false;
+                default:
+                    return true;
+            }
+        }
+
         /// <summary>Ports on the WAN address that belong to the router's own stack, not to the NAT.</summary>
         private bool IsRouterPort(uint code, int port)
         {
@@ -849,6 +896,11 @@ namespace NanoRouter.Core.Nat
             if (!TransportFits(p, ip))
             {
                 return Drop(DropReason.MalformedTransport);
+            }
+
+            if (ip.HasOptions)
+            {
+                return Drop(DropReason.Martian);
             }
 
             int l4 = ip.HeaderLength;
