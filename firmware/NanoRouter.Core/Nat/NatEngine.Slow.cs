@@ -241,7 +241,7 @@ namespace NanoRouter.Core.Nat
                     return Drop(DropReason.NoMapping);
                 }
 
-                e = CreateSession(key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, host);
+                e = CreateSession(key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     if (special)
@@ -289,7 +289,7 @@ namespace NanoRouter.Core.Nat
         /// <summary>Creates a session, reusing the mapping's external port (endpoint-independent
         /// mapping) or allocating one with port preservation.</summary>
         /// <returns>The entry, or <see cref="NoIndex"/> after counting the drop.</returns>
-        private int CreateSession(uint key, uint extra, uint remoteWire, int host)
+        private int CreateSession(uint key, uint extra, uint remoteWire, uint remotePortWire, int host)
         {
             uint code = key & NatTable.ProtocolMask;
             int mapping = _table.FindMapping(key);
@@ -312,7 +312,7 @@ namespace NanoRouter.Core.Nat
             }
 
             uint inside = key | extra | (external != (key & 0xFFFF) ? NatTable.RemappedFlag : 0) | (code == NatTable.Tcp ? NatTable.StateSynSent : 0);
-            int e = _table.Add(inside, remoteWire, (ushort)external, _now);
+            int e = _table.Add(inside, remoteWire, (ushort)remotePortWire, (ushort)external, _now);
             if (e == NoIndex)
             {
                 Drop(DropReason.TableFull);
@@ -668,7 +668,7 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, remoteWire);
             if (e == NoIndex)
             {
-                e = CreateSession(key, 0, remoteWire, host);
+                e = CreateSession(key, 0, remoteWire, 0, host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;
@@ -753,8 +753,10 @@ namespace NanoRouter.Core.Nat
 
                 int any;
                 e = _table.FindInbound(BitConverter.ToUInt16(p, idAt), code, remoteWire, out any);
-                if (e == NoIndex)
+                if (e == NoIndex || (code != NatTable.Icmp && _table.RemotePort[e] != BitConverter.ToUInt16(p, quotedL4 + 2)))
                 {
+                    // No session, or the session's remote port is not the quoted one: the whole quoted
+                    // 5-tuple must be a session's.
                     return Drop(DropReason.IcmpNoMapping);
                 }
 
@@ -840,7 +842,7 @@ namespace NanoRouter.Core.Nat
                     e = _table.FindOutbound(key | NatTable.SlowFlag, remoteWire);
                 }
 
-                if (e == NoIndex)
+                if (e == NoIndex || (code != NatTable.Icmp && _table.RemotePort[e] != BitConverter.ToUInt16(p, quotedL4)))
                 {
                     return Drop(DropReason.IcmpNoMapping);
                 }
@@ -914,7 +916,7 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, _wanWire);
             if (e == NoIndex && (!tcp || (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) == TcpSegment.FlagSyn))
             {
-                e = CreateSession(key, 0, _wanWire, host);
+                e = CreateSession(key, 0, _wanWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;

@@ -26,8 +26,8 @@ namespace NanoRouter.Core.Nat
     /// LAN host (last address byte; the LAN is a /24 or smaller).
     /// </para>
     /// <para>
-    /// Bytes per entry: Inside 4 + Remote 4 + Outside 2 + Seen 2 + OutNext 2 + InNext 2, plus the two
-    /// bucket-head arrays at one bucket per entry (2 + 2): 20. There is no doubly linked LRU list
+    /// Bytes per entry: Inside 4 + Remote 4 + RemotePort 2 + Outside 2 + Seen 2 + OutNext 2 + InNext 2,
+    /// plus the two bucket-head arrays at one bucket per entry (2 + 2): 22. There is no doubly linked LRU list
     /// (4 more bytes and about 20 IL instructions per packet); least-recently-used order is read
     /// from the last-seen stamps by a CLOCK hand when an entry must be evicted.
     /// </para>
@@ -94,6 +94,11 @@ namespace NanoRouter.Core.Nat
         /// <summary>Per entry: the remote address, wire form.</summary>
         public readonly uint[] Remote;
 
+        /// <summary>Per entry: the remote port the session was opened to (the destination port of its
+        /// first packet, wire form; 0 for ICMP echo). Sessions are keyed without it (address-dependent
+        /// mapping and filtering); ICMP errors must quote it.</summary>
+        public readonly ushort[] RemotePort;
+
         /// <summary>Per entry: the external port or echo identifier, wire form.</summary>
         public readonly ushort[] Outside;
 
@@ -142,6 +147,7 @@ namespace NanoRouter.Core.Nat
             HashMultiplier = ((uint)seed * 2654435761u) | 0x9E370001u;
             Inside = new uint[capacity];
             Remote = new uint[capacity];
+            RemotePort = new ushort[capacity];
             Outside = new ushort[capacity];
             Seen = new ushort[capacity];
             OutNext = new ushort[capacity];
@@ -318,7 +324,7 @@ namespace NanoRouter.Core.Nat
         /// <summary>Takes a free entry and links it into both hashes. The caller has made room first
         /// (<see cref="MakeRoom"/>).</summary>
         /// <returns>The entry, or <see cref="NoIndex"/> when the table is full.</returns>
-        public int Add(uint inside, uint remote, ushort externalPort, ushort nowSec)
+        public int Add(uint inside, uint remote, ushort remotePort, ushort externalPort, ushort nowSec)
         {
             int e = _freeHead;
             if (e == NoIndex)
@@ -329,6 +335,7 @@ namespace NanoRouter.Core.Nat
             _freeHead = OutNext[e];
             Inside[e] = inside;
             Remote[e] = remote;
+            RemotePort[e] = remotePort;
             Outside[e] = externalPort;
             Seen[e] = nowSec;
             int ob = OutBucket(inside & KeyMask);
