@@ -257,9 +257,10 @@ namespace NanoRouter.Core.Nat
                     OnPptpSessionCreated(e);
                 }
             }
-            else if (tcp)
+
+            if (tcp)
             {
-                UpdateTcpState(e, flags, true);
+                TrackTcp(e, p, ip, flags, true);
             }
 
             _seen[e] = _now;
@@ -412,22 +413,108 @@ namespace NanoRouter.Core.Nat
             return !_table.IsExternalPortTaken(wire, code, key);
         }
 
-        /// <summary>Follows TCP state from SYN, FIN and RST (RFC 5382 timeouts: established vs transitory).</summary>
-        private void UpdateTcpState(int e, int flags, bool outbound)
+        /// <summary>
+        /// Follows TCP state (RFC 5382 timeouts: established vs transitory) and the sequence tracking
+        /// behind it, for a segment of session <paramref name="e"/> before translation. A SYN from the
+        /// LAN host starts a connection (also on a closing session: the same ports again); the remote's
+        /// SYN answers it (established). A RST or FIN makes an established session closing only when
+        /// the receiver would accept it (<see cref="IsCloseAcceptable"/>): a blind attacker's guess
+        /// is forwarded (the endpoint decides) and changes nothing. Every segment with ACK records that
+        /// side's acknowledgment number (<see cref="NatTable.TcpAck"/>), as the fast path does.
+        /// </summary>
+        private void TrackTcp(int e, byte[] p, IPv4Packet ip, int flags, bool outbound)
         {
+            int l4 = ip.HeaderLength;
+            int sender = outbound ? 0 : 1;
+            uint state = _inside[e] & NatTable.StateMask;
             if ((flags & (TcpSegment.FlagFin | TcpSegment.FlagRst)) != 0)
             {
-                _table.SetState(e, NatTable.StateClosing);
+                if (state == NatTable.StateEstablished)
+                {
+                    if (!IsCloseAcceptable(e, p, ip, flags, sender))
+                    {
+                        _tcpCloseIgnored++;
+                        return;
+                    }
+
+                    _table.SetState(e, NatTable.StateClosing);
+                }
+
+                return;
             }
-            else if (!outbound && (flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateSynSent)
+
+            if ((flags & TcpSegment.FlagSyn) != 0 && state != NatTable.StateEstablished)
             {
-                _table.SetState(e, NatTable.StateEstablished);
+                // (A SYN on an established session, a retransmission or a stray, changes nothing.)
+                if (state == NatTable.StateClosing)
+                {
+                    // A new connection on the same ports after the old one closed.
+                    _table.SetState(e, NatTable.StateSynSent);
+                    state = NatTable.StateSynSent;
+                }
+
+                TcpSegment syn;
+                int shift = 0;
+                bool scaled = TcpSegment.TryParse(p, l4, ip.TotalLength - l4, out syn) == WireStatus.Ok && syn.TryGetWindowScale(out shift);
+
+                uint synAfter = SwapAddress(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.SequenceNumberOffset) + 1);
+                if (outbound && (flags & TcpSegment.FlagAck) == 0)
+                {
+                    // The LAN host's SYN: its offer, and what the remote will acknowledge.
+                    _table.TcpScale[e] = (byte)(scaled ? shift + 1 : 0);
+                    _tcpAck[(e << 1) | 1] = synAfter;
+                }
+                else if (!outbound && state == NatTable.StateSynSent)
+                {
+                    // The remote's SYN: scaling is in force when both offered it (RFC 7323 section 1.3);
+                    // the LAN host will acknowledge the remote's ISN + 1.
+                    int offered = _table.TcpScale[e] & 0x0F;
+                    _table.TcpScale[e] = (byte)(offered != 0 && scaled ? (offered - 1) | (shift << 4) : 0);
+                    _tcpAck[e << 1] = synAfter;
+                    _table.SetState(e, NatTable.StateEstablished);
+                }
             }
-            else if ((flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateClosing)
+
+            if ((flags & TcpSegment.FlagAck) != 0)
             {
-                // A new connection on the same ports after the old one closed.
-                _table.SetState(e, NatTable.StateSynSent);
+                _tcpAck[(e << 1) | sender] = BitConverter.ToUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset);
             }
+        }
+
+        /// <summary>
+        /// Whether the receiver of a RST or FIN from <paramref name="sender"/> would accept it, from
+        /// what the session tracked (RFC 5961; the exact-match RST of Linux conntrack since 5.17):
+        /// a RST when its sequence number is exactly the receiver's RCV.NXT (an in-window one gets a
+        /// challenge ACK, the connection lives on); a FIN when it has ACK, its segment reaches RCV.NXT
+        /// and starts no further than the receiver's largest possible window (65535 shifted by its
+        /// scale), and its acknowledgment lies within the sender's largest window of the sender's last
+        /// one (RFC 5961 section 5: the receiver cannot have more unacknowledged bytes in flight).
+        /// </summary>
+        private bool IsCloseAcceptable(int e, byte[] p, IPv4Packet ip, int flags, int sender)
+        {
+            int l4 = ip.HeaderLength;
+            int receiver = sender ^ 1;
+            int offset = (int)(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.SequenceNumberOffset) - SwapAddress(_tcpAck[(e << 1) | receiver]));
+            if ((flags & TcpSegment.FlagRst) != 0)
+            {
+                return offset == 0;
+            }
+
+            if ((flags & TcpSegment.FlagAck) == 0)
+            {
+                return false;
+            }
+
+            int scale = _table.TcpScale[e];
+            int payload = ip.TotalLength - l4 - ((p[l4 + TcpSegment.DataOffsetOffset] >> 4) << 2);
+            if (offset + payload < 0 || offset > (0xFFFF << (receiver == 0 ? scale & 0x0F : scale >> 4)))
+            {
+                return false;
+            }
+
+            int acked = (int)(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset) - SwapAddress(_tcpAck[(e << 1) | sender]));
+            int senderWindow = 0xFFFF << (sender == 0 ? scale & 0x0F : scale >> 4);
+            return acked >= -senderWindow && acked <= senderWindow;
         }
 
         /// <summary>Rewrites a LAN-to-WAN packet of session <paramref name="e"/>: source address and
@@ -586,7 +673,7 @@ namespace NanoRouter.Core.Nat
             int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
             if (tcp)
             {
-                UpdateTcpState(e, flags, false);
+                TrackTcp(e, p, ip, flags, false);
             }
 
             _seen[e] = _now;
@@ -922,9 +1009,10 @@ namespace NanoRouter.Core.Nat
                     return Verdict.Drop;
                 }
             }
-            else if (e != NoIndex && tcp)
+
+            if (e != NoIndex && tcp)
             {
-                UpdateTcpState(e, flags, true);
+                TrackTcp(e, p, ip, flags, true);
             }
 
             int any;
@@ -947,7 +1035,7 @@ namespace NanoRouter.Core.Nat
 
             if (tcp)
             {
-                UpdateTcpState(target, flags, false);
+                TrackTcp(target, p, ip, flags, false);
             }
 
             _seen[e] = _now;

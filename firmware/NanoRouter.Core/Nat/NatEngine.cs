@@ -46,6 +46,7 @@ namespace NanoRouter.Core.Nat
         private readonly ushort[] _inNext;
         private readonly ushort[] _outHead;
         private readonly ushort[] _inHead;
+        private readonly uint[] _tcpAck;
         private readonly uint _hashMultiplier;
         private readonly int _hashShift;
 
@@ -115,6 +116,7 @@ namespace NanoRouter.Core.Nat
             _inNext = _table.InNext;
             _outHead = _table.OutHead;
             _inHead = _table.InHead;
+            _tcpAck = _table.TcpAck;
             _hashMultiplier = _table.HashMultiplier;
             _hashShift = _table.HashShift;
             _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);

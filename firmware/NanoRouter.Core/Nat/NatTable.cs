@@ -27,7 +27,8 @@ namespace NanoRouter.Core.Nat
     /// </para>
     /// <para>
     /// Bytes per entry: Inside 4 + Remote 4 + RemotePort 2 + Outside 2 + Seen 2 + OutNext 2 + InNext 2,
-    /// plus the two bucket-head arrays at one bucket per entry (2 + 2): 22. There is no doubly linked LRU list
+    /// TCP tracking (<see cref="TcpAck"/> 2 x 4, <see cref="TcpScale"/> 1), plus the two bucket-head
+    /// arrays at one bucket per entry (2 + 2): 31. There is no doubly linked LRU list
     /// (4 more bytes and about 20 IL instructions per packet); least-recently-used order is read
     /// from the last-seen stamps by a CLOCK hand when an entry must be evicted.
     /// </para>
@@ -99,6 +100,22 @@ namespace NanoRouter.Core.Nat
         /// mapping and filtering); ICMP errors must quote it.</summary>
         public readonly ushort[] RemotePort;
 
+        /// <summary>
+        /// Per entry and side, at index entry * 2 + side (0 the LAN host, 1 the remote, as
+        /// <c>Side</c>): the last acknowledgment number that side sent, wire form. It is the side's
+        /// RCV.NXT, the sequence number it expects next, against which a RST or FIN from the other side
+        /// is checked. Written by every TCP segment with ACK from that side (the fast path too); seeded
+        /// from the SYNs (the remote's with the LAN host's ISN + 1, the LAN host's with the remote's).
+        /// </summary>
+        public readonly uint[] TcpAck;
+
+        /// <summary>
+        /// Per entry: the TCP window-scale shifts in force (RFC 7323), the LAN host's in bits 0-3 and
+        /// the remote's in bits 4-7, both 0 unless both SYNs carried the option. While the session is
+        /// SYN-sent, bits 0-3 hold the shift the LAN host offered plus one (0: no option).
+        /// </summary>
+        public readonly byte[] TcpScale;
+
         /// <summary>Per entry: the external port or echo identifier, wire form.</summary>
         public readonly ushort[] Outside;
 
@@ -148,6 +165,8 @@ namespace NanoRouter.Core.Nat
             Inside = new uint[capacity];
             Remote = new uint[capacity];
             RemotePort = new ushort[capacity];
+            TcpAck = new uint[capacity * 2];
+            TcpScale = new byte[capacity];
             Outside = new ushort[capacity];
             Seen = new ushort[capacity];
             OutNext = new ushort[capacity];
