@@ -170,9 +170,12 @@ namespace NanoRouter.Core.Nat
                 packet[36] = (byte)~sum;
                 packet[37] = (byte)(~sum >> 8);
 
-                // The sender's acknowledgment number (wire form, as read): its RCV.NXT, against which
-                // the slow path checks a later RST or FIN from the other side (NatTable.TcpAck).
-                _tcpAck[(e << 1) | (int)ingress] = BitConverter.ToUInt32(packet, 28);
+                // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
+                // high byte, against which the slow path checks a later RST or FIN from the other side
+                // (NatTable.TcpAck, TcpWindow).
+                e = (e << 1) | (int)ingress;
+                _tcpAck[e] = BitConverter.ToUInt32(packet, 28);
+                _tcpWindow[e] = packet[34];
             }
 
             return Verdict.Forward;

@@ -475,6 +475,7 @@ namespace NanoRouter.Core.Nat
                 }
             }
 
+            _tcpWindow[(e << 1) | sender] = p[l4 + TcpSegment.WindowOffset];
             if ((flags & TcpSegment.FlagAck) != 0)
             {
                 _tcpAck[(e << 1) | sender] = BitConverter.ToUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset);
@@ -486,9 +487,10 @@ namespace NanoRouter.Core.Nat
         /// what the session tracked (RFC 5961; the exact-match RST of Linux conntrack since 5.17):
         /// a RST when its sequence number is exactly the receiver's RCV.NXT (an in-window one gets a
         /// challenge ACK, the connection lives on); a FIN when it has ACK, its segment reaches RCV.NXT
-        /// and starts no further than the receiver's largest possible window (65535 shifted by its
-        /// scale), and its acknowledgment lies within the sender's largest window of the sender's last
-        /// one (RFC 5961 section 5: the receiver cannot have more unacknowledged bytes in flight).
+        /// and starts within the receiver's last advertised window (<see cref="WindowBound"/>), and its
+        /// acknowledgment lies within the sender's own window of the sender's last one (RFC 5961
+        /// section 5: the receiver cannot have more unacknowledged bytes in flight than that window let
+        /// it send).
         /// </summary>
         private bool IsCloseAcceptable(int e, byte[] p, IPv4Packet ip, int flags, int sender)
         {
@@ -505,16 +507,23 @@ namespace NanoRouter.Core.Nat
                 return false;
             }
 
-            int scale = _table.TcpScale[e];
             int payload = ip.TotalLength - l4 - ((p[l4 + TcpSegment.DataOffsetOffset] >> 4) << 2);
-            if (offset + payload < 0 || offset > (0xFFFF << (receiver == 0 ? scale & 0x0F : scale >> 4)))
+            if (offset + payload < 0 || offset > WindowBound(e, receiver))
             {
                 return false;
             }
 
             int acked = (int)(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset) - SwapAddress(_tcpAck[(e << 1) | sender]));
-            int senderWindow = 0xFFFF << (sender == 0 ? scale & 0x0F : scale >> 4);
+            int senderWindow = WindowBound(e, sender);
             return acked >= -senderWindow && acked <= senderWindow;
+        }
+
+        /// <summary>An upper bound of the receive window <paramref name="side"/> last advertised, in
+        /// bytes: (its high byte + 1) * 256, shifted by the side's window scale (at most 2^30).</summary>
+        private int WindowBound(int e, int side)
+        {
+            int scale = _table.TcpScale[e];
+            return (_tcpWindow[(e << 1) | side] + 1) << (8 + (side == 0 ? scale & 0x0F : scale >> 4));
         }
 
         /// <summary>Rewrites a LAN-to-WAN packet of session <paramref name="e"/>: source address and

@@ -47,6 +47,7 @@ namespace NanoRouter.Core.Nat
         private readonly ushort[] _outHead;
         private readonly ushort[] _inHead;
         private readonly uint[] _tcpAck;
+        private readonly byte[] _tcpWindow;
         private readonly uint _hashMultiplier;
         private readonly int _hashShift;
 
@@ -117,6 +118,7 @@ namespace NanoRouter.Core.Nat
             _outHead = _table.OutHead;
             _inHead = _table.InHead;
             _tcpAck = _table.TcpAck;
+            _tcpWindow = _table.TcpWindow;
             _hashMultiplier = _table.HashMultiplier;
             _hashShift = _table.HashShift;
             _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);

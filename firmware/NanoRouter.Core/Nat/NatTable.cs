@@ -27,8 +27,8 @@ namespace NanoRouter.Core.Nat
     /// </para>
     /// <para>
     /// Bytes per entry: Inside 4 + Remote 4 + RemotePort 2 + Outside 2 + Seen 2 + OutNext 2 + InNext 2,
-    /// TCP tracking (<see cref="TcpAck"/> 2 x 4, <see cref="TcpScale"/> 1), plus the two bucket-head
-    /// arrays at one bucket per entry (2 + 2): 31. There is no doubly linked LRU list
+    /// TCP tracking (<see cref="TcpAck"/> 2 x 4, <see cref="TcpWindow"/> 2 x 1, <see cref="TcpScale"/> 1),
+    /// plus the two bucket-head arrays at one bucket per entry (2 + 2): 33. There is no doubly linked LRU list
     /// (4 more bytes and about 20 IL instructions per packet); least-recently-used order is read
     /// from the last-seen stamps by a CLOCK hand when an entry must be evicted.
     /// </para>
@@ -110,6 +110,13 @@ namespace NanoRouter.Core.Nat
         public readonly uint[] TcpAck;
 
         /// <summary>
+        /// Per entry and side, indexed as <see cref="TcpAck"/>: the high byte of the last window that
+        /// side advertised (raw, before scaling). (value + 1) * 256, shifted by the side's window scale,
+        /// bounds its receive window from above, within 256 units of it.
+        /// </summary>
+        public readonly byte[] TcpWindow;
+
+        /// <summary>
         /// Per entry: the TCP window-scale shifts in force (RFC 7323), the LAN host's in bits 0-3 and
         /// the remote's in bits 4-7, both 0 unless both SYNs carried the option. While the session is
         /// SYN-sent, bits 0-3 hold the shift the LAN host offered plus one (0: no option).
@@ -166,6 +173,7 @@ namespace NanoRouter.Core.Nat
             Remote = new uint[capacity];
             RemotePort = new ushort[capacity];
             TcpAck = new uint[capacity * 2];
+            TcpWindow = new byte[capacity * 2];
             TcpScale = new byte[capacity];
             Outside = new ushort[capacity];
             Seen = new ushort[capacity];

@@ -13,9 +13,9 @@ namespace NanoRouter.Tests.Nat
     /// The rule, in the spirit of RFC 5961 and Linux conntrack (tcp_in_window, and the exact-match RST
     /// of nf_conntrack_proto_tcp since Linux 5.17): a RST counts when its sequence number is exactly the
     /// receiver's RCV.NXT (the last ACK the receiver sent); a FIN counts when the segment reaches RCV.NXT
-    /// and starts within the largest window the receiver can advertise (65535 shifted by its window
-    /// scale), and its ACK is within the sender's own largest window of the sender's last ACK (RFC 5961
-    /// section 5). Both only in the established state; SYN-sent and closing are transitory already.
+    /// and starts within the window the receiver last advertised (scaled by its window scale), and its
+    /// ACK is within the sender's own window of the sender's last ACK (RFC 5961 section 5). Both only in
+    /// the established state; SYN-sent and closing are transitory already.
     /// </para>
     /// </summary>
     [TestClass]
@@ -145,19 +145,39 @@ namespace NanoRouter.Tests.Nat
             Assert.IsTrue(flow.OutlivesTransitoryTimeout());
         }
 
-        [DataRow(FromRemote, 7, 7, 1)]
-        [DataRow(FromRemote, 7, -1, 0)]   // the remote sent no Window Scale: no scaling either way
-        [DataRow(FromRemote, -1, 7, 0)]
-        [DataRow(FromRemote, 0, 7, 0)]    // the LAN host's window is not scaled (shift 0)
-        [DataRow(FromLan, 7, 7, 1)]
-        [DataRow(FromLan, 7, 0, 0)]
+        [DataRow(FromRemote, 7, 7, 100000, 1)]   // window 2000 << 7 = 256,000 bytes
+        [DataRow(FromRemote, 7, 7, 300000, 0)]
+        [DataRow(FromRemote, 7, -1, 100000, 0)]  // the remote sent no Window Scale: no scaling either way
+        [DataRow(FromRemote, -1, 7, 1500, 1)]    // unscaled: 2000 bytes
+        [DataRow(FromRemote, -1, 7, 3000, 0)]
+        [DataRow(FromRemote, 0, 7, 100000, 0)]   // the LAN host's window is not scaled (shift 0)
+        [DataRow(FromLan, 7, 7, 100000, 1)]
+        [DataRow(FromLan, 7, 0, 100000, 0)]
         [TestMethod]
-        public void Fin_100KBeyondRcvNxt_AcceptedOnlyWhenTheReceiversWindowScales(int side, int lanShift, int remoteShift, int accepted)
+        public void Fin_AheadOfRcvNxt_AcceptedOnlyWithinTheReceiversScaledWindow(int side, int lanShift, int remoteShift, int ahead, int accepted)
         {
-            // 100,000 bytes is beyond any unscaled window (65535) but within 65535 << 7.
+            // The receiver advertises a raw window of 2000 (the LAN host in an ACK, the remote in data).
             TcpFlow flow = Flow(lanShift: lanShift, remoteShift: remoteShift);
-            flow.Forwarded(From(flow, side, Packets.Fin | Packets.Ack, Next(flow, side) + 100000, Acked(flow, side)), side == FromLan, "FIN");
-            Assert.AreEqual(accepted == 0, flow.OutlivesTransitoryTimeout());
+            flow.LanWindow = 2000;
+            flow.RemoteWindow = 2000;
+            flow.RemoteSends(10);
+            flow.LanSends(10);
+            flow.Forwarded(From(flow, side, Packets.Fin | Packets.Ack, Next(flow, side) + (uint)ahead, Acked(flow, side)), side == FromLan, "FIN");
+            Assert.AreEqual(accepted == 0, flow.OutlivesTransitoryTimeout(), "FIN " + ahead + " ahead");
+        }
+
+        [TestMethod]
+        public void Fin_AfterTheReceiverShrankItsWindow_JudgedByTheNewWindow()
+        {
+            TcpFlow flow = Flow();
+            flow.LanWindow = 2000;
+            flow.RemoteSends(10);
+            flow.LanWindow = 100; // 100 << 7 = 12,800 bytes
+            flow.RemoteSends(10);
+            flow.Forwarded(flow.Remote(Packets.Fin | Packets.Ack, flow.RemoteNext + 100000, flow.LanNext), false, "FIN beyond the new window");
+            Assert.IsTrue(flow.OutlivesTransitoryTimeout());
+            flow.Forwarded(flow.Remote(Packets.Fin | Packets.Ack, flow.RemoteNext + 10000, flow.LanNext), false, "FIN inside it");
+            Assert.IsFalse(flow.OutlivesTransitoryTimeout());
         }
 
         [TestMethod]
