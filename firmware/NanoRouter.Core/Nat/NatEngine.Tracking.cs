@@ -55,10 +55,18 @@ namespace NanoRouter.Core.Nat
             _fragments.RecordFirst(source, _wanAddress, protocol, identification, lanAddress, _nowMs);
         }
 
-        /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it:
-        /// the tracker remaps Call IDs inside it and keeps the TCP checksum right.</summary>
+        /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it
+        /// and after its TCP state was followed: the tracker remaps Call IDs inside it and keeps the TCP
+        /// checksum right. Once the session is closing (an acceptable FIN or RST), the control
+        /// connection is over and its calls end, whatever GRE still flows.</summary>
         private void OnPptpControl(byte[] p, IPv4Packet ip, int entry, int host, bool outbound)
         {
+            if ((_inside[entry] & NatTable.StateMask) == NatTable.StateClosing)
+            {
+                _pptp.OnConnectionClosed(entry);
+                return;
+            }
+
             // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
             uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
             _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
@@ -92,8 +100,31 @@ namespace NanoRouter.Core.Nat
             _pptp.Flush();
         }
 
+        /// <summary>
+        /// Once a second, after the NAT table's expiry: a control connection lives only as long as its
+        /// NAT session (the PPTP session on that entry, of that host and server, not closing), and calls
+        /// end with their connection. Then the tracker's own idle expiry (calls without GRE or control
+        /// messages, connections without control segments, for the UDP timeout).
+        /// </summary>
         private void ExpirePptp()
         {
+            int key;
+            int host;
+            uint server;
+            uint pptpSession = NatTable.Tcp | NatTable.SlowFlag | (((uint)PassthroughProtocol.Pptp - 1) << NatTable.RuleShift);
+            for (int slot = 0; slot < _pptp.MaxConnections; slot++)
+            {
+                if (_pptp.TryGetConnection(slot, out key, out host, out server)
+                    && ((uint)key >= (uint)_inside.Length
+                        || (_inside[key] & (NatTable.ProtocolMask | NatTable.SlowFlag | NatTable.RuleMask)) != pptpSession
+                        || (int)(_inside[key] >> NatTable.HostShift) != host
+                        || _remote[key] != server
+                        || (_inside[key] & NatTable.StateMask) == NatTable.StateClosing))
+                {
+                    _pptp.OnConnectionClosed(key);
+                }
+            }
+
             _pptp.Expire(NowSeconds, _udpSec);
         }
 
