@@ -134,7 +134,9 @@ namespace NanoRouter.Core.Nat
         }
 
         /// <summary>A later fragment from the WAN: it goes where its first fragment went; one that comes
-        /// before its first is held (bounded) and released when the first arrives.</summary>
+        /// before its first is held (bounded, a fair share per remote) and released when the first
+        /// arrives, but only when it comes from a remote that a live mapping talks to (a NAT session,
+        /// an ESP or GRE mapping): a flood of unmatched later fragments from elsewhere takes no slot.</summary>
         private Verdict InboundLaterFragment(byte[] p, IPv4Packet ip)
         {
             uint lanAddress;
@@ -142,6 +144,12 @@ namespace NanoRouter.Core.Nat
             {
                 RewriteDestinationToHost(p, (int)(lanAddress & 0xFF));
                 return Forward(Side.Lan);
+            }
+
+            uint remote = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            if (!_table.HasRemote(remote) && !_esp.HasPeer(remote) && !_gre.HasPeer(remote))
+            {
+                return Drop(DropReason.Fragment);
             }
 
             if (_fragments.Hold(p, ip.TotalLength, _nowMs))

@@ -148,8 +148,13 @@ namespace NanoRouter.Core.Nat
         /// every bit of the key (multiplicative hashing).</summary>
         public readonly int HashShift;
 
+        /// <summary>Counters of the remote-address filter (<see cref="HasRemote"/>).</summary>
+        public const int RemoteFilterCounters = 256;
+
         private readonly int _capacity;
         private readonly int[] _hostCount = new int[256];
+        private readonly ushort[] _remoteCounts = new ushort[RemoteFilterCounters];
+        private readonly uint _remoteMultiplier;
         private readonly int[] _evictions = new int[3];
         private ushort _freeHead;
         private int _count;
@@ -169,6 +174,7 @@ namespace NanoRouter.Core.Nat
             HashShift = HashShiftFor(capacity);
             int buckets = 1 << (32 - HashShift);
             HashMultiplier = ((uint)seed * 2654435761u) | 0x9E370001u;
+            _remoteMultiplier = (HashMultiplier * 0x85EBCA6Bu) | 1u;
             Inside = new uint[capacity];
             Remote = new uint[capacity];
             RemotePort = new ushort[capacity];
@@ -245,8 +251,25 @@ namespace NanoRouter.Core.Nat
                 _hostCount[i] = 0;
             }
 
+            for (int i = 0; i < _remoteCounts.Length; i++)
+            {
+                _remoteCounts[i] = 0;
+            }
+
             _freeHead = 0;
             _count = 0;
+        }
+
+        /// <summary>
+        /// Whether some session may talk to <paramref name="remote"/> (wire form): a counting filter
+        /// of the sessions' remote addresses, two seeded hashes into <see cref="RemoteFilterCounters"/>
+        /// counters, kept by <see cref="Add"/> and <see cref="Remove"/> (512 bytes, whatever the
+        /// capacity). Never false for a remote that has a session; true for another address with a
+        /// probability of about (1 - e^(-2n/256))^2 with n remotes in the table (2 % at 20).
+        /// </summary>
+        public bool HasRemote(uint remote)
+        {
+            return _remoteCounts[(remote * HashMultiplier) >> 24] != 0 && _remoteCounts[(remote * _remoteMultiplier) >> 24] != 0;
         }
 
         /// <summary>Whether an entry index holds a session.</summary>
@@ -373,6 +396,8 @@ namespace NanoRouter.Core.Nat
             InHead[ib] = (ushort)e;
             _count++;
             _hostCount[inside >> HostShift]++;
+            _remoteCounts[(remote * HashMultiplier) >> 24]++;
+            _remoteCounts[(remote * _remoteMultiplier) >> 24]++;
             return e;
         }
 
@@ -424,6 +449,9 @@ namespace NanoRouter.Core.Nat
             }
 
             _hostCount[inside >> HostShift]--;
+            uint remote = Remote[entry];
+            _remoteCounts[(remote * HashMultiplier) >> 24]--;
+            _remoteCounts[(remote * _remoteMultiplier) >> 24]--;
             Inside[entry] = 0;
             InNext[entry] = NoIndex;
             OutNext[entry] = _freeHead;

@@ -33,6 +33,11 @@ one the test passes in (all in 198.18.0.0/15).
       a blind off-path attacker: TCP segments from A:P (a spoofed server) to every port LO..HI
       of the destination, each with a random sequence (and, for finack, acknowledgment) number,
       N times over, over a raw IPv4 socket. Prints {"done": true, "sent": N, "elapsed": S}.
+  frag-flood --src A --dst A --rate PPS --duration S [--seed N]
+      later IPv4 fragments that belong to no datagram (random identification, non-zero offset,
+      UDP, 64 data bytes, More Fragments clear) from A (this host's own address: no spoofing)
+      to the router, at PPS per second, over a raw IPv4 socket.
+      Prints {"done": true, "sent": N, "elapsed": S}.
   churn --server A --duration S [--udp-rate R] [--tcp-rate R] [--udp-port P] [--tcp-port P]
       short flows: each UDP flow is a new socket (new source port) sending one datagram and
       waiting for its echo; each TCP flow connects, sends, reads the echo and closes. Prints
@@ -670,6 +675,31 @@ def tcp_spoof(args):
     emit({"done": True, "sent": sent, "errors": errors, "elapsed": round(time.monotonic() - start, 2)})
 
 
+def frag_flood(args):
+    rng = random.Random(args.seed)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    interval = 1.0 / args.rate if args.rate > 0 else 0.0
+    start = time.monotonic()
+    next_send = start
+    sent = 0
+    errors = 0
+    emit({"ready": True})
+    while not STOP.is_set() and time.monotonic() - start < args.duration:
+        frag = rng.randint(1, 0x1FFF)  # offset in 8-byte units, More Fragments clear
+        packet = ip4(args.src, args.dst, 17, rng.randbytes(64), ident=rng.getrandbits(16), frag=frag)
+        try:
+            sock.sendto(packet, (args.dst, 0))
+            sent += 1
+        except OSError:
+            errors += 1
+        if interval:
+            next_send += interval
+            delay = next_send - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    emit({"done": True, "sent": sent, "errors": errors, "elapsed": round(time.monotonic() - start, 3)})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -710,6 +740,12 @@ def main():
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--rate", type=float, default=0)
     p.add_argument("--seed", type=int, default=1)
+    p = sub.add_parser("frag-flood")
+    p.add_argument("--src", required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--rate", type=float, default=1000)
+    p.add_argument("--duration", type=float, default=5)
+    p.add_argument("--seed", type=int, default=1)
     p = sub.add_parser("churn")
     p.add_argument("--server", required=True)
     p.add_argument("--duration", type=float, default=10)
@@ -719,7 +755,7 @@ def main():
     p.add_argument("--tcp-port", type=int, default=7)
     args = parser.parse_args()
     {"flood": flood, "barrage": barrage, "pptp-garbage": pptp_garbage, "echo": echo, "churn": churn,
-     "idle-tcp": idle_tcp, "tcp-spoof": tcp_spoof}[args.command](args)
+     "idle-tcp": idle_tcp, "tcp-spoof": tcp_spoof, "frag-flood": frag_flood}[args.command](args)
 
 
 if __name__ == "__main__":
