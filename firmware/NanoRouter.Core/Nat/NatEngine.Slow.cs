@@ -29,6 +29,7 @@ namespace NanoRouter.Core.Nat
         private Verdict ProcessSlow(byte[] p, int length, Side ingress)
         {
             _lastDrop = DropReason.None;
+            _packetLength = length;
             IPv4Packet ip;
             if (p == null || IPv4Packet.TryParse(p, 0, length, out ip) != WireStatus.Ok || !ip.IsHeaderChecksumValid())
             {
@@ -241,7 +242,7 @@ namespace NanoRouter.Core.Nat
                     return Drop(DropReason.NoMapping);
                 }
 
-                e = CreateSession(key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, BitConverter.ToUInt16(p, l4 + 2), host);
+                e = CreateSession(p, key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     if (special)
@@ -290,7 +291,7 @@ namespace NanoRouter.Core.Nat
         /// <summary>Creates a session, reusing the mapping's external port (endpoint-independent
         /// mapping) or allocating one with port preservation.</summary>
         /// <returns>The entry, or <see cref="NoIndex"/> after counting the drop.</returns>
-        private int CreateSession(uint key, uint extra, uint remoteWire, uint remotePortWire, int host)
+        private int CreateSession(byte[] p, uint key, uint extra, uint remoteWire, uint remotePortWire, int host)
         {
             uint code = key & NatTable.ProtocolMask;
             int mapping = _table.FindMapping(key);
@@ -305,7 +306,8 @@ namespace NanoRouter.Core.Nat
                 return NoIndex;
             }
 
-            DropReason room = _table.MakeRoom(host, _quota, _now, MinEvictIdleSec, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
+            int owner = OwnerOf(p, host);
+            DropReason room = _table.MakeRoom(owner, _quota, _now, MinEvictIdleSec, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
             if (room != DropReason.None)
             {
                 Drop(room);
@@ -313,13 +315,35 @@ namespace NanoRouter.Core.Nat
             }
 
             uint inside = key | extra | (external != (key & 0xFFFF) ? NatTable.RemappedFlag : 0) | (code == NatTable.Tcp ? NatTable.StateSynSent : 0);
-            int e = _table.Add(inside, remoteWire, (ushort)remotePortWire, (ushort)external, _now);
+            int e = _table.Add(inside, remoteWire, (ushort)remotePortWire, (ushort)external, _now, owner);
             if (e == NoIndex)
             {
                 Drop(DropReason.TableFull);
             }
 
             return e;
+        }
+
+        /// <summary>
+        /// Who a new session from LAN host <paramref name="host"/> is charged to (NatTable.OwnerOf):
+        /// the link-layer sender of the packet, when the packet port put its address after the packet
+        /// (<see cref="LinkSourceAfterPacket"/>), else, as for an all-zero address, the LAN host
+        /// itself (a pseudo-address with the group bit set, which no real sender has).
+        /// </summary>
+        private int OwnerOf(byte[] p, int host)
+        {
+            int at = _packetLength;
+            if (_linkSourceAfterPacket && at + LinkSourceLength <= p.Length)
+            {
+                uint high = BitConverter.ToUInt32(p, at);
+                ushort low = BitConverter.ToUInt16(p, at + 4);
+                if ((high | low) != 0)
+                {
+                    return _table.OwnerOf(high, low);
+                }
+            }
+
+            return _table.OwnerOf(1, (ushort)host);
         }
 
         /// <summary>
@@ -764,7 +788,7 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, remoteWire);
             if (e == NoIndex)
             {
-                e = CreateSession(key, 0, remoteWire, 0, host);
+                e = CreateSession(p, key, 0, remoteWire, 0, host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;
@@ -1012,7 +1036,7 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, _wanWire);
             if (e == NoIndex && (!tcp || (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) == TcpSegment.FlagSyn))
             {
-                e = CreateSession(key, 0, _wanWire, BitConverter.ToUInt16(p, l4 + 2), host);
+                e = CreateSession(p, key, 0, _wanWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;
