@@ -1,6 +1,7 @@
 # The cost benchmark's IL counter, run as a check: every case prints its line, no case allocates
-# on the packet path, and a NAT entry costs at most 33 bytes (issue 15 added the remote port and TCP tracking). (The instruction and call figures are
-# printed for the record; they are figures, not pass/fail.)
+# on the packet path, and a NAT entry costs at most 34 bytes (20 before issue 15 added the remote
+# port, the TCP sequence tracking and the owner). (The instruction and call figures are printed
+# for the record; they are figures, not pass/fail.)
 out=$(dotnet run -c Release --project "$ROOT/tests/NanoRouter.Bench" -- il 2>&1)
 rc=$?
 echo "$out" | grep -E "^(il|entry-bytes|table-fixed-bytes)"
@@ -15,6 +16,6 @@ for kind in tcp udp icmp esp gre; do
   done
 done
 bytes=$(echo "$out" | sed -nE 's/^entry-bytes ([0-9]+)$/\1/p')
-check "entry-bytes printed and <= 33" '[ -n "$bytes" ] && [ "$bytes" -le 33 ]'
+check "entry-bytes printed and <= 34" '[ -n "$bytes" ] && [ "$bytes" -le 34 ]'
 record "$passed" "$failed" "bench-il"
 [ "$failed" -eq 0 ]

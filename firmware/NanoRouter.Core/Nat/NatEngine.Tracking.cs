@@ -112,14 +112,21 @@ namespace NanoRouter.Core.Nat
             int host;
             uint server;
             uint pptpSession = NatTable.Tcp | NatTable.SlowFlag | (((uint)PassthroughProtocol.Pptp - 1) << NatTable.RuleShift);
-            for (int slot = 0; slot < _pptp.MaxConnections; slot++)
+            int left = _pptp.ActiveConnections;
+            int slots = _pptp.MaxConnections;
+            for (int slot = 0; left > 0 && slot < slots; slot++)
             {
-                if (_pptp.TryGetConnection(slot, out key, out host, out server)
-                    && ((uint)key >= (uint)_inside.Length
-                        || (_inside[key] & (NatTable.ProtocolMask | NatTable.SlowFlag | NatTable.RuleMask)) != pptpSession
-                        || (int)(_inside[key] >> NatTable.HostShift) != host
-                        || _remote[key] != server
-                        || (_inside[key] & NatTable.StateMask) == NatTable.StateClosing))
+                if (!_pptp.TryGetConnection(slot, out key, out host, out server))
+                {
+                    continue;
+                }
+
+                left--;
+                if ((uint)key >= (uint)_inside.Length
+                    || (_inside[key] & (NatTable.ProtocolMask | NatTable.SlowFlag | NatTable.RuleMask)) != pptpSession
+                    || (int)(_inside[key] >> NatTable.HostShift) != host
+                    || _remote[key] != server
+                    || (_inside[key] & NatTable.StateMask) == NatTable.StateClosing)
                 {
                     _pptp.OnConnectionClosed(key);
                 }
