@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
@@ -170,6 +171,11 @@ namespace NanoRouter.Core.Nat
                 packet[37] = (byte)(~sum >> 8);
             }
 
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, ingress == Side.Wan);
+            }
+
             return Verdict.Forward;
         }
 
@@ -253,6 +259,11 @@ namespace NanoRouter.Core.Nat
                 header += header >> 16;
                 packet[10] = (byte)~header;
                 packet[11] = (byte)(~header >> 8);
+                if (_flows != null)
+                {
+                    _flows.TunnelForwarded(FlowInstaller.Esp, e);
+                }
+
                 return Verdict.Forward;
             }
 
@@ -363,6 +374,11 @@ namespace NanoRouter.Core.Nat
             header += header >> 16;
             packet[10] = (byte)~header;
             packet[11] = (byte)(~header >> 8);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, ingress == Side.Wan);
+            }
+
             return Verdict.Forward;
         }
 
@@ -424,6 +440,11 @@ namespace NanoRouter.Core.Nat
             header += header >> 16;
             packet[10] = (byte)~header;
             packet[11] = (byte)(~header >> 8);
+            if (_flows != null)
+            {
+                _flows.PptpForwarded();
+            }
+
             return Verdict.Forward;
         }
     }

@@ -253,10 +253,15 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountOut(rule);
-                if (rule == PassthroughProtocol.Ike || rule == PassthroughProtocol.NatT)
+                if (rule == PassthroughProtocol.Ike)
                 {
                     NoteIke(host, remoteWire);
                 }
+            }
+
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, false);
             }
 
             return Forward(Side.Wan);
@@ -582,6 +587,11 @@ namespace NanoRouter.Core.Nat
                 _rules.CountIn(rule);
             }
 
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, true);
+            }
+
             return Forward(Side.Lan);
         }
 
@@ -630,6 +640,11 @@ namespace NanoRouter.Core.Nat
 
             _seen[e] = _now;
             TranslateOutbound(p, ip, e, host);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, false);
+            }
+
             return Forward(Side.Wan);
         }
 
@@ -664,6 +679,11 @@ namespace NanoRouter.Core.Nat
 
             _seen[e] = _now;
             TranslateInbound(p, ip, e);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, true);
+            }
+
             return Forward(Side.Lan);
         }
 
