@@ -50,6 +50,9 @@ namespace NanoRouter.Fuzz
         /// <summary>Packets the native flow path forwarded (differential rigs only).</summary>
         public long NativeHits;
 
+        /// <summary>Packets the native flow path forwarded in every rig of this process (the replay's figure).</summary>
+        public static long AllNativeHits;
+
         /// <summary>Counter comparisons made (differential rigs only).</summary>
         public long Comparisons;
 
@@ -158,6 +161,7 @@ namespace NanoRouter.Fuzz
             if (_native != null && StackAccepts(buffer, length) && _native.Process(buffer, 0, length, side, out nativeEgress) == NativeFlowTable.Hit)
             {
                 NativeHits++;
+                AllNativeHits++;
                 verdict = Verdict.Forward;
                 _egress = nativeEgress;
             }

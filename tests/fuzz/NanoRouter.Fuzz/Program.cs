@@ -188,7 +188,8 @@ namespace NanoRouter.Fuzz
                 Console.WriteLine("replay " + pair.Key + ": " + pair.Value[0] + " passed, " + pair.Value[1] + " failed");
             }
 
-            Console.WriteLine("replay: " + passed + " passed, " + failed + " failed (" + files.Count + " inputs, " + watch.ElapsedMilliseconds + " ms, " + Invariant.Checks + " invariant checks)");
+            Console.WriteLine("replay: " + passed + " passed, " + failed + " failed (" + files.Count + " inputs, " + watch.ElapsedMilliseconds + " ms, " + Invariant.Checks + " invariant checks, "
+                + EngineRig.AllNativeHits + " packets forwarded by the native flow path, each checked against the reference engine)");
             return failed == 0 && passed > 0 ? 0 : 1;
         }
 
