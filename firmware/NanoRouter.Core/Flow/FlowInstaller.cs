@@ -262,6 +262,22 @@ namespace NanoRouter.Core.Flow
             InstallSession(entry, inside, rule);
         }
 
+        /// <summary>
+        /// The engine is about to read or write the TCP tracking of session <paramref name="entry"/>
+        /// itself (NatTable.TcpAck, TcpWindow: a RST, FIN or SYN, or a segment the native path missed).
+        /// An installed session leaves the native path first and its tracking comes back from there
+        /// (<see cref="Uninstall"/>), so the engine judges with the values of the last segment
+        /// forwarded either way and the two copies never diverge; the session's next fast-path packet
+        /// installs it again, seeded with the engine's values.
+        /// </summary>
+        public void TcpTracking(int entry)
+        {
+            if (_sessionSlot[entry] != None)
+            {
+                Changing(Sessions, entry);
+            }
+        }
+
         /// <summary>The engine forwarded a packet of ESP (<see cref="Esp"/>) or GRE (<see cref="Gre"/>)
         /// mapping <paramref name="entry"/>: installs it in the directions whose identifier is known.</summary>
         public void TunnelForwarded(int table, int entry)
@@ -534,6 +550,15 @@ namespace NanoRouter.Core.Flow
             _spec.Clear();
             _spec.SetHeader(kind, FlowSpec.MatchOut | FlowSpec.MatchIn, (int)(inside >> NatTable.HostShift), _table.Remote[entry], _table.Seen[entry]);
             _spec.SetPorts((ushort)(inside & 0xFFFF), _table.Outside[entry]);
+            if (kind == FlowSpec.KindTcp)
+            {
+                // The tracking the RST/FIN checks use starts from the engine's own (see TcpTracking).
+                for (int side = 0; side < 2; side++)
+                {
+                    _spec.SetTcpTracking(side, SwapBytes(_table.TcpAck[(entry << 1) | side]), (ushort)(_table.TcpWindow[(entry << 1) | side] << 8));
+                }
+            }
+
             int slot = Install(Sessions, entry, rule);
             if (slot != None)
             {
@@ -582,7 +607,21 @@ namespace NanoRouter.Core.Flow
             _removals++;
             _slots.Retire(slot);
             int last = _slots.RetiringCount - 1;
-            if (_path.Read(slot, _stateBytes) != FlowState.Retiring)
+            int state = _path.Read(slot, _stateBytes);
+            if (map == _sessionSlot && state >= 0 && (_table.Inside[entry] & NatTable.ProtocolMask) == NatTable.Tcp)
+            {
+                // The TCP tracking of the segments the native path forwarded (wire form, the window's
+                // high byte, as the engine keeps them). On the host board the values are final here;
+                // on a two-thread board a segment still inside the data thread may move them after
+                // this read (the grace period), which the engine's next segment corrects.
+                for (int side = 0; side < 2; side++)
+                {
+                    _table.TcpAck[(entry << 1) | side] = SwapBytes(_state.TcpAck(side));
+                    _table.TcpWindow[(entry << 1) | side] = (byte)(_state.TcpWindow(side) >> 8);
+                }
+            }
+
+            if (state != FlowState.Retiring)
             {
                 Harvest(slot);
                 _slots.Finish(last);

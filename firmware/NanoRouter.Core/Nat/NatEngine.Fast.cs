@@ -174,6 +174,11 @@ namespace NanoRouter.Core.Nat
                 // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
                 // high byte, against which the slow path checks a later RST or FIN from the other side
                 // (NatTable.TcpAck, TcpWindow).
+                if (_flows != null)
+                {
+                    _flows.TcpTracking(e); // a segment of an offloaded session the native path missed
+                }
+
                 int sender = (e << 1) | (int)ingress;
                 _tcpAck[sender] = BitConverter.ToUInt32(packet, 28);
                 _tcpWindow[sender] = packet[34];

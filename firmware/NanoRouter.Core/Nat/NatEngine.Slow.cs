@@ -453,6 +453,11 @@ namespace NanoRouter.Core.Nat
         /// </summary>
         private void TrackTcp(int e, byte[] p, IPv4Packet ip, int flags, bool outbound)
         {
+            if (_flows != null)
+            {
+                _flows.TcpTracking(e);
+            }
+
             int l4 = ip.HeaderLength;
             int sender = outbound ? 0 : 1;
             uint state = _inside[e] & NatTable.StateMask;
