@@ -25,9 +25,11 @@ namespace NanoRouter.Core.Flow
     /// <item>UDP and ICMP echo sessions once they have seen a reply and then one more packet (a lone
     /// DNS query and its answer never take a native slot), except IKE (UDP 500: the engine learns
     /// ESP from it, and it is a handful of packets). NAT-T (UDP 4500) and L2TP (UDP 1701) sessions
-    /// are offloaded only when the LAN port itself is 4500 or 1701, so that every packet the
-    /// native entry matches is one the engine would count under that rule; their native counters
-    /// are added to the rule's.</item>
+    /// stay managed too: the engine counts each of their datagrams under the rule of its ports
+    /// (500 before 4500 before 1701, either side), and the native entry, which matches any remote
+    /// port, cannot tell a NAT-T session's datagram to remote port 500 (counted as IKE) from the
+    /// others (the differential run found it). Offloading them needs a remote-port check in the
+    /// C path.</item>
     /// <item>ESP mappings in the directions whose SPI is known, plain GRE mappings (by key, or
     /// keyless by peer), PPTP calls once the server accepted them; their native counters are
     /// added to their rule's.</item>
@@ -68,6 +70,10 @@ namespace NanoRouter.Core.Flow
         private const ushort None = FlowSlots.None;
         private const byte NoRule = FlowSlots.NoRule;
         private const ushort LanPortNatT = 4500;
+
+        /// <summary>Whether NAT-T and L2TP sessions whose LAN port is the protocol's are offloaded: off
+        /// until the C path checks the remote port (see the type summary).</summary>
+        private const bool OffloadVpnSessions = false;
         private const ushort LanPortL2tp = 1701;
 
         private readonly IFlowPath _path;
@@ -523,8 +529,14 @@ namespace NanoRouter.Core.Flow
                 return NoRule;
             }
 
-            // Only a NAT-T or L2TP session whose LAN port is itself the protocol's: the engine classifies
-            // by either port, and the native entry matches any remote port.
+            // Not yet (see the type summary): the engine classifies every datagram of these sessions by
+            // both ports, the native entry matches any remote port. The code below is what a remote-port
+            // check in the C path would allow.
+            if (!OffloadVpnSessions)
+            {
+                return -1;
+            }
+
             uint lanPort = Swap16((ushort)(inside & 0xFFFF));
             int code = (int)((inside & NatTable.RuleMask) >> NatTable.RuleShift);
             if ((inside & NatTable.ProtocolMask) == NatTable.Udp)
