@@ -44,6 +44,7 @@
 /* UDP (RFC 768), ICMP echo (RFC 792), ESP (RFC 4303). */
 #define UDP_HEADER 8u
 #define UDP_CHECKSUM 6
+#define UDP_MIN_FAST 20u /* the managed fast path's 40-byte minimum, less the IP header */
 #define ICMP_HEADER 8u
 #define ICMP_CHECKSUM 2
 #define ICMP_IDENTIFIER 4
@@ -255,7 +256,10 @@ int nr_flow_process(nr_flow_table *t, uint8_t *p, uint32_t length, uint8_t ingre
     }
     if (protocol == PROTO_UDP)
     {
-        if (l4_length < UDP_HEADER)
+        /* At least 40 bytes in all, as the managed fast path takes them: a shorter datagram goes to
+         * its slow path, which classifies each datagram by its ports (a plain session's 37-byte
+         * datagram to UDP 4500 counts as NAT-T there, or is dropped with that switch off). */
+        if (l4_length < UDP_MIN_FAST)
         {
             return NR_FLOW_MISS;
         }
