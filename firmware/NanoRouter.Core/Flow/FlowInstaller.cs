@@ -73,7 +73,7 @@ namespace NanoRouter.Core.Flow
 
         /// <summary>Whether NAT-T and L2TP sessions whose LAN port is the protocol's are offloaded: off
         /// until the C path checks the remote port (see the type summary).</summary>
-        private const bool OffloadVpnSessions = false;
+        private static readonly bool s_offloadVpnSessions = false;
         private const ushort LanPortL2tp = 1701;
 
         private readonly IFlowPath _path;
@@ -532,7 +532,7 @@ namespace NanoRouter.Core.Flow
             // Not yet (see the type summary): the engine classifies every datagram of these sessions by
             // both ports, the native entry matches any remote port. The code below is what a remote-port
             // check in the C path would allow.
-            if (!OffloadVpnSessions)
+            if (!s_offloadVpnSessions)
             {
                 return -1;
             }
