@@ -6,7 +6,8 @@ using NanoRouter.Hal;
 namespace NanoRouter.Core.Nat
 {
     /// <summary>
-    /// VPN passthrough on the NAT: IPsec ESP mapped by SPI, plain GRE mapped by peer and key,
+    /// VPN passthrough on the NAT: IPsec ESP mapped by SPI, plain GRE mapped by host, peer and
+    /// outbound key with the inbound key learned as ESP learns SPIs,
     /// PPTP's enhanced GRE mapped by call ID, and the switches. IKE, NAT-T and L2TP are UDP
     /// sessions marked slow-path-only, so each packet is checked against its switch and counted.
     /// </summary>
@@ -292,23 +293,21 @@ namespace NanoRouter.Core.Nat
 
             uint key;
             bool keyed = gre.TryGetKey(out key);
-            int e = FindGre(peer, keyed, key);
+            int e = keyed ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
             if (e != NoIndex && _gre.Host[e] != host)
             {
+                // Another LAN host already sends on this key (or keyless) to this peer: the peer
+                // could not tell the two apart.
                 return DropRule(PassthroughProtocol.Gre, DropReason.GreOwned);
             }
 
             if (e == NoIndex)
             {
+                // The inbound key is learned from the peer's first packet (InboundGre).
                 e = _gre.Add(host, peer, key, keyed, _now, MinEvictIdleSec);
                 if (e == NoIndex)
                 {
                     return DropRule(PassthroughProtocol.Gre, DropReason.TableFull);
-                }
-
-                if (keyed)
-                {
-                    _gre.BindInbound(e, key);
                 }
             }
 
@@ -318,7 +317,9 @@ namespace NanoRouter.Core.Nat
             return Forward(Side.Wan);
         }
 
-        /// <summary>GRE from the WAN: version 1 by our external call ID, version 0 by peer and key.</summary>
+        /// <summary>GRE from the WAN: version 1 by our external call ID; version 0 by peer and learned
+        /// inbound key (an unknown key binds to the peer's unbound keyed mapping, symmetric first, else
+        /// the most recent), keyless by the peer's keyless owner.</summary>
         private Verdict InboundGre(byte[] p, IPv4Packet ip)
         {
             int l4 = ip.HeaderLength;
@@ -355,11 +356,30 @@ namespace NanoRouter.Core.Nat
             }
 
             uint key;
-            bool keyed = gre.TryGetKey(out key);
-            int e = FindGre(peer, keyed, key);
-            if (e == NoIndex)
+            int e;
+            if (gre.TryGetKey(out key))
             {
-                return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                // As ESP learns SPIs: the learned key, else bind it to the peer's keyed mapping that
+                // has no inbound key yet (the symmetric one first, else the most recent).
+                e = _gre.FindInbound(peer, key);
+                if (e == NoIndex)
+                {
+                    e = _gre.FindUnboundForInbound(peer, key, _now);
+                    if (e == NoIndex)
+                    {
+                        return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                    }
+
+                    _gre.BindInbound(e, key);
+                }
+            }
+            else
+            {
+                e = FindKeylessGre(peer);
+                if (e == NoIndex)
+                {
+                    return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                }
             }
 
             _gre.Seen[e] = _now;
@@ -369,15 +389,9 @@ namespace NanoRouter.Core.Nat
             return Forward(Side.Lan);
         }
 
-        /// <summary>The plain GRE mapping of a peer: by key when the packet has one, else the peer's
-        /// keyless owner.</summary>
-        private int FindGre(uint peer, bool keyed, uint key)
+        /// <summary>The keyless GRE owner of a peer: the first LAN host that sent it keyless GRE.</summary>
+        private int FindKeylessGre(uint peer)
         {
-            if (keyed)
-            {
-                return _gre.FindInbound(peer, key);
-            }
-
             int e = _gre.PeerHead[_gre.Bucket(peer)];
             while (e != NoIndex)
             {
@@ -421,9 +435,9 @@ namespace NanoRouter.Core.Nat
                     return PptpHostForQuoted(peer, gre.CallId, out host);
                 }
 
+                // The quoted packet is one we sent: its key is the outbound one.
                 uint key;
-                bool keyed = gre.TryGetKey(out key);
-                int e = FindGre(peer, keyed, key);
+                int e = gre.TryGetKey(out key) ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
                 if (e != NoIndex)
                 {
                     host = _gre.Host[e];
