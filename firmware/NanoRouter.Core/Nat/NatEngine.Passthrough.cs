@@ -37,6 +37,20 @@ namespace NanoRouter.Core.Nat
         private uint _espHashMultiplier;
         private int _espHashShift;
 
+        // The plain GRE table's arrays, for the fast path.
+        private uint[] _grePeer;
+        private uint[] _greOutId;
+        private uint[] _greInId;
+        private byte[] _greHost;
+        private byte[] _greFlags;
+        private ushort[] _greSeen;
+        private ushort[] _grePeerNext;
+        private ushort[] _greInNext;
+        private ushort[] _grePeerHead;
+        private ushort[] _greInHead;
+        private uint _greHashMultiplier;
+        private int _greHashShift;
+
         private int _mssClamped;
         private int _icmpErrorsTranslated;
         private int _hairpinned;
@@ -85,6 +99,18 @@ namespace NanoRouter.Core.Nat
             _espInHead = _esp.InHead;
             _espHashMultiplier = _esp.HashMultiplier;
             _espHashShift = _esp.HashShift;
+            _grePeer = _gre.Peer;
+            _greOutId = _gre.OutId;
+            _greInId = _gre.InId;
+            _greHost = _gre.Host;
+            _greFlags = _gre.Flags;
+            _greSeen = _gre.Seen;
+            _grePeerNext = _gre.PeerNext;
+            _greInNext = _gre.InNext;
+            _grePeerHead = _gre.PeerHead;
+            _greInHead = _gre.InHead;
+            _greHashMultiplier = _gre.HashMultiplier;
+            _greHashShift = _gre.HashShift;
             InitializeTracking();
         }
 
@@ -292,7 +318,7 @@ namespace NanoRouter.Core.Nat
             }
 
             uint key;
-            bool keyed = gre.TryGetKey(out key);
+            bool keyed = TryGetGreKeyWire(p, l4, gre, out key);
             int e = keyed ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
             if (e != NoIndex && _gre.Host[e] != host)
             {
@@ -357,7 +383,7 @@ namespace NanoRouter.Core.Nat
 
             uint key;
             int e;
-            if (gre.TryGetKey(out key))
+            if (TryGetGreKeyWire(p, l4, gre, out key))
             {
                 // As ESP learns SPIs: the learned key, else bind it to the peer's keyed mapping that
                 // has no inbound key yet (the symmetric one first, else the most recent).
@@ -387,6 +413,22 @@ namespace NanoRouter.Core.Nat
             RewriteDestinationToHost(p, host);
             _rules.CountIn(PassthroughProtocol.Gre);
             return Forward(Side.Lan);
+        }
+
+        /// <summary>A parsed GRE v0 packet's key in wire form (its four bytes as BitConverter reads them,
+        /// as the fast path reads it); 0 and false when it has none.</summary>
+        private static bool TryGetGreKeyWire(byte[] p, int l4, GrePacket gre, out uint keyWire)
+        {
+            uint key;
+            if (!gre.TryGetKey(out key))
+            {
+                keyWire = 0;
+                return false;
+            }
+
+            // TryParse checked that the header, key included, is inside the packet.
+            keyWire = BitConverter.ToUInt32(p, l4 + GrePacket.OptionalFieldsOffset + ((p[l4] & GrePacket.FlagChecksum) != 0 ? 4 : 0));
+            return true;
         }
 
         /// <summary>The keyless GRE owner of a peer: the first LAN host that sent it keyless GRE.</summary>
@@ -437,7 +479,7 @@ namespace NanoRouter.Core.Nat
 
                 // The quoted packet is one we sent: its key is the outbound one.
                 uint key;
-                int e = gre.TryGetKey(out key) ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
+                int e = TryGetGreKeyWire(p, quotedL4, gre, out key) ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
                 if (e != NoIndex)
                 {
                     host = _gre.Host[e];

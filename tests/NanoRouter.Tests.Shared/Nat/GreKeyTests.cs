@@ -135,5 +135,67 @@ namespace NanoRouter.Tests.Nat
             rig.Out(Packets.Gre(Net.HostB, Net.Server, 0x0000B001), "B now");
             Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.Gre(Net.Server, Net.Wan, 0x0000B002))), "relearned");
         }
+
+        [TestMethod]
+        public void FastPath_AsymmetricKeysTwoHosts_CarriesLearnedTunnelsBothWays()
+        {
+            // Packets of 40 bytes and more take the engine's fast path once the mapping and its
+            // inbound key are known; the slow path forwarded nothing more after that.
+            const uint aOut = 0x0000A001, aIn = 0x0000A002, bOut = 0x0000B001, bIn = 0x0000B002;
+            var rig = new NatRig();
+            rig.Out(Packets.GreLong(Net.HostA, Net.Server, true, aOut, false), "A new");
+            rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, bOut, true), "B new, with a checksum field");
+            Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, bIn, true), "B's key learned")));
+            Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, aIn, false), "A's key learned")));
+            int slow = rig.Engine.SlowForwarded;
+            for (int i = 0; i < 3; i++)
+            {
+                byte[] toA = rig.In(Packets.GreLong(Net.Server, Net.Wan, true, aIn, false), "A in " + i);
+                Assert.AreEqual(Net.HostA, Check.Destination(toA));
+                Assert.AreEqual(aIn, Packets.ReadUInt32(toA, 24), "key unchanged");
+                byte[] toB = rig.In(Packets.GreLong(Net.Server, Net.Wan, true, bIn, true), "B in " + i);
+                Assert.AreEqual(Net.HostB, Check.Destination(toB));
+                Assert.AreEqual(bIn, Packets.ReadUInt32(toB, 28), "key after the checksum field unchanged");
+                Assert.AreEqual(Net.Wan, Check.Source(rig.Out(Packets.GreLong(Net.HostA, Net.Server, true, aOut, false), "A out " + i)));
+                Assert.AreEqual(Net.Wan, Check.Source(rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, bOut, true), "B out " + i)));
+            }
+
+            Assert.AreEqual(slow, rig.Engine.SlowForwarded, "all on the fast path");
+            Assert.AreEqual(8, rig.Engine.Passthrough.PacketsOut(PassthroughProtocol.Gre), "fast packets counted out");
+            Assert.AreEqual(8, rig.Engine.Passthrough.PacketsIn(PassthroughProtocol.Gre), "and in");
+        }
+
+        [TestMethod]
+        public void FastPath_UnknownKeyOwnedKeySwitchOff_GoToTheSlowPathWhichDecides()
+        {
+            var rig = new NatRig();
+            rig.Out(Packets.GreLong(Net.HostA, Net.Server, true, 0x0000A001, false), "A");
+            rig.AdvanceSeconds(1);
+            rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000B001, false), "B, later");
+            int slow = rig.Engine.SlowForwarded;
+            Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000B002, false))), "an unknown key binds, slow");
+            Assert.AreEqual(slow + 1, rig.Engine.SlowForwarded);
+            rig.Dropped(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000A001, false), Side.Lan, DropReason.GreOwned, "B on A's key");
+            rig.Dropped(Packets.GreLong(Net.Stranger, Net.Wan, true, 0x0000B002, false), Side.Wan, DropReason.NoMapping, "B's key from a stranger");
+            Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000A002, false))), "then A's");
+            rig.Engine.Passthrough.SetEnabled(PassthroughProtocol.Gre, false);
+            rig.Dropped(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000A002, false), Side.Wan, DropReason.PassthroughOff, "off, before the tick flushes");
+            rig.Dropped(Packets.GreLong(Net.HostA, Net.Server, true, 0x0000A001, false), Side.Lan, DropReason.PassthroughOff, "off, outbound");
+            Assert.AreEqual(4, rig.Engine.Passthrough.Drops(PassthroughProtocol.Gre));
+        }
+
+        [TestMethod]
+        public void FastPath_Keyless_OwnerBothWaysSecondHostSlowAndDropped()
+        {
+            var rig = new NatRig();
+            rig.Out(Packets.GreLong(Net.HostA, Net.Server, false, 0, false), "A keyless");
+            rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000B001, false), "B keyed to the same peer");
+            int slow = rig.Engine.SlowForwarded;
+            Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, false, 0, false))));
+            Assert.AreEqual(Net.Wan, Check.Source(rig.Out(Packets.GreLong(Net.HostA, Net.Server, false, 0, true), "A keyless with a checksum field")));
+            Assert.AreEqual(slow, rig.Engine.SlowForwarded, "keyless on the fast path");
+            rig.Dropped(Packets.GreLong(Net.HostB, Net.Server, false, 0, false), Side.Lan, DropReason.GreOwned, "B keyless to A's peer");
+            Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000B002, false))), "B's keyed tunnel learns its key");
+        }
     }
 }
