@@ -21,7 +21,7 @@ namespace NanoRouter.Bench
     public static class Program
     {
         /// <summary>The cases, each with 16, 128 and 512 established flows in a 512-entry table.</summary>
-        public static readonly string[] Cases = { "tcp", "udp", "icmp", "esp", "gre" };
+        public static readonly string[] Cases = { "tcp", "udp", "icmp", "esp", "gre", "gre0" };
 
         /// <summary>The flow counts.</summary>
         public static readonly int[] FlowCounts = { 16, 128, 512 };

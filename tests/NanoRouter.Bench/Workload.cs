@@ -57,7 +57,7 @@ namespace NanoRouter.Bench
             }
         }
 
-        /// <summary>tcp, udp, icmp, esp or gre.</summary>
+        /// <summary>tcp, udp, icmp, esp, gre (PPTP's GRE v1) or gre0 (plain GRE, keyed).</summary>
         public string Kind { get; }
 
         /// <summary>How many sessions.</summary>
@@ -126,6 +126,18 @@ namespace NanoRouter.Bench
                     Translate(p, n, Side.Wan, 20);
                     _outLength[i] = Esp(_out[i] = new byte[256], host, remote, spiOut);
                     _inLength[i] = Esp(_in[i] = new byte[256], remote, WanAddress, spiIn);
+                    break;
+                case "gre0":
+                    // Plain GRE (version 0) with a key per direction (RFC 2890): the first inbound
+                    // packet binds the inbound key.
+                    uint keyOut = 0x1000u + (uint)i;
+                    uint keyIn = 0x80000u + (uint)i;
+                    n = PlainGre(p, host, remote, keyOut);
+                    Translate(p, n, Side.Lan, 20);
+                    n = PlainGre(p, remote, WanAddress, keyIn);
+                    Translate(p, n, Side.Wan, 20);
+                    _outLength[i] = PlainGre(_out[i] = new byte[256], host, remote, keyOut);
+                    _inLength[i] = PlainGre(_in[i] = new byte[256], remote, WanAddress, keyIn);
                     break;
                 case "gre":
                     // A PPTP call: its control connection (TCP 1723: SYN, SYN-ACK, Start-Control-
@@ -251,6 +263,23 @@ namespace NanoRouter.Bench
             for (int k = 0; k < Payload; k++)
             {
                 p[28 + k] = (byte)(k * 7);
+            }
+
+            return total;
+        }
+
+        /// <summary>Plain GRE (RFC 2784, RFC 2890): K set, version 0, protocol IPv4, the key.</summary>
+        private static int PlainGre(byte[] p, uint src, uint dst, uint key)
+        {
+            int total = 20 + 8 + Payload;
+            Ip(p, total, 47, src, dst);
+            p[20] = 0x20;
+            p[21] = 0x00;
+            NetworkOrder.WriteUInt16(p, 22, 0x0800);
+            NetworkOrder.WriteUInt32(p, 24, key);
+            for (int k = 0; k < Payload; k++)
+            {
+                p[28 + k] = (byte)(k * 5);
             }
 
             return total;

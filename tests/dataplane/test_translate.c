@@ -212,6 +212,44 @@ NR_TEST(gre_v0_by_key_both_directions)
     check_gre0(0xB0, 7, 8);                     /* with a checksum (the key moves to offset 8) */
 }
 
+/* Issue 14 section 1: two LAN hosts to one peer whose keys differ per direction and cross (A sends
+ * key 1 and receives key 2, B the reverse): each packet goes to its own host by the key of its
+ * direction. A third host's mapping whose inbound key the managed engine has not learned yet is
+ * installed with NR_FLOW_MATCH_OUT alone, as ESP's: its out packets hit, in packets miss. */
+NR_TEST(gre_v0_two_hosts_one_peer_crossed_keys_per_direction)
+{
+    uint8_t p[T_MAX_PACKET], want[T_MAX_PACKET];
+    uint32_t n;
+    nr_flow_spec a = t_spec_gre(41, T_REMOTE, 1, 2);
+    nr_flow_spec b = t_spec_gre(42, T_REMOTE, 2, 1);
+    nr_flow_spec c = t_spec_gre(43, T_REMOTE, 3, 0);
+    c.kind = (uint8_t)(NR_FLOW_KIND_GRE | NR_FLOW_MATCH_OUT);
+    f_setup(&s_f, F_CAPACITY, 64, 0);
+    NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 11, &a));
+    NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 12, &b));
+    NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 13, &c));
+    for (uint8_t host = 41; host <= 43; host++)
+    {
+        uint32_t out_key = host - 40u;
+        n = t_make_gre0(p, T_HOST(host), T_REMOTE, 0x20, out_key, 64);
+        t_make_gre0(want, T_WAN_ADDRESS, T_REMOTE, 0x20, out_key, 64);
+        t_set_ttl(want, 63);
+        expect_translation(p, n, NR_FLOW_SIDE_LAN, want);
+    }
+    for (uint32_t in_key = 1; in_key <= 2; in_key++)
+    {
+        uint8_t host = in_key == 2 ? 41 : 42;
+        n = t_make_gre0(p, T_REMOTE, T_WAN_ADDRESS, 0x20, in_key, 64);
+        t_make_gre0(want, T_REMOTE, T_HOST(host), 0x20, in_key, 64);
+        t_set_ttl(want, 63);
+        expect_translation(p, n, NR_FLOW_SIDE_WAN, want);
+    }
+    n = t_make_gre0(p, T_REMOTE, T_WAN_ADDRESS, 0x20, 3, 64);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_WAN);
+    n = t_make_gre0(p, T_REMOTE, T_WAN_ADDRESS, 0x20, 0, 64);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_WAN);
+}
+
 NR_TEST(gre_v0_without_key_both_directions)
 {
     check_gre0(0x00, 0, 0);

@@ -11,7 +11,7 @@ echo "$out" | grep -E "^(il|entry-bytes|table-fixed-bytes|engine-heap-bytes|benc
 passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed+1)); else failed=$((failed+1)); echo "FAILED: $1"; fi; }
 check "bench exits 0" '[ $rc -eq 0 ]'
-for kind in tcp udp icmp esp gre; do
+for kind in tcp udp icmp esp gre gre0; do
   for flows in 16 128 512; do
     line=$(echo "$out" | grep -E "^il $kind flows=$flows instructions=[0-9.]+ calls=[0-9.]+ allocations=[0-9.]+$")
     check "line for $kind/$flows" '[ -n "$line" ]'

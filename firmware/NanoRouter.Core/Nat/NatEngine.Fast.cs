@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Flow;
+using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
@@ -192,7 +193,7 @@ namespace NanoRouter.Core.Nat
             return Verdict.Forward;
         }
 
-        /// <summary>Fast path for ICMP echo and for ESP on a known SPI; anything else goes slow.</summary>
+        /// <summary>Fast path for ICMP echo, ESP on a known SPI and GRE on a known mapping; anything else goes slow.</summary>
         private Verdict ProcessFastTunnel(byte[] packet, int length, Side ingress, int protocol)
         {
             int e;
@@ -396,6 +397,123 @@ namespace NanoRouter.Core.Nat
         }
 
         /// <summary>
+        /// Fast path for plain GRE (version 0; C and S allowed, R, s and Recur must be 0, as TryParse
+        /// asks) on a known mapping: LAN to WAN by (host, peer, outbound key) or the peer's keyless
+        /// owner, WAN to LAN by (peer, learned inbound key) or the keyless owner. Keys are never
+        /// rewritten. An inbound key not learned yet, another host's key or a new tunnel go slow,
+        /// where they are bound, dropped or mapped.
+        /// </summary>
+        private Verdict ProcessFastPlainGre(byte[] packet, int length, Side ingress)
+        {
+            int flags = packet[20] & 0x6F; // K and the bits a receiver rejects (R, s, Recur)
+            if (!_ruleEnabled[GreIndex] || (flags & 0x4F) != 0)
+            {
+                return ProcessSlow(packet, length, ingress);
+            }
+
+            // Keyed: flags is K (0x20), and K >> 3 is TunnelTable.FlagOutbound, the mapping's "keyed"
+            // flag; the key follows the checksum field when C is set.
+            int keyed = flags >> 3;
+            uint key = keyed != 0 ? BitConverter.ToUInt32(packet, 24 + ((packet[20] >> 5) & 4)) : 0;
+            int e;
+            uint header;
+            if (ingress == Side.Lan)
+            {
+                uint source = BitConverter.ToUInt32(packet, 12);
+                if ((source & _lanMaskWire) != _lanNetworkWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                int host = (int)(source >> 24);
+                uint peer = BitConverter.ToUInt32(packet, 16);
+                e = _grePeerHead[(int)((peer * _greHashMultiplier) >> _greHashShift)];
+                while (true)
+                {
+                    if (e == NoIndex)
+                    {
+                        return ProcessSlow(packet, length, ingress);
+                    }
+
+                    if (_greOutId[e] == key && _grePeer[e] == peer && (_greFlags[e] & TunnelTable.FlagOutbound) == keyed)
+                    {
+                        break;
+                    }
+
+                    e = _grePeerNext[e];
+                }
+
+                if (_greHost[e] != host)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                _greSeen[e] = _now;
+                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
+                _ruleOut[GreIndex]++;
+                _egress = Side.Wan;
+            }
+            else
+            {
+                uint peer = BitConverter.ToUInt32(packet, 12);
+                if (keyed != 0)
+                {
+                    e = _greInHead[(int)((key * _greHashMultiplier) >> _greHashShift)];
+                    while (true)
+                    {
+                        if (e == NoIndex)
+                        {
+                            return ProcessSlow(packet, length, ingress);
+                        }
+
+                        if (_greInId[e] == key && _grePeer[e] == peer)
+                        {
+                            break;
+                        }
+
+                        e = _greInNext[e];
+                    }
+                }
+                else
+                {
+                    e = _grePeerHead[(int)((peer * _greHashMultiplier) >> _greHashShift)];
+                    while (true)
+                    {
+                        if (e == NoIndex)
+                        {
+                            return ProcessSlow(packet, length, ingress);
+                        }
+
+                        if (_grePeer[e] == peer && (_greFlags[e] & TunnelTable.FlagOutbound) == 0)
+                        {
+                            break;
+                        }
+
+                        e = _grePeerNext[e];
+                    }
+                }
+
+                if (BitConverter.ToUInt32(packet, 16) != _wanWire)
+                {
+                    return ProcessSlow(packet, length, ingress);
+                }
+
+                _greSeen[e] = _now;
+                int host = _greHost[e];
+                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
+                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
+                _ruleIn[GreIndex]++;
+                _egress = Side.Lan;
+            }
+
+            header += header >> 16;
+            packet[10] = (byte)~header;
+            packet[11] = (byte)(~header >> 8);
+            return Verdict.Forward;
+        }
+
+        /// <summary>
         /// Fast path for PPTP's enhanced GRE (version 1, K set, no checksum or routing) on an
         /// established call: LAN to WAN the Call ID is the server's and only the source changes;
         /// WAN to LAN our external Call ID goes back to the client's own (GRE v1 has no checksum).
@@ -404,7 +522,8 @@ namespace NanoRouter.Core.Nat
         {
             if (!_ruleEnabled[PptpIndex] || (packet[20] & 0xEF) != 0x20 || (packet[21] & 0x7F) != 1)
             {
-                return ProcessSlow(packet, length, ingress);
+                // Version 0 is plain GRE (checked here so that PPTP's GRE pays nothing for it).
+                return (packet[21] & 7) == 0 ? ProcessFastPlainGre(packet, length, ingress) : ProcessSlow(packet, length, ingress);
             }
 
             int callId = (packet[26] << 8) | packet[27];

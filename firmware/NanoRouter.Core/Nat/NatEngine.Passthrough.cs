@@ -7,7 +7,8 @@ using NanoRouter.Hal;
 namespace NanoRouter.Core.Nat
 {
     /// <summary>
-    /// VPN passthrough on the NAT: IPsec ESP mapped by SPI, plain GRE mapped by peer and key,
+    /// VPN passthrough on the NAT: IPsec ESP mapped by SPI, plain GRE mapped by host, peer and
+    /// outbound key with the inbound key learned as ESP learns SPIs,
     /// PPTP's enhanced GRE mapped by call ID, and the switches. IKE, NAT-T and L2TP are UDP
     /// sessions marked slow-path-only, so each packet is checked against its switch and counted.
     /// </summary>
@@ -36,6 +37,20 @@ namespace NanoRouter.Core.Nat
         private ushort[] _espInHead;
         private uint _espHashMultiplier;
         private int _espHashShift;
+
+        // The plain GRE table's arrays, for the fast path.
+        private uint[] _grePeer;
+        private uint[] _greOutId;
+        private uint[] _greInId;
+        private byte[] _greHost;
+        private byte[] _greFlags;
+        private ushort[] _greSeen;
+        private ushort[] _grePeerNext;
+        private ushort[] _greInNext;
+        private ushort[] _grePeerHead;
+        private ushort[] _greInHead;
+        private uint _greHashMultiplier;
+        private int _greHashShift;
 
         private int _mssClamped;
         private int _icmpErrorsTranslated;
@@ -85,6 +100,18 @@ namespace NanoRouter.Core.Nat
             _espInHead = _esp.InHead;
             _espHashMultiplier = _esp.HashMultiplier;
             _espHashShift = _esp.HashShift;
+            _grePeer = _gre.Peer;
+            _greOutId = _gre.OutId;
+            _greInId = _gre.InId;
+            _greHost = _gre.Host;
+            _greFlags = _gre.Flags;
+            _greSeen = _gre.Seen;
+            _grePeerNext = _gre.PeerNext;
+            _greInNext = _gre.InNext;
+            _grePeerHead = _gre.PeerHead;
+            _greInHead = _gre.InHead;
+            _greHashMultiplier = _gre.HashMultiplier;
+            _greHashShift = _gre.HashShift;
             InitializeTracking();
         }
 
@@ -321,24 +348,22 @@ namespace NanoRouter.Core.Nat
             }
 
             uint key;
-            bool keyed = gre.TryGetKey(out key);
-            int e = FindGre(peer, keyed, key);
+            bool keyed = TryGetGreKeyWire(p, l4, gre, out key);
+            int e = keyed ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
             if (e != NoIndex && _gre.Host[e] != host)
             {
+                // Another LAN host already sends on this key (or keyless) to this peer: the peer
+                // could not tell the two apart.
                 return DropRule(PassthroughProtocol.Gre, DropReason.GreOwned);
             }
 
             if (e == NoIndex)
             {
+                // The inbound key is learned from the peer's first packet (InboundGre).
                 e = _gre.Add(host, peer, key, keyed, _now, MinEvictIdleSec);
                 if (e == NoIndex)
                 {
                     return DropRule(PassthroughProtocol.Gre, DropReason.TableFull);
-                }
-
-                if (keyed)
-                {
-                    _gre.BindInbound(e, key);
                 }
             }
 
@@ -353,7 +378,9 @@ namespace NanoRouter.Core.Nat
             return Forward(Side.Wan);
         }
 
-        /// <summary>GRE from the WAN: version 1 by our external call ID, version 0 by peer and key.</summary>
+        /// <summary>GRE from the WAN: version 1 by our external call ID; version 0 by peer and learned
+        /// inbound key (an unknown key binds to the peer's unbound keyed mapping, symmetric first, else
+        /// the most recent), keyless by the peer's keyless owner.</summary>
         private Verdict InboundGre(byte[] p, IPv4Packet ip)
         {
             int l4 = ip.HeaderLength;
@@ -395,11 +422,30 @@ namespace NanoRouter.Core.Nat
             }
 
             uint key;
-            bool keyed = gre.TryGetKey(out key);
-            int e = FindGre(peer, keyed, key);
-            if (e == NoIndex)
+            int e;
+            if (TryGetGreKeyWire(p, l4, gre, out key))
             {
-                return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                // As ESP learns SPIs: the learned key, else bind it to the peer's keyed mapping that
+                // has no inbound key yet (the symmetric one first, else the most recent).
+                e = _gre.FindInbound(peer, key);
+                if (e == NoIndex)
+                {
+                    e = _gre.FindUnboundForInbound(peer, key, _now);
+                    if (e == NoIndex)
+                    {
+                        return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                    }
+
+                    _gre.BindInbound(e, key);
+                }
+            }
+            else
+            {
+                e = FindKeylessGre(peer);
+                if (e == NoIndex)
+                {
+                    return DropRule(PassthroughProtocol.Gre, DropReason.NoMapping);
+                }
             }
 
             _gre.Seen[e] = _now;
@@ -414,15 +460,25 @@ namespace NanoRouter.Core.Nat
             return Forward(Side.Lan);
         }
 
-        /// <summary>The plain GRE mapping of a peer: by key when the packet has one, else the peer's
-        /// keyless owner.</summary>
-        private int FindGre(uint peer, bool keyed, uint key)
+        /// <summary>A parsed GRE v0 packet's key in wire form (its four bytes as BitConverter reads them,
+        /// as the fast path reads it); 0 and false when it has none.</summary>
+        private static bool TryGetGreKeyWire(byte[] p, int l4, GrePacket gre, out uint keyWire)
         {
-            if (keyed)
+            uint key;
+            if (!gre.TryGetKey(out key))
             {
-                return _gre.FindInbound(peer, key);
+                keyWire = 0;
+                return false;
             }
 
+            // TryParse checked that the header, key included, is inside the packet.
+            keyWire = BitConverter.ToUInt32(p, l4 + GrePacket.OptionalFieldsOffset + ((p[l4] & GrePacket.FlagChecksum) != 0 ? 4 : 0));
+            return true;
+        }
+
+        /// <summary>The keyless GRE owner of a peer: the first LAN host that sent it keyless GRE.</summary>
+        private int FindKeylessGre(uint peer)
+        {
             int e = _gre.PeerHead[_gre.Bucket(peer)];
             while (e != NoIndex)
             {
@@ -466,9 +522,9 @@ namespace NanoRouter.Core.Nat
                     return PptpHostForQuoted(peer, gre.CallId, out host);
                 }
 
+                // The quoted packet is one we sent: its key is the outbound one.
                 uint key;
-                bool keyed = gre.TryGetKey(out key);
-                int e = FindGre(peer, keyed, key);
+                int e = TryGetGreKeyWire(p, quotedL4, gre, out key) ? _gre.FindOutbound(peer, key) : FindKeylessGre(peer);
                 if (e != NoIndex)
                 {
                     host = _gre.Host[e];

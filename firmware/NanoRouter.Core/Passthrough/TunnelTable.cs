@@ -5,11 +5,12 @@ namespace NanoRouter.Core.Passthrough
 {
     /// <summary>
     /// A small fixed table of tunnel mappings for protocols without ports: IPsec ESP (mapped by
-    /// SPI) and plain GRE (mapped by peer and key). Struct of arrays, allocated once, 16-bit links,
+    /// SPI) and plain GRE (mapped by host, peer and outbound key; the inbound key, which may differ
+    /// per direction as RFC 2890 allows, is learned). Struct of arrays, allocated once, 16-bit links,
     /// hashed by peer and by inbound identifier; no linear scans per packet.
     /// <para>
     /// Per entry: the LAN host (last address byte), the peer address (wire form), an outbound and
-    /// an inbound identifier (ESP: the SPI of each direction; GRE: the key), flags, and a last-seen
+    /// an inbound identifier (ESP: the SPI of each direction; GRE: the key of each direction), flags, and a last-seen
     /// stamp in seconds.
     /// </para>
     /// </summary>
@@ -21,7 +22,7 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>The entry is in use.</summary>
         public const byte FlagUsed = 1;
 
-        /// <summary>The inbound identifier is known (ESP: the inbound SPI was learned).</summary>
+        /// <summary>The inbound identifier is known (ESP: the inbound SPI was learned; GRE: the inbound key).</summary>
         public const byte FlagInbound = 2;
 
         /// <summary>The outbound identifier is known (ESP: the host sent ESP on it; GRE: a key is present).</summary>
@@ -216,6 +217,41 @@ namespace NanoRouter.Core.Passthrough
                     if (_observer != null)
                     {
                         _observer.Refresh(_observerTable, e);
+                    }
+
+                    int age = (ushort)(nowSec - Seen[e]);
+                    if (age < bestAge)
+                    {
+                        best = e;
+                        bestAge = age;
+                    }
+                }
+
+                e = PeerNext[e];
+            }
+
+            return best;
+        }
+
+        /// <summary>
+        /// The entry an unknown inbound identifier from <paramref name="peer"/> binds to, among the
+        /// peer's entries whose outbound identifier is known and inbound one is not (GRE: keyed
+        /// mappings without a learned inbound key): the one whose outbound identifier equals
+        /// <paramref name="inId"/> (symmetric keys, the usual configuration), else the most recently
+        /// used one. One peer-bucket walk.
+        /// </summary>
+        public int FindUnboundForInbound(uint peer, uint inId, ushort nowSec)
+        {
+            int best = NoIndex;
+            int bestAge = int.MaxValue;
+            int e = PeerHead[Bucket(peer)];
+            while (e != NoIndex)
+            {
+                if (Peer[e] == peer && (Flags[e] & (FlagOutbound | FlagInbound)) == FlagOutbound)
+                {
+                    if (OutId[e] == inId)
+                    {
+                        return e;
                     }
 
                     int age = (ushort)(nowSec - Seen[e]);

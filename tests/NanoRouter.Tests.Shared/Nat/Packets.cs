@@ -109,17 +109,30 @@ namespace NanoRouter.Tests.Nat
             return Gre(source, destination, true, key);
         }
 
+        /// <summary>GRE version 0 of at least 40 bytes in all (the engine's fast path takes no shorter
+        /// packet), with or without a key and a checksum field (RFC 2784: C, then the key moves 4 on).</summary>
+        public static byte[] GreLong(uint source, uint destination, bool keyed, uint key, bool checksumPresent)
+        {
+            return Gre(source, destination, keyed, key, checksumPresent, 24);
+        }
+
         private static byte[] Gre(uint source, uint destination, bool keyed, uint key)
         {
-            int header = keyed ? 8 : 4;
-            var gre = new byte[header + 8];
-            gre[0] = (byte)(keyed ? 0x20 : 0x00);
+            return Gre(source, destination, keyed, key, false, 8);
+        }
+
+        private static byte[] Gre(uint source, uint destination, bool keyed, uint key, bool checksumPresent, int payload)
+        {
+            int keyAt = checksumPresent ? 8 : 4;
+            int header = keyed ? keyAt + 4 : keyAt;
+            var gre = new byte[header + payload];
+            gre[0] = (byte)((keyed ? 0x20 : 0x00) | (checksumPresent ? 0x80 : 0x00));
             gre[1] = 0x00;
             gre[2] = 0x08;
             gre[3] = 0x00;
             if (keyed)
             {
-                WriteUInt32(gre, 4, key);
+                WriteUInt32(gre, keyAt, key);
             }
 
             gre[header] = 0x45;

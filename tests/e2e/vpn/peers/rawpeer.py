@@ -10,7 +10,8 @@ kernel (which has no ESP or GRE here) only carries them. Commands:
         sends N ESP packets (SPI S, payload "T <seq>") to A; the responder answers with SPI
         reply_spi(S); returns {"sent","own","foreign","first_foreign"}: "own" counts replies
         with SPI reply_spi(S) whose payload starts with T, "foreign" every other ESP received.
-    {"op":"gre","server":A,"key":K|null,"tag":T,...}   the same with GRE version 0 (key K).
+    {"op":"gre","server":A,"key":K|null,"reply_key":R,"tag":T,...}   the same with GRE version 0
+        (key K); "own" replies carry key R (default K: the responder's reply key, see gre_keys).
     {"op":"udp","server":A,"sport":P,"dport":Q,"tag":T,...}  the same with UDP P -> Q.
     {"op":"pptp_call","server":A,"call_id":C,"tag":T,"count":N}
         a minimal PPTP client (RFC 2637) on a real TCP connection: Start-Control-Connection,
@@ -44,11 +45,14 @@ kernel (which has no ESP or GRE here) only carries them. Commands:
         sends each datagram's fragments last first. Returns {"sent","fragments":[per datagram],
         "sha256":[per datagram payload]}.
   WAN side (responder, started with --respond)
-    echoes ESP (SPI S -> reply_spi(S)), GRE v0 (same key) and UDP on ports 500, 4500, 1701,
+    echoes ESP (SPI S -> reply_spi(S)), GRE v0 (same key, unless gre_keys maps it) and UDP on
+    ports 500, 4500, 1701,
     and remembers what it saw: {"op":"seen"} returns {"esp":[[src,spi]...],"gre":[[src,key]...],
     "udp":[[src,sport,dport]...],"udp_data":[[src,sport,dport,length,sha256,head]...]}.
     {"op":"send","dst":A,"proto":"esp"|"gre"|"udp"|"tcp_syn","spi":S,"key":K,"dport":P,"count":N}
         sends unsolicited packets.
+    {"op":"gre_keys","map":[[K,R]...]}   from now on answers GRE with key K using key R (a
+        tunnel whose keys differ per direction, RFC 2890: Linux "ikey"/"okey").
 """
 import errno
 import hashlib
@@ -91,6 +95,7 @@ class Responder:
     def __init__(self):
         self.lock = threading.Lock()
         self.seen = {"esp": [], "gre": [], "udp": [], "udp_data": []}
+        self.gre_keys = {}
         self.esp = raw_socket(socket.IPPROTO_ESP)
         self.gre = raw_socket(47)
         self.udp = []
@@ -131,7 +136,8 @@ class Responder:
             key = gre.key if gre.key_present else None
             with self.lock:
                 self.seen["gre"].append([src, key])
-            out = GRE(key_present=gre.key_present, key=gre.key, proto=gre.proto) / Raw(bytes(gre.payload))
+                reply_key = self.gre_keys.get(key, key)
+            out = GRE(key_present=gre.key_present, key=reply_key or 0, proto=gre.proto) / Raw(bytes(gre.payload))
             self.gre.sendto(bytes(out), (src, 0))
 
     def loop_udp(self):
@@ -145,6 +151,11 @@ class Responder:
                     self.seen["udp"].append([src, sport, port])
                     self.seen["udp_data"].append([src, sport, port, len(data), digest(data), head(data)])
                 s.sendto(data, (src, sport))
+
+    def set_gre_keys(self, pairs):
+        with self.lock:
+            self.gre_keys = {k: r for k, r in pairs}
+        return {"gre_keys": len(pairs)}
 
     def snapshot(self):
         with self.lock:
@@ -228,7 +239,7 @@ def exchange(cmd):
                 return
             gre = pkt[GRE]
             key = gre.key if gre.key_present else None
-            if gre.version == 0 and key == cmd.get("key") and bytes(gre.payload).startswith(tag + b" "):
+            if gre.version == 0 and key == cmd.get("reply_key", cmd.get("key")) and bytes(gre.payload).startswith(tag + b" "):
                 result["own"] += 1
             else:
                 result["foreign"] += 1
@@ -620,6 +631,8 @@ def main():
                 out = exchange(cmd)
             elif op == "pptp_call":
                 out = pptp_call(cmd)
+            elif op == "gre_keys":
+                out = responder.set_gre_keys(cmd["map"])
             elif op == "seen":
                 out = responder.snapshot()
             elif op == "send":

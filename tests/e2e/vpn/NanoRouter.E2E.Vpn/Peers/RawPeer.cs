@@ -56,12 +56,29 @@ namespace NanoRouter.E2E.Vpn.Peers
             return ExchangeResult.From(Send(new JsonObject { ["op"] = "esp", ["server"] = server, ["spi"] = spi, ["tag"] = tag, ["count"] = count, ["interval"] = 0.05, ["wait"] = 1.0 }));
         }
 
-        /// <summary>Sends tagged GRE version 0 (with key, or none when null) to the server.</summary>
-        public ExchangeResult Gre(string server, uint? key, string tag, int count = 10)
+        /// <summary>Sends tagged GRE version 0 (with key, or none when null) to the server; own
+        /// replies carry <paramref name="replyKey"/> (default: the same key).</summary>
+        public ExchangeResult Gre(string server, uint? key, string tag, int count = 10, uint? replyKey = null)
         {
             var command = new JsonObject { ["op"] = "gre", ["server"] = server, ["tag"] = tag, ["count"] = count, ["interval"] = 0.05, ["wait"] = 1.0 };
             command["key"] = key.HasValue ? JsonValue.Create(key.Value) : null;
+            if (replyKey.HasValue)
+            {
+                command["reply_key"] = replyKey.Value;
+            }
             return ExchangeResult.From(Send(command));
+        }
+
+        /// <summary>Responder side: answers GRE with key K using key R for each (K, R) pair (keys per
+        /// direction, RFC 2890).</summary>
+        public void GreReplyKeys(params (uint Key, uint ReplyKey)[] pairs)
+        {
+            var map = new JsonArray();
+            foreach (var (key, replyKey) in pairs)
+            {
+                map.Add(new JsonArray(key, replyKey));
+            }
+            Send(new JsonObject { ["op"] = "gre_keys", ["map"] = map });
         }
 
         /// <summary>Sends tagged UDP from a fixed source port to the server's echo port.</summary>

@@ -68,6 +68,48 @@ namespace NanoRouter.E2E.Vpn.Tests
             lab.Passed = true;
         }
 
+        /// <summary>
+        /// Issue 14 section 1: Linux-style tunnels whose keys differ per direction (ikey/okey, RFC
+        /// 2890), two LAN hosts to one peer at once. The router maps each by (host, peer, outbound
+        /// key) and learns each inbound key as ESP learns SPIs.
+        /// </summary>
+        [TestMethod]
+        public void GreV0_TwoLanHostsAsymmetricKeysOnePeer_EachGetsOnlyItsOwnReplies()
+        {
+            using var lab = NewLab(lanHosts: 2, servers: 1);
+            var responder = RawPeer.Start(lab, lab.ServerNs(1), "responder", respond: true);
+            var hosts = new[] { RawPeer.Start(lab, lab.LanNs(1), "gre-lan1", false), RawPeer.Start(lab, lab.LanNs(2), "gre-lan2", false) };
+            var server = VpnLab.ServerAddress(1);
+            var outKeys = new uint[] { 1001, 2002 };
+            var inKeys = new uint[] { 0x0BAD_1001, 0x0BAD_2002 };
+            responder.GreReplyKeys((outKeys[0], inKeys[0]), (outKeys[1], inKeys[1]));
+
+            var results = Overlapping(h => hosts[h - 1].Gre(server, outKeys[h - 1], "lan" + h, Count, inKeys[h - 1]));
+
+            for (int i = 0; i < 2; i++)
+            {
+                Expect(lab, results[i].Own == Count && results[i].Foreign == 0,
+                    "LAN host " + (i + 1) + " (GRE okey " + outKeys[i] + ", ikey 0x" + inKeys[i].ToString("x8") + "): " + results[i], "proto 47");
+            }
+
+            // Both tunnels again, now with their inbound keys learned.
+            var again = Overlapping(h => hosts[h - 1].Gre(server, outKeys[h - 1], "again" + h, Count, inKeys[h - 1]));
+            for (int i = 0; i < 2; i++)
+            {
+                Expect(lab, again[i].Own == Count && again[i].Foreign == 0, "LAN host " + (i + 1) + " again: " + again[i], "proto 47");
+            }
+
+            var admin = lab.Router.Admin;
+            if (admin != null)
+            {
+                admin.Login();
+                var gre = admin.Status().Json()?["passthrough"]?["gre"];
+                Expect(lab, gre?["mappings"]?.GetValue<int>() == 2 && gre?["packetsIn"]?.GetValue<int>() >= 4 * Count && gre?["drops"]?.GetValue<int>() == 0,
+                    "GET /api/status passthrough.gre: " + gre?.ToJsonString());
+            }
+            lab.Passed = true;
+        }
+
         [TestMethod]
         public void GreV0_NoKey_FirstHostOwnsThePeerAndTheSecondGetsNothing()
         {
