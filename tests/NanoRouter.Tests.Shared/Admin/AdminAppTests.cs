@@ -232,6 +232,9 @@ namespace NanoRouter.Tests.Admin
             Assert.AreEqual(400, h.Api("POST", "/api/login", "{\"pass\":\"correct horse\"}").Status);
             Assert.AreEqual(400, h.Api("POST", "/api/login", "{}").Status);
             Assert.AreEqual(400, h.Api("POST", "/api/login", "not json").Status);
+            Reply twice = h.Api("POST", "/api/login", "{\"password\":\"nope nope\",\"password\":\"correct horse\"}");
+            Assert.AreEqual(400, twice.Status, "a duplicate key is refused, not last-one-wins");
+            Assert.AreEqual("duplicate key", TestJson.Parse(twice.Body).Get("error").String);
             Assert.AreEqual(405, h.Api("GET", "/api/login").Status);
             Assert.AreEqual(32, h.ApiLogin().Length);
         }
@@ -303,6 +306,8 @@ namespace NanoRouter.Tests.Admin
         [DataRow("{\"esp\":{\"enabled\":false}}", "nested objects and arrays are not accepted")]
         [DataRow("[false]", "expected a JSON object")]
         [DataRow("{\"esp\":false", "expected ',' or '}'")]
+        [DataRow("{\"esp\":false,\"esp\":true}", "duplicate key")]
+        [DataRow("{\"esp\":false,\"gre\":false,\"esp\":false}", "duplicate key")]
         public void Api_PutPassthrough_Invalid_Is400_AndChangesNothing(string body, string message)
         {
             var h = new AdminHarness();
