@@ -84,9 +84,10 @@ namespace NanoRouter.Host
             Array.Clear(password ?? Array.Empty<byte>());
             var host = new HostRouter(lan, wan, engine);
             var app = new AdminApp(engine, host, store, settings, clock, new AdminEntropy());
+            app.Port = _line.AdminPort;
             if (_line.AllowHost != null)
             {
-                app.AllowHost(_line.AllowHost);
+                app.AllowHost(_line.AllowHost, _line.AllowHostPort);
             }
 
             // The admin page lives on the LAN address only, never on the WAN.

@@ -301,43 +301,6 @@ namespace NanoRouter.Core.Admin
             return _sessions.CsrfMatches(_session, _form.Value, 0, _form.ValueLength);
         }
 
-        /// <summary>When a browser sends Origin on a POST, it must be this very host.</summary>
-        private static bool OriginMatchesHost(HttpRequest request, byte[] buffer)
-        {
-            if (request.OriginOffset < 0)
-            {
-                return true;
-            }
-
-            const string Scheme = "http://";
-            if (request.OriginLength != Scheme.Length + request.HostLength || !HttpRequestParser.EqualsIgnoreCase(buffer, request.OriginOffset, Scheme.Length, Scheme))
-            {
-                return false;
-            }
-
-            for (int i = 0; i < request.HostLength; i++)
-            {
-                byte a = buffer[request.OriginOffset + Scheme.Length + i];
-                byte b = buffer[request.HostOffset + i];
-                if (a >= (byte)'A' && a <= (byte)'Z')
-                {
-                    a = (byte)(a + 32);
-                }
-
-                if (b >= (byte)'A' && b <= (byte)'Z')
-                {
-                    b = (byte)(b + 32);
-                }
-
-                if (a != b)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         // ---- Setup and login (before a session: double-submit CSRF cookie) ----
 
         private void ShowPreSessionForm(HttpResponse response, string title, Template form)

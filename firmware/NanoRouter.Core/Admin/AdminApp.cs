@@ -21,6 +21,8 @@ namespace NanoRouter.Core.Admin
         private const int MaxAllowedHosts = 4;
         private const int MinPasswordBytes = 8;
         private const int MaxPasswordBytes = 128;
+        private const int NoPort = -1;
+        private const int InvalidPort = -2;
 
         private readonly NatEngine _engine;
         private readonly IRouterHost _host;
@@ -39,7 +41,9 @@ namespace NanoRouter.Core.Admin
         private readonly byte[] _hash = new byte[RouterSettings.HashBytes];
         private readonly byte[] _preSession = new byte[SessionTable.TokenBytes];
         private readonly string[] _allowedHosts = new string[MaxAllowedHosts];
+        private readonly int[] _allowedPorts = new int[MaxAllowedHosts];
         private int _allowedHostCount;
+        private int _port = 80;
         private PendingAction _pendingAction;
         private bool _saveFailed;
 
@@ -98,16 +102,30 @@ namespace NanoRouter.Core.Admin
         /// <summary>The settings in force.</summary>
         public RouterSettings Settings => _settings;
 
+        /// <summary>The TCP port the admin server listens on (80 unless the board says otherwise): a
+        /// Host header that names a port must name this one.</summary>
+        public int Port
+        {
+            get => _port;
+            set => _port = value;
+        }
+
         /// <summary>Accepts another Host header value (besides the LAN address and the router
-        /// name), such as "127.0.0.1" for a port forwarded to the host. Any port is accepted.</summary>
+        /// name) on the server's own <see cref="Port"/>.</summary>
         /// <returns>False when the list (4 names) is full.</returns>
-        public bool AllowHost(string host)
+        public bool AllowHost(string host) => AllowHost(host, 0);
+
+        /// <summary>Accepts another Host header value on another port, such as "127.0.0.1" on the
+        /// port a forward on the host listens on (0: the server's own <see cref="Port"/>).</summary>
+        /// <returns>False when the list (4 names) is full.</returns>
+        public bool AllowHost(string host, int port)
         {
             if (_allowedHostCount >= MaxAllowedHosts)
             {
                 return false;
             }
 
+            _allowedPorts[_allowedHostCount] = port;
             _allowedHosts[_allowedHostCount++] = host;
             return true;
         }
@@ -224,61 +242,138 @@ namespace NanoRouter.Core.Admin
                 return false;
             }
 
-            int length = request.HostLength;
-            int colon = -1;
-            for (int i = 0; i < length; i++)
+            int length;
+            int port = HostPort(buffer, request.HostOffset, request.HostLength, out length);
+            if (port == InvalidPort || length == 0)
             {
-                if (buffer[request.HostOffset + i] == (byte)':')
-                {
-                    colon = i;
-                    break;
-                }
+                return false;
             }
 
-            if (colon >= 0)
+            // The router's own names: only on the port it serves (or none given).
+            if (port == NoPort || port == _port)
             {
-                // host ":" port, with 1 to 5 digits.
-                int digits = length - colon - 1;
-                if (digits < 1 || digits > 5)
+                _scratchWriter.Clear();
+                _scratchWriter.Address(_host.LanAddress);
+                if (length == _scratchWriter.Length && Same(buffer, request.HostOffset, _scratch, 0, length))
                 {
-                    return false;
+                    return true;
                 }
 
-                for (int i = colon + 1; i < length; i++)
+                if (HostNameMatches(buffer, request.HostOffset, length, _settings.HostName))
                 {
-                    byte b = buffer[request.HostOffset + i];
-                    if (b < (byte)'0' || b > (byte)'9')
-                    {
-                        return false;
-                    }
+                    return true;
                 }
-
-                length = colon;
-            }
-
-            _scratchWriter.Clear();
-            _scratchWriter.Address(_host.LanAddress);
-            if (length > 0
-                && length == _scratchWriter.Length
-                && Same(buffer, request.HostOffset, _scratch, 0, length))
-            {
-                return true;
-            }
-
-            if (HostNameMatches(buffer, request.HostOffset, length, _settings.HostName))
-            {
-                return true;
             }
 
             for (int i = 0; i < _allowedHostCount; i++)
             {
-                if (HostNameMatches(buffer, request.HostOffset, length, _allowedHosts[i]))
+                int allowedPort = _allowedPorts[i] == 0 ? _port : _allowedPorts[i];
+                if ((port == NoPort || port == allowedPort) && HostNameMatches(buffer, request.HostOffset, length, _allowedHosts[i]))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Whether a request may come from another web origin: when a browser sends Origin (as
+        /// every current one does on a POST, also a no-cors one), it must be http:// and this very
+        /// Host, name and port (an absent port is 80 on both sides). Such a request must not reach
+        /// a password check: a page the admin visits could otherwise lock them out.
+        /// </summary>
+        private static bool OriginMatchesHost(HttpRequest request, byte[] buffer)
+        {
+            if (request.OriginOffset < 0)
+            {
+                return true;
+            }
+
+            const string Scheme = "http://";
+            int offset = request.OriginOffset + Scheme.Length;
+            int length = request.OriginLength - Scheme.Length;
+            if (length <= 0 || request.HostOffset < 0 || !HttpRequestParser.EqualsIgnoreCase(buffer, request.OriginOffset, Scheme.Length, Scheme))
+            {
+                return false;
+            }
+
+            int originName;
+            int hostName;
+            int originPort = HostPort(buffer, offset, length, out originName);
+            int hostPort = HostPort(buffer, request.HostOffset, request.HostLength, out hostName);
+            if (originPort == InvalidPort || hostPort == InvalidPort || originName != hostName
+                || (originPort == NoPort ? 80 : originPort) != (hostPort == NoPort ? 80 : hostPort))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < hostName; i++)
+            {
+                byte a = buffer[offset + i];
+                byte b = buffer[request.HostOffset + i];
+                if (a >= (byte)'A' && a <= (byte)'Z')
+                {
+                    a = (byte)(a + 32);
+                }
+
+                if (b >= (byte)'A' && b <= (byte)'Z')
+                {
+                    b = (byte)(b + 32);
+                }
+
+                if (a != b)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Splits a Host (or Origin authority) value into its name and port: host [":" port],
+        /// the port 1 to 5 digits and at most 65535.</summary>
+        /// <param name="nameLength">The name's length (the bytes before the colon).</param>
+        /// <returns>The port; <see cref="NoPort"/> when none is given; <see cref="InvalidPort"/>
+        /// when the text after the colon is not a port.</returns>
+        private static int HostPort(byte[] buffer, int offset, int length, out int nameLength)
+        {
+            nameLength = length;
+            int colon = -1;
+            for (int i = 0; i < length; i++)
+            {
+                if (buffer[offset + i] == (byte)':')
+                {
+                    colon = i;
+                    break;
+                }
+            }
+
+            if (colon < 0)
+            {
+                return NoPort;
+            }
+
+            nameLength = colon;
+            int digits = length - colon - 1;
+            if (digits < 1 || digits > 5)
+            {
+                return InvalidPort;
+            }
+
+            int port = 0;
+            for (int i = colon + 1; i < length; i++)
+            {
+                byte b = buffer[offset + i];
+                if (b < (byte)'0' || b > (byte)'9')
+                {
+                    return InvalidPort;
+                }
+
+                port = (port * 10) + (b - '0');
+            }
+
+            return port >= 1 && port <= 65535 ? port : InvalidPort;
         }
 
         private static bool HostNameMatches(byte[] buffer, int offset, int length, string name)
