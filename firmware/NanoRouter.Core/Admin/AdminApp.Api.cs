@@ -181,7 +181,7 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            bool good = CheckAdminPassword(_form.Value, passwordLength);
+            bool good = CheckAdminPassword(_form.Value, passwordLength, true);
             System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
             if (!good)
             {

@@ -8,8 +8,9 @@ namespace NanoRouter.Core.Admin
     /// <summary>
     /// The admin web application: turns one parsed request into one response. Socket-agnostic;
     /// <see cref="AdminServer"/> feeds it. Not thread-safe: call it from one thread (or under a
-    /// lock). Order of checks for every request: Host allow-list (421), then the JSON API (bearer
-    /// tokens) or the pages (first-boot setup, then session cookie, then CSRF on every POST).
+    /// lock). Order of checks for every request: Host allow-list (421), then the JSON API (Origin,
+    /// JSON body, bearer tokens) or the pages (Origin on every POST, first-boot setup with the
+    /// owner's press of the router's button, then session cookie, then CSRF on every POST).
     /// </summary>
     public sealed partial class AdminApp : ITemplateSlots
     {
@@ -33,7 +34,8 @@ namespace NanoRouter.Core.Admin
         private readonly IEntropySource _entropy;
         private readonly SessionTable _sessions = new SessionTable();
         private readonly LoginRateLimiter _rateLimiter = new LoginRateLimiter();
-        private readonly PasswordHasher _hasher = new PasswordHasher();
+        private readonly IKeyDerivation _passwords;
+        private readonly OwnerPresence _presence;
         private readonly FormReader _form = new FormReader();
         private readonly JsonReader _json = new JsonReader();
         private readonly ByteWriter _scratchWriter;
@@ -77,8 +79,13 @@ namespace NanoRouter.Core.Admin
         /// <param name="settings">The settings in force (loaded at boot by the board); the app changes and saves them.</param>
         /// <param name="clock">Milliseconds, for session expiry and login rate limits.</param>
         /// <param name="entropy">Random bytes for salts and tokens.</param>
-        public AdminApp(NatEngine engine, IRouterHost host, SettingsStore store, RouterSettings settings, IClock clock, IEntropySource entropy)
+        /// <param name="passwords">The board's PBKDF2 for the admin password, and its iteration count.</param>
+        /// <param name="presence">The router's button: the first password needs a press of it.</param>
+        public AdminApp(NatEngine engine, IRouterHost host, SettingsStore store, RouterSettings settings, IClock clock, IEntropySource entropy,
+            IKeyDerivation passwords, OwnerPresence presence)
         {
+            _passwords = passwords;
+            _presence = presence;
             _engine = engine;
             _host = host;
             _store = store;
@@ -421,23 +428,45 @@ namespace NanoRouter.Core.Admin
 
         // ---- Passwords ----
 
-        private void SetAdminPassword(byte[] password, int count)
+        /// <summary>Hashes a new admin password with a fresh salt and the board's iteration count.</summary>
+        /// <returns>False when the board could not hash it (the settings are unchanged).</returns>
+        private bool SetAdminPassword(byte[] password, int count)
         {
-            _entropy.Fill(_settings.AdminSalt, 0, RouterSettings.SaltBytes);
-            _settings.AdminIterations = RouterSettings.DefaultPasswordIterations;
-            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _settings.AdminHash, 0);
+            _entropy.Fill(_scratch, 0, RouterSettings.SaltBytes);
+            if (!_passwords.DeriveKey(password, count, _scratch, RouterSettings.SaltBytes, _passwords.Iterations, _hash))
+            {
+                return false;
+            }
+
+            System.Array.Copy(_scratch, 0, _settings.AdminSalt, 0, RouterSettings.SaltBytes);
+            System.Array.Copy(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes);
+            _settings.AdminIterations = _passwords.Iterations;
             _settings.HasAdminPassword = true;
+            return true;
         }
 
-        private bool CheckAdminPassword(byte[] password, int count)
+        /// <summary>Checks the admin password. After a good one made with fewer iterations than the
+        /// board now uses (<see cref="IKeyDerivation.Iterations"/>), it is hashed again with the new
+        /// count and saved, when <paramref name="upgrade"/> (a login) says so.</summary>
+        private bool CheckAdminPassword(byte[] password, int count, bool upgrade)
         {
             if (!_settings.HasAdminPassword)
             {
                 return false;
             }
 
-            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _hash, 0);
-            return PasswordHasher.FixedTimeEquals(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes);
+            if (!_passwords.DeriveKey(password, count, _settings.AdminSalt, RouterSettings.SaltBytes, _settings.AdminIterations, _hash)
+                || !ConstantTime.Same(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes))
+            {
+                return false;
+            }
+
+            if (upgrade && _settings.AdminIterations < _passwords.Iterations && SetAdminPassword(password, count))
+            {
+                SaveSettings();
+            }
+
+            return true;
         }
 
         private bool SaveSettings()
