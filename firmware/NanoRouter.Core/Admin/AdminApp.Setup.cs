@@ -12,6 +12,9 @@ namespace NanoRouter.Core.Admin
     /// press confirms nothing that was not pending when it came, and a second claim from another
     /// browser while one is pending voids both for the window (a stranger can delay the owner but
     /// never become the owner). The browser waits on a page that reloads itself (no script).
+    /// Why a press rather than a setup code printed on the serial console: every board has the
+    /// button, already read for the factory reset; it needs no computer or cable at setup time
+    /// nor after a reset, and leaves no secret in flash or logs.
     /// </summary>
     public sealed partial class AdminApp
     {

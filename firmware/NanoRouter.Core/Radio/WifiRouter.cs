@@ -21,10 +21,13 @@ namespace NanoRouter.Core.Radio
         /// <summary>The packet loop's longest wait for a packet, and how often the engine ticks.</summary>
         public const int PacketWaitMs = 100;
 
-        /// <summary>PBKDF2 iterations for a new admin password on the board's native chain.</summary>
+        /// <summary>PBKDF2 iterations for a new admin password on the board's native chain (mbedTLS):
+        /// 4 SHA-256 blocks per iteration at about 15 µs each in software at 240 MHz (less with the
+        /// SHA accelerator) make at most about 0.7 s per login, an estimate (no hardware here).</summary>
         public const int NativePasswordIterations = 10000;
 
-        /// <summary>Native iterations per step, between two yields of the admin thread.</summary>
+        /// <summary>Native iterations per step, between two yields of the admin thread: about 2 ms
+        /// per call by the same estimate, within the 3.5 ms (6,000 IL) a managed run may take.</summary>
         public const int NativeIterationsPerStep = 32;
 
         /// <summary>PBKDF2 iterations for a new admin password when the board has no native chain
