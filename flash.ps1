@@ -4,7 +4,7 @@
     Flashes nanoRouter onto a board, or runs it on the host board.
 
 .DESCRIPTION
-    -Board esp32-devkitc (the steps are printed as they run):
+    -Board esp32-devkitc or esp32-devkitc-ve (the PSRAM module; the steps are printed as they run):
       1. finds nanoff, or installs it (dotnet tool install --global nanoff);
       2. flashes the custom firmware image (-Firmware: nanoCLR.bin built with the interop
          library, boards/esp32-devkitc/README.md) with nanoff --update --clrfile;
@@ -21,9 +21,10 @@
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
-    # Which board: the ESP32-DevKitC, or the host board (emulator).
+    # Which board: the ESP32-DevKitC (WROOM-32), the ESP32-DevKitC-VE (WROVER-E, PSRAM), or the
+    # host board (emulator).
     [Parameter(Mandatory = $true)]
-    [ValidateSet('esp32-devkitc', 'host')]
+    [ValidateSet('esp32-devkitc', 'esp32-devkitc-ve', 'host')]
     [string] $Board,
 
     # The serial port of the ESP32: COM5 on Windows, /dev/ttyUSB0 on Linux.

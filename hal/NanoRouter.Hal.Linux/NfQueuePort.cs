@@ -47,6 +47,8 @@ namespace NanoRouter.Hal.Linux
         private const ushort NfqaVerdictHeader = 2;
         private const ushort NfqaMark = 3;
         private const ushort NfqaIfIndexInDev = 5;
+        private const ushort NfqaHardwareAddress = 9;
+        private const int LinkSourceLength = 6;
         private const ushort NfqaPayload = 10;
         private const ushort NfqaCapLength = 13;
         private const ushort NfqaSkbInfo = 14;
@@ -409,6 +411,7 @@ namespace NanoRouter.Hal.Linux
             int payloadLength = 0;
             int capturedLength = -1;
             uint skbInfo = 0;
+            int hardwareAddress = -1;
             int end = start + messageLength;
             int a = start + NlmsgHeaderLength + NfgenHeaderLength;
             while (a + 4 <= end)
@@ -442,6 +445,15 @@ namespace NanoRouter.Hal.Linux
                     case NfqaPayload:
                         payloadOffset = p;
                         payloadLength = l;
+                        break;
+                    case NfqaHardwareAddress:
+                        // struct nfqnl_msg_packet_hw: hw_addrlen (be16), pad, hw_addr[8]: the
+                        // frame's source on an Ethernet device (veth, bridge ports).
+                        if (l >= 4 + LinkSourceLength && BinaryPrimitives.ReadUInt16BigEndian(_rx.AsSpan(p)) == LinkSourceLength)
+                        {
+                            hardwareAddress = p + 4;
+                        }
+
                         break;
                     case NfqaCapLength:
                         if (l >= 4)
@@ -479,6 +491,18 @@ namespace NanoRouter.Hal.Linux
             }
 
             Buffer.BlockCopy(_rx, payloadOffset, buffer, 0, payloadLength);
+            if (payloadLength + LinkSourceLength <= buffer.Length)
+            {
+                // IPacketPort: the sender's link-layer address right after the packet, zeros when unknown.
+                if (hardwareAddress >= 0)
+                {
+                    Buffer.BlockCopy(_rx, hardwareAddress, buffer, payloadLength, LinkSourceLength);
+                }
+                else
+                {
+                    Array.Clear(buffer, payloadLength, LinkSourceLength);
+                }
+            }
             if ((skbInfo & (NfqaSkbCsumNotReady | NfqaSkbGso)) != 0)
             {
                 // Partial checksum or a GSO/GRO super-packet: give the core a full, true checksum.

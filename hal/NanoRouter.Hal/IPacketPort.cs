@@ -7,7 +7,10 @@ namespace NanoRouter.Hal
     public interface IPacketPort
     {
         /// <summary>Waits up to <paramref name="timeoutMs"/> for the next packet and copies it into
-        /// <paramref name="buffer"/> at index 0.</summary>
+        /// <paramref name="buffer"/> at index 0. When the buffer has room, the 6 bytes right after the
+        /// packet receive its link-layer (Ethernet) source address, all zero when the port does not
+        /// know it (the ESP32 shim: the frame's source; the host board: NFQUEUE's NFQA_HWADDR). The
+        /// NAT charges new sessions to that sender.</summary>
         /// <returns>The packet length, or 0 when nothing arrived in time.</returns>
         int Receive(byte[] buffer, int timeoutMs, out Side ingress);
 

@@ -128,17 +128,22 @@ namespace NanoRouter.Bench
                     _inLength[i] = Esp(_in[i] = new byte[256], remote, WanAddress, spiIn);
                     break;
                 case "gre":
-                    // A PPTP call: its control connection (TCP 1723: SYN, SYN-ACK, Outgoing-Call-
-                    // Request and -Reply, which the tracker follows) then enhanced GRE both ways.
+                    // A PPTP call: its control connection (TCP 1723: SYN, SYN-ACK, Start-Control-
+                    // Connection-Request and -Reply, Outgoing-Call-Request and -Reply, which the
+                    // tracker follows) then enhanced GRE both ways.
                     ushort pnsCallId = (ushort)(0x4000 + i);
                     ushort pacCallId = (ushort)(0x6000 + i);
                     n = Tcp(p, host, remote, lanPort, 1723, 0x02, 1000, 0, new byte[0]);
                     ext = Translate(p, n, Side.Lan, 20);
                     n = Tcp(p, remote, WanAddress, 1723, ext, 0x12, 5000, 1001, new byte[0]);
                     Translate(p, n, Side.Wan, 22);
-                    n = Tcp(p, host, remote, lanPort, 1723, 0x18, 1001, 5001, OutgoingCallRequest(pnsCallId));
+                    n = Tcp(p, host, remote, lanPort, 1723, 0x18, 1001, 5001, PptpHeader(156, 1));
+                    Translate(p, n, Side.Lan, 20);
+                    n = Tcp(p, remote, WanAddress, 1723, ext, 0x18, 5001, 1157, PptpHeader(156, 2));
+                    Translate(p, n, Side.Wan, 22);
+                    n = Tcp(p, host, remote, lanPort, 1723, 0x18, 1157, 5157, OutgoingCallRequest(pnsCallId));
                     ushort external = Translate(p, n, Side.Lan, 40 + 12);
-                    n = Tcp(p, remote, WanAddress, 1723, ext, 0x18, 5001, 1169, OutgoingCallReply(pacCallId, external));
+                    n = Tcp(p, remote, WanAddress, 1723, ext, 0x18, 5157, 1325, OutgoingCallReply(pacCallId, external));
                     Translate(p, n, Side.Wan, 40 + 14);
                     _outLength[i] = GreEnhanced(_out[i] = new byte[256], host, remote, pacCallId);
                     _inLength[i] = GreEnhanced(_in[i] = new byte[256], remote, WanAddress, external);

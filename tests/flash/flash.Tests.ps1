@@ -16,9 +16,10 @@ $script:failed = 0
 
 function New-Sandbox {
     $root = Join-Path ([IO.Path]::GetTempPath()) ('nr-flash-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
-    New-Item -ItemType Directory -Path (Join-Path $root 'boards/esp32-devkitc'), (Join-Path $root 'bin'), (Join-Path $root 'home') | Out-Null
+    New-Item -ItemType Directory -Path (Join-Path $root 'boards/esp32-devkitc'), (Join-Path $root 'boards/esp32-devkitc-ve'), (Join-Path $root 'bin'), (Join-Path $root 'home') | Out-Null
     Copy-Item (Join-Path $repo 'flash.ps1') $root
     Copy-Item (Join-Path $repo 'boards/esp32-devkitc/board.json') (Join-Path $root 'boards/esp32-devkitc')
+    Copy-Item (Join-Path $repo 'boards/esp32-devkitc-ve/board.json') (Join-Path $root 'boards/esp32-devkitc-ve')
     Set-Content -Path (Join-Path $root 'nanoCLR.bin') -Value 'fake image'
     Set-Content -Path (Join-Path $root 'ttyUSB0') -Value ''
     return $root
@@ -116,6 +117,16 @@ Test-Case 'whatif_esp32_prints_the_exact_commands' {
     Expect-Equal 0 $r.Log.Count 'tools run under -WhatIf'
 }
 
+Test-Case 'whatif_esp32_psram_board_uses_its_own_target' {
+    param($root)
+    $r = Invoke-Flash $root @('-Board', 'esp32-devkitc-ve', '-Port', '/dev/ttyUSB0', '-Firmware', "$root/nanoCLR.bin", '-WhatIf')
+    Expect-Equal 0 $r.Code 'exit code'
+    Expect-Contains $r.Text 'nanoRouter: board esp32-devkitc-ve (nanoff target ESP32_PSRAM_REV0), port /dev/ttyUSB0'
+    Expect-Contains $r.Text "  nanoff --target ESP32_PSRAM_REV0 --serialport /dev/ttyUSB0 --update --clrfile $root/nanoCLR.bin"
+    Expect-Contains $r.Text "  nanoff --target ESP32_PSRAM_REV0 --serialport /dev/ttyUSB0 --deploy --image $root/firmware/NanoRouter/bin/Release/NanoRouter.bin"
+    Expect-Equal 0 $r.Log.Count 'tools run under -WhatIf'
+}
+
 Test-Case 'whatif_erase_adds_masserase_and_found_nanoff_is_not_installed' {
     param($root)
     Add-FakeTool $root 'nanoff'
@@ -153,7 +164,7 @@ Test-Case 'bad_board_is_refused' {
     param($root)
     $r = Invoke-Flash $root @('-Board', 'esp8266', '-WhatIf')
     Expect ($r.Code -ne 0) 'non-zero exit'
-    Expect-Contains $r.Text 'does not belong to the set "esp32-devkitc,host"'
+    Expect-Contains $r.Text 'does not belong to the set "esp32-devkitc,esp32-devkitc-ve,host"'
 }
 
 Test-Case 'missing_board_is_refused' {
@@ -256,9 +267,12 @@ Test-Case 'a_build_without_its_image_is_a_clear_error' {
     Expect-Contains $r.Text "flash.ps1: error: the build did not produce the deployment image $root/firmware/NanoRouter/bin/Release/NanoRouter.bin"
 }
 
-Test-Case 'board_json_agrees_with_the_firmware_constants' {
+foreach ($boardName in @('esp32-devkitc', 'esp32-devkitc-ve')) {
+Test-Case "board_json_agrees_with_the_firmware_constants_$boardName" {
     param($root)
-    $board = Get-Content (Join-Path $repo 'boards/esp32-devkitc/board.json') -Raw | ConvertFrom-Json
+    $board = Get-Content (Join-Path $repo "boards/$boardName/board.json") -Raw | ConvertFrom-Json
+    Expect-Equal $boardName $board.name 'board name'
+    Expect-Equal $board.nanoffTarget $board.cmakePreset 'nanoff target and CMake preset'
     $program = Get-Content (Join-Path $repo 'firmware/NanoRouter/Program.cs') -Raw
     $devkit = Get-Content (Join-Path $repo 'hal/NanoRouter.Hal.Esp32/DevKitBoard.cs') -Raw
     $radio = Get-Content (Join-Path $repo 'firmware/NanoRouter.Core/Radio/RadioRouterHost.cs') -Raw
@@ -273,6 +287,7 @@ Test-Case 'board_json_agrees_with_the_firmware_constants' {
     Expect-Equal $board.pins.bootButton (Constant $devkit 'BootPin') 'BOOT pin'
     Expect-Equal $board.factoryResetHoldMs (Constant $radio 'ResetHoldMs') 'reset hold'
     Expect (Test-Path (Join-Path $repo $board.app.project)) 'app project exists'
+}
 }
 
 Write-Host "$($script:passed) passed, $($script:failed) failed"

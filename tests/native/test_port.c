@@ -385,3 +385,63 @@ NR_TEST(port_drain_counts_a_detached_egress)
     NR_CHECK_EQ(0, f.outputs);
     NR_CHECK_EQ(1, port.counters.tx_no_netif);
 }
+
+/* A LAN frame as the soft-AP netif's ethernet_input hands it on: the Ethernet header is still in
+ * the buffer, just before the payload pbuf_remove_header moved past it. */
+static struct pbuf *ethernet_frame(const uint8_t *pkt, uint16_t length, const uint8_t *source_mac)
+{
+    static const uint8_t router_mac[6] = {0x24, 0x0A, 0xC4, 0x00, 0x00, 0x01};
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)(14 + length), PBUF_RAM);
+    uint8_t *frame = p->payload;
+    memcpy(frame, router_mac, 6);
+    memcpy(frame + 6, source_mac, 6);
+    frame[12] = 0x08;
+    frame[13] = 0x00;
+    memcpy(frame + 14, pkt, length);
+    NR_CHECK_EQ(0, pbuf_remove_header(p, 14));
+    return p;
+}
+
+NR_TEST(port_receive_puts_the_lan_frames_source_address_after_the_packet)
+{
+    nr_port port;
+    fake f;
+    uint8_t pkt[1500];
+    uint8_t out[1500 + 6];
+    uint8_t side = 9;
+    static const uint8_t client_mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+    setup(&port, &f);
+    uint32_t length = udp(pkt, LAN_CLIENT, SERVER, 40000, 53, 64, 200);
+    NR_CHECK_EQ(1, nr_port_input(&port, ethernet_frame(pkt, (uint16_t)length, client_mac), &s_ap));
+    memset(out, 0xEE, sizeof(out));
+    NR_CHECK_EQ(length, nr_port_receive(&port, out, sizeof(out), &side));
+    NR_CHECK_EQ(NR_SIDE_LAN, side);
+    NR_CHECK(memcmp(pkt, out, length) == 0);
+    NR_CHECK(memcmp(out + length, client_mac, 6) == 0);
+    NR_CHECK_EQ(0xEE, out[length + 6]);
+
+    /* No room after the packet: nothing is written past it. */
+    NR_CHECK_EQ(1, nr_port_input(&port, ethernet_frame(pkt, (uint16_t)length, client_mac), &s_ap));
+    memset(out, 0xEE, sizeof(out));
+    NR_CHECK_EQ(length, nr_port_receive(&port, out, length + 5, &side));
+    NR_CHECK_EQ(0xEE, out[length]);
+}
+
+NR_TEST(port_receive_puts_zeros_after_a_wan_packet)
+{
+    nr_port port;
+    fake f;
+    uint8_t pkt[256];
+    uint8_t out[256 + 6];
+    uint8_t side = 9;
+    setup(&port, &f);
+    port.config.port_low = 10000;
+    port.config.port_high = 49151;
+    uint32_t length = udp(pkt, SERVER, WAN_ROUTER, 53, 20000, 64, 40);
+    NR_CHECK_EQ(1, nr_port_input(&port, chain(pkt, (uint16_t)length, 512), &s_sta));
+    memset(out, 0xEE, sizeof(out));
+    NR_CHECK_EQ(length, nr_port_receive(&port, out, sizeof(out), &side));
+    NR_CHECK_EQ(NR_SIDE_WAN, side);
+    static const uint8_t zeros[6] = {0, 0, 0, 0, 0, 0};
+    NR_CHECK(memcmp(out + length, zeros, 6) == 0);
+}

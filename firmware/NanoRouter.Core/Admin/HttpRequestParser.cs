@@ -51,7 +51,15 @@ namespace NanoRouter.Core.Admin
                 int lf = IndexOf(buffer, lineStart, scanLimit, ByteLF);
                 if (lf < 0)
                 {
-                    return length >= MaxHeaderBytes ? Fail(request, HttpParseStatus.HeadersTooLarge, "request headers too large") : HttpParseStatus.Incomplete;
+                    if (length < MaxHeaderBytes)
+                    {
+                        return HttpParseStatus.Incomplete;
+                    }
+
+                    // A request line that alone fills the head: its target is what is too long (RFC 9112 3.3).
+                    return firstLine && StartsWithMethod(buffer, length)
+                        ? Fail(request, HttpParseStatus.UriTooLong, "request target too long")
+                        : Fail(request, HttpParseStatus.HeadersTooLarge, "request headers too large");
                 }
 
                 if (lf == lineStart || buffer[lf - 1] != ByteCR)
@@ -114,6 +122,27 @@ namespace NanoRouter.Core.Admin
             }
 
             return HttpParseStatus.Ok;
+        }
+
+        /// <summary>Whether the buffer opens with an upper-case token and a space, as a request line does.</summary>
+        private static bool StartsWithMethod(byte[] buffer, int length)
+        {
+            int limit = length < 16 ? length : 16;
+            for (int i = 0; i < limit; i++)
+            {
+                byte b = buffer[i];
+                if (b == (byte)' ')
+                {
+                    return i > 0;
+                }
+
+                if (b < (byte)'A' || b > (byte)'Z')
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private static HttpParseStatus ParseRequestLine(byte[] buffer, int start, int end, HttpRequest request)

@@ -48,7 +48,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>A protocol the router does not forward.</summary>
         UnsupportedProtocol = 14,
 
-        /// <summary>A packet the router will not forward, such as a source of 0.0.0.0 or a broadcast from the WAN.</summary>
+        /// <summary>A packet the router will not forward, such as a source of 0.0.0.0, a broadcast from the WAN,
+        /// or one that carries IP options (anything but End of Option List and No Operation).</summary>
         Martian = 15,
 
         /// <summary>The uplink has no address yet: nothing can go out.</summary>

@@ -48,8 +48,9 @@ namespace NanoRouter.Core.Nat
             }
             else if (protocol == IPv4Packet.ProtocolTcp)
             {
-                // SYN, FIN and RST change TCP state: slow path.
-                if ((packet[33] & 0x07) != 0)
+                // SYN, FIN and RST change TCP state, and a segment without ACK carries no
+                // acknowledgment to track: slow path.
+                if ((packet[33] & 0x17) != 0x10)
                 {
                     return ProcessSlow(packet, length, ingress);
                 }
@@ -168,6 +169,13 @@ namespace NanoRouter.Core.Nat
                 sum += sum >> 16;
                 packet[36] = (byte)~sum;
                 packet[37] = (byte)(~sum >> 8);
+
+                // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
+                // high byte, against which the slow path checks a later RST or FIN from the other side
+                // (NatTable.TcpAck, TcpWindow).
+                e = (e << 1) | (int)ingress;
+                _tcpAck[e] = BitConverter.ToUInt32(packet, 28);
+                _tcpWindow[e] = packet[34];
             }
 
             return Verdict.Forward;

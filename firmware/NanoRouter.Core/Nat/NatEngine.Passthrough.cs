@@ -39,6 +39,7 @@ namespace NanoRouter.Core.Nat
         private int _mssClamped;
         private int _icmpErrorsTranslated;
         private int _hairpinned;
+        private int _tcpCloseIgnored;
 
         /// <summary>SYNs whose MSS option was clamped.</summary>
         public int MssClamped => _mssClamped;
@@ -48,6 +49,10 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>Packets hairpinned from one LAN host to another through the WAN address.</summary>
         public int Hairpinned => _hairpinned;
+
+        /// <summary>RSTs and FINs of established TCP sessions the receiver would not accept (out of
+        /// sequence): forwarded, the session left established.</summary>
+        public int TcpClosesIgnored => _tcpCloseIgnored;
 
         /// <summary>The ESP mappings (read-only use).</summary>
         public TunnelTable EspMappings => _esp;

@@ -6,7 +6,19 @@ using NanoRouter.Hal;
 namespace NanoRouter.Core.Nat
 {
     /// <summary>The slow path: full validation, session creation, TCP state, MSS clamping, ICMP
-    /// errors, fragments and hairpinning.</summary>
+    /// errors, fragments and hairpinning.
+    /// <para>
+    /// IP options: a packet to be forwarded (either way) that carries any IPv4 option but End of
+    /// Option List and No Operation is dropped and counted as Martian. A router that forwards them
+    /// must process them (RFC 791: record its own address in Record Route and Timestamp, follow a
+    /// source route), which this NAT does not, and on the ESP32 nothing after the core would drop
+    /// them (lwIP sends what the core forwards; on the host board Linux dropped source routes after
+    /// the core and wrote its address into Record Route, so the boards disagreed). RFC 7126 treats
+    /// source routes and Record Route as tools of reconnaissance; no LAN application needs them
+    /// through a NAT. The price: `ping -R` and option-based traceroutes end at the router. Packets
+    /// for the router itself are Local as before, so Router Alert (IGMP) is unaffected.
+    /// </para>
+    /// </summary>
     public sealed partial class NatEngine
     {
         private const int ReservedDhcpServer = 67;
@@ -17,6 +29,7 @@ namespace NanoRouter.Core.Nat
         private Verdict ProcessSlow(byte[] p, int length, Side ingress)
         {
             _lastDrop = DropReason.None;
+            _packetLength = length;
             IPv4Packet ip;
             if (p == null || IPv4Packet.TryParse(p, 0, length, out ip) != WireStatus.Ok || !ip.IsHeaderChecksumValid())
             {
@@ -43,6 +56,13 @@ namespace NanoRouter.Core.Nat
             if (IsLocalDestination(dst))
             {
                 return Verdict.Local;
+            }
+
+            if (ip.HasOptions && dst != _wanAddress)
+            {
+                // The router forwards no IP options (see the type summary); to the WAN address,
+                // Hairpin decides, as the router's own stack may be meant.
+                return Drop(DropReason.Martian);
             }
 
             if (_wanAddress == 0)
@@ -92,6 +112,11 @@ namespace NanoRouter.Core.Nat
             if (_wanAddress == 0 || ip.DestinationAddress != _wanAddress)
             {
                 return Verdict.Local;
+            }
+
+            if (ip.HasOptions && !IsForTheRouter(p, ip))
+            {
+                return Drop(DropReason.Martian);
             }
 
             if (!ip.HasTransportHeader)
@@ -217,7 +242,7 @@ namespace NanoRouter.Core.Nat
                     return Drop(DropReason.NoMapping);
                 }
 
-                e = CreateSession(key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, host);
+                e = CreateSession(p, key, special ? ((uint)rule - 1) << NatTable.RuleShift : 0, remoteWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     if (special)
@@ -233,9 +258,10 @@ namespace NanoRouter.Core.Nat
                     OnPptpSessionCreated(e);
                 }
             }
-            else if (tcp)
+
+            if (tcp)
             {
-                UpdateTcpState(e, flags, true);
+                TrackTcp(e, p, ip, flags, true);
             }
 
             _seen[e] = _now;
@@ -265,7 +291,7 @@ namespace NanoRouter.Core.Nat
         /// <summary>Creates a session, reusing the mapping's external port (endpoint-independent
         /// mapping) or allocating one with port preservation.</summary>
         /// <returns>The entry, or <see cref="NoIndex"/> after counting the drop.</returns>
-        private int CreateSession(uint key, uint extra, uint remoteWire, int host)
+        private int CreateSession(byte[] p, uint key, uint extra, uint remoteWire, uint remotePortWire, int host)
         {
             uint code = key & NatTable.ProtocolMask;
             int mapping = _table.FindMapping(key);
@@ -280,7 +306,8 @@ namespace NanoRouter.Core.Nat
                 return NoIndex;
             }
 
-            DropReason room = _table.MakeRoom(host, _quota, _now, MinEvictIdleSec, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
+            int owner = OwnerOf(p, host);
+            DropReason room = _table.MakeRoom(owner, _quota, _now, MinEvictIdleSec, _udpSec, _tcpEstablishedSec, _tcpTransitorySec, _icmpSec);
             if (room != DropReason.None)
             {
                 Drop(room);
@@ -288,13 +315,35 @@ namespace NanoRouter.Core.Nat
             }
 
             uint inside = key | extra | (external != (key & 0xFFFF) ? NatTable.RemappedFlag : 0) | (code == NatTable.Tcp ? NatTable.StateSynSent : 0);
-            int e = _table.Add(inside, remoteWire, (ushort)external, _now);
+            int e = _table.Add(inside, remoteWire, (ushort)remotePortWire, (ushort)external, _now, owner);
             if (e == NoIndex)
             {
                 Drop(DropReason.TableFull);
             }
 
             return e;
+        }
+
+        /// <summary>
+        /// Who a new session from LAN host <paramref name="host"/> is charged to (NatTable.OwnerOf):
+        /// the link-layer sender of the packet, when the packet port put its address after the packet
+        /// (<see cref="LinkSourceAfterPacket"/>), else, as for an all-zero address, the LAN host
+        /// itself (a pseudo-address with the group bit set, which no real sender has).
+        /// </summary>
+        private int OwnerOf(byte[] p, int host)
+        {
+            int at = _packetLength;
+            if (_linkSourceAfterPacket && at + LinkSourceLength <= p.Length)
+            {
+                uint high = BitConverter.ToUInt32(p, at);
+                ushort low = BitConverter.ToUInt16(p, at + 4);
+                if ((high | low) != 0)
+                {
+                    return _table.OwnerOf(high, low);
+                }
+            }
+
+            return _table.OwnerOf(1, (ushort)host);
         }
 
         /// <summary>
@@ -388,22 +437,117 @@ namespace NanoRouter.Core.Nat
             return !_table.IsExternalPortTaken(wire, code, key);
         }
 
-        /// <summary>Follows TCP state from SYN, FIN and RST (RFC 5382 timeouts: established vs transitory).</summary>
-        private void UpdateTcpState(int e, int flags, bool outbound)
+        /// <summary>
+        /// Follows TCP state (RFC 5382 timeouts: established vs transitory) and the sequence tracking
+        /// behind it, for a segment of session <paramref name="e"/> before translation. A SYN from the
+        /// LAN host starts a connection (also on a closing session: the same ports again); the remote's
+        /// SYN answers it (established). A RST or FIN makes an established session closing only when
+        /// the receiver would accept it (<see cref="IsCloseAcceptable"/>): a blind attacker's guess
+        /// is forwarded (the endpoint decides) and changes nothing. Every segment with ACK records that
+        /// side's acknowledgment number (<see cref="NatTable.TcpAck"/>), as the fast path does.
+        /// </summary>
+        private void TrackTcp(int e, byte[] p, IPv4Packet ip, int flags, bool outbound)
         {
+            int l4 = ip.HeaderLength;
+            int sender = outbound ? 0 : 1;
+            uint state = _inside[e] & NatTable.StateMask;
             if ((flags & (TcpSegment.FlagFin | TcpSegment.FlagRst)) != 0)
             {
-                _table.SetState(e, NatTable.StateClosing);
+                if (state == NatTable.StateEstablished)
+                {
+                    if (!IsCloseAcceptable(e, p, ip, flags, sender))
+                    {
+                        _tcpCloseIgnored++;
+                        return;
+                    }
+
+                    _table.SetState(e, NatTable.StateClosing);
+                }
+
+                return;
             }
-            else if (!outbound && (flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateSynSent)
+
+            if ((flags & TcpSegment.FlagSyn) != 0 && state != NatTable.StateEstablished)
             {
-                _table.SetState(e, NatTable.StateEstablished);
+                // (A SYN on an established session, a retransmission or a stray, changes nothing.)
+                if (state == NatTable.StateClosing)
+                {
+                    // A new connection on the same ports after the old one closed.
+                    _table.SetState(e, NatTable.StateSynSent);
+                    state = NatTable.StateSynSent;
+                }
+
+                TcpSegment syn;
+                int shift = 0;
+                bool scaled = TcpSegment.TryParse(p, l4, ip.TotalLength - l4, out syn) == WireStatus.Ok && syn.TryGetWindowScale(out shift);
+
+                uint synAfter = SwapAddress(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.SequenceNumberOffset) + 1);
+                if (outbound && (flags & TcpSegment.FlagAck) == 0)
+                {
+                    // The LAN host's SYN: its offer, and what the remote will acknowledge.
+                    _table.TcpScale[e] = (byte)(scaled ? shift + 1 : 0);
+                    _tcpAck[(e << 1) | 1] = synAfter;
+                }
+                else if (!outbound && state == NatTable.StateSynSent)
+                {
+                    // The remote's SYN: scaling is in force when both offered it (RFC 7323 section 1.3);
+                    // the LAN host will acknowledge the remote's ISN + 1.
+                    int offered = _table.TcpScale[e] & 0x0F;
+                    _table.TcpScale[e] = (byte)(offered != 0 && scaled ? (offered - 1) | (shift << 4) : 0);
+                    _tcpAck[e << 1] = synAfter;
+                    _table.SetState(e, NatTable.StateEstablished);
+                }
             }
-            else if ((flags & TcpSegment.FlagSyn) != 0 && (_inside[e] & NatTable.StateMask) == NatTable.StateClosing)
+
+            _tcpWindow[(e << 1) | sender] = p[l4 + TcpSegment.WindowOffset];
+            if ((flags & TcpSegment.FlagAck) != 0)
             {
-                // A new connection on the same ports after the old one closed.
-                _table.SetState(e, NatTable.StateSynSent);
+                _tcpAck[(e << 1) | sender] = BitConverter.ToUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset);
             }
+        }
+
+        /// <summary>
+        /// Whether the receiver of a RST or FIN from <paramref name="sender"/> would accept it, from
+        /// what the session tracked (RFC 5961; the exact-match RST of Linux conntrack since 5.17):
+        /// a RST when its sequence number is exactly the receiver's RCV.NXT (an in-window one gets a
+        /// challenge ACK, the connection lives on); a FIN when it has ACK, its segment reaches RCV.NXT
+        /// and starts within the receiver's last advertised window (<see cref="WindowBound"/>), and its
+        /// acknowledgment lies within the sender's own window of the sender's last one (RFC 5961
+        /// section 5: the receiver cannot have more unacknowledged bytes in flight than that window let
+        /// it send).
+        /// </summary>
+        private bool IsCloseAcceptable(int e, byte[] p, IPv4Packet ip, int flags, int sender)
+        {
+            int l4 = ip.HeaderLength;
+            int receiver = sender ^ 1;
+            int offset = (int)(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.SequenceNumberOffset) - SwapAddress(_tcpAck[(e << 1) | receiver]));
+            if ((flags & TcpSegment.FlagRst) != 0)
+            {
+                return offset == 0;
+            }
+
+            if ((flags & TcpSegment.FlagAck) == 0)
+            {
+                return false;
+            }
+
+            int payload = ip.TotalLength - l4 - ((p[l4 + TcpSegment.DataOffsetOffset] >> 4) << 2);
+            if (offset + payload < 0 || offset > WindowBound(e, receiver))
+            {
+                return false;
+            }
+
+            int acked = (int)(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.AcknowledgmentNumberOffset) - SwapAddress(_tcpAck[(e << 1) | sender]));
+            int senderWindow = WindowBound(e, sender);
+            return acked >= -senderWindow && acked <= senderWindow;
+        }
+
+        /// <summary>An upper bound of the receive window <paramref name="side"/> last advertised, in
+        /// bytes: (its high byte + 1) * 256, shifted by the side's window scale (at most 2^30).</summary>
+        private int WindowBound(int e, int side)
+        {
+            int scale = _table.TcpScale[e];
+            return (_tcpWindow[(e << 1) | side] + 1) << (8 + (side == 0 ? scale & 0x0F : scale >> 4));
         }
 
         /// <summary>Rewrites a LAN-to-WAN packet of session <paramref name="e"/>: source address and
@@ -562,7 +706,7 @@ namespace NanoRouter.Core.Nat
             int flags = tcp ? p[l4 + TcpSegment.FlagsOffset] : 0;
             if (tcp)
             {
-                UpdateTcpState(e, flags, false);
+                TrackTcp(e, p, ip, flags, false);
             }
 
             _seen[e] = _now;
@@ -583,6 +727,29 @@ namespace NanoRouter.Core.Nat
             }
 
             return Forward(Side.Lan);
+        }
+
+        /// <summary>Whether a packet from the WAN to the WAN address is one the slow path hands to the
+        /// router's own stack (Local) rather than translates: a protocol the NAT does not handle, an
+        /// ICMP query that is not an echo reply, or TCP/UDP to one of the router's own ports.</summary>
+        private bool IsForTheRouter(byte[] p, IPv4Packet ip)
+        {
+            int l4 = ip.HeaderLength;
+            switch (ip.Protocol)
+            {
+                case IPv4Packet.ProtocolIcmp:
+                    return ip.HasTransportHeader && ip.TotalLength - l4 >= IcmpPacket.HeaderLength
+                        && !IcmpPacket.IsErrorType(p[l4]) && p[l4] != IcmpPacket.TypeEchoReply;
+                case IPv4Packet.ProtocolTcp:
+                case IPv4Packet.ProtocolUdp:
+                    return ip.HasTransportHeader && ip.TotalLength - l4 >= 4
+                        && IsRouterPort(ip.Protocol == IPv4Packet.ProtocolTcp ? NatTable.Tcp : NatTable.Udp, NetworkOrder.ReadUInt16(p, l4 + 2));
+                case IPv4Packet.ProtocolEsp:
+                case IPv4Packet.ProtocolGre:
+                    return false;
+                default:
+                    return true;
+            }
         }
 
         /// <summary>Ports on the WAN address that belong to the router's own stack, not to the NAT.</summary>
@@ -621,7 +788,7 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, remoteWire);
             if (e == NoIndex)
             {
-                e = CreateSession(key, 0, remoteWire, host);
+                e = CreateSession(p, key, 0, remoteWire, 0, host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;
@@ -706,8 +873,10 @@ namespace NanoRouter.Core.Nat
 
                 int any;
                 e = _table.FindInbound(BitConverter.ToUInt16(p, idAt), code, remoteWire, out any);
-                if (e == NoIndex)
+                if (e == NoIndex || (code != NatTable.Icmp && _table.RemotePort[e] != BitConverter.ToUInt16(p, quotedL4 + 2)))
                 {
+                    // No session, or the session's remote port is not the quoted one: the whole quoted
+                    // 5-tuple must be a session's.
                     return Drop(DropReason.IcmpNoMapping);
                 }
 
@@ -793,7 +962,7 @@ namespace NanoRouter.Core.Nat
                     e = _table.FindOutbound(key | NatTable.SlowFlag, remoteWire);
                 }
 
-                if (e == NoIndex)
+                if (e == NoIndex || (code != NatTable.Icmp && _table.RemotePort[e] != BitConverter.ToUInt16(p, quotedL4)))
                 {
                     return Drop(DropReason.IcmpNoMapping);
                 }
@@ -851,6 +1020,11 @@ namespace NanoRouter.Core.Nat
                 return Drop(DropReason.MalformedTransport);
             }
 
+            if (ip.HasOptions)
+            {
+                return Drop(DropReason.Martian);
+            }
+
             int l4 = ip.HeaderLength;
             bool tcp = protocol == IPv4Packet.ProtocolTcp;
             uint code = tcp ? NatTable.Tcp : NatTable.Udp;
@@ -862,15 +1036,16 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindOutbound(key, _wanWire);
             if (e == NoIndex && (!tcp || (flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck | TcpSegment.FlagRst)) == TcpSegment.FlagSyn))
             {
-                e = CreateSession(key, 0, _wanWire, host);
+                e = CreateSession(p, key, 0, _wanWire, BitConverter.ToUInt16(p, l4 + 2), host);
                 if (e == NoIndex)
                 {
                     return Verdict.Drop;
                 }
             }
-            else if (e != NoIndex && tcp)
+
+            if (e != NoIndex && tcp)
             {
-                UpdateTcpState(e, flags, true);
+                TrackTcp(e, p, ip, flags, true);
             }
 
             int any;
@@ -893,7 +1068,7 @@ namespace NanoRouter.Core.Nat
 
             if (tcp)
             {
-                UpdateTcpState(target, flags, false);
+                TrackTcp(target, p, ip, flags, false);
             }
 
             _seen[e] = _now;

@@ -55,10 +55,18 @@ namespace NanoRouter.Core.Nat
             _fragments.RecordFirst(source, _wanAddress, protocol, identification, lanAddress, _nowMs);
         }
 
-        /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it:
-        /// the tracker remaps Call IDs inside it and keeps the TCP checksum right.</summary>
+        /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it
+        /// and after its TCP state was followed: the tracker remaps Call IDs inside it and keeps the TCP
+        /// checksum right. Once the session is closing (an acceptable FIN or RST), the control
+        /// connection is over and its calls end, whatever GRE still flows.</summary>
         private void OnPptpControl(byte[] p, IPv4Packet ip, int entry, int host, bool outbound)
         {
+            if ((_inside[entry] & NatTable.StateMask) == NatTable.StateClosing)
+            {
+                _pptp.OnConnectionClosed(entry);
+                return;
+            }
+
             // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
             uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
             _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
@@ -92,8 +100,38 @@ namespace NanoRouter.Core.Nat
             _pptp.Flush();
         }
 
+        /// <summary>
+        /// Once a second, after the NAT table's expiry: a control connection lives only as long as its
+        /// NAT session (the PPTP session on that entry, of that host and server, not closing), and calls
+        /// end with their connection. Then the tracker's own idle expiry (calls without GRE or control
+        /// messages, connections without control segments, for the UDP timeout).
+        /// </summary>
         private void ExpirePptp()
         {
+            int key;
+            int host;
+            uint server;
+            uint pptpSession = NatTable.Tcp | NatTable.SlowFlag | (((uint)PassthroughProtocol.Pptp - 1) << NatTable.RuleShift);
+            int left = _pptp.ActiveConnections;
+            int slots = _pptp.MaxConnections;
+            for (int slot = 0; left > 0 && slot < slots; slot++)
+            {
+                if (!_pptp.TryGetConnection(slot, out key, out host, out server))
+                {
+                    continue;
+                }
+
+                left--;
+                if ((uint)key >= (uint)_inside.Length
+                    || (_inside[key] & (NatTable.ProtocolMask | NatTable.SlowFlag | NatTable.RuleMask)) != pptpSession
+                    || (int)(_inside[key] >> NatTable.HostShift) != host
+                    || _remote[key] != server
+                    || (_inside[key] & NatTable.StateMask) == NatTable.StateClosing)
+                {
+                    _pptp.OnConnectionClosed(key);
+                }
+            }
+
             _pptp.Expire(NowSeconds, _udpSec);
         }
 
@@ -103,7 +141,9 @@ namespace NanoRouter.Core.Nat
         }
 
         /// <summary>A later fragment from the WAN: it goes where its first fragment went; one that comes
-        /// before its first is held (bounded) and released when the first arrives.</summary>
+        /// before its first is held (bounded, a fair share per remote) and released when the first
+        /// arrives, but only when it comes from a remote that a live mapping talks to (a NAT session,
+        /// an ESP or GRE mapping): a flood of unmatched later fragments from elsewhere takes no slot.</summary>
         private Verdict InboundLaterFragment(byte[] p, IPv4Packet ip)
         {
             uint lanAddress;
@@ -111,6 +151,12 @@ namespace NanoRouter.Core.Nat
             {
                 RewriteDestinationToHost(p, (int)(lanAddress & 0xFF));
                 return Forward(Side.Lan);
+            }
+
+            uint remote = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
+            if (!_table.HasRemote(remote) && !_esp.HasPeer(remote) && !_gre.HasPeer(remote))
+            {
+                return Drop(DropReason.Fragment);
             }
 
             if (_fragments.Hold(p, ip.TotalLength, _nowMs))

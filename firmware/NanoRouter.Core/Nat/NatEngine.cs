@@ -39,6 +39,9 @@ namespace NanoRouter.Core.Nat
         /// <summary>Slices in a full turn of the table: every entry is examined once per second.</summary>
         private const int SweepSlices = 10;
 
+        /// <summary>The bytes of the link-layer source address a packet port writes after a LAN packet.</summary>
+        public const int LinkSourceLength = 6;
+
         private readonly IClock _clock;
         private readonly NatOptions _options;
         private readonly PassthroughRules _rules;
@@ -54,6 +57,8 @@ namespace NanoRouter.Core.Nat
         private readonly ushort[] _inNext;
         private readonly ushort[] _outHead;
         private readonly ushort[] _inHead;
+        private readonly uint[] _tcpAck;
+        private readonly byte[] _tcpWindow;
         private readonly uint _hashMultiplier;
         private readonly int _hashShift;
 
@@ -94,6 +99,8 @@ namespace NanoRouter.Core.Nat
         private int _tcpTransitorySec;
         private int _icmpSec;
         private int _portCursor;
+        private int _packetLength;
+        private bool _linkSourceAfterPacket;
 
         /// <summary>Builds the engine and allocates every table it will ever use.</summary>
         /// <exception cref="ArgumentException">The options are out of range (never thrown later).</exception>
@@ -126,6 +133,8 @@ namespace NanoRouter.Core.Nat
             _inNext = _table.InNext;
             _outHead = _table.OutHead;
             _inHead = _table.InHead;
+            _tcpAck = _table.TcpAck;
+            _tcpWindow = _table.TcpWindow;
             _hashMultiplier = _table.HashMultiplier;
             _hashShift = _table.HashShift;
             _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);
@@ -174,8 +183,22 @@ namespace NanoRouter.Core.Nat
         /// <summary>Packets forwarded by the slow path (the fast path counts nothing, to stay cheap).</summary>
         public int SlowForwarded => _forwarded;
 
-        /// <summary>The per-host quota in force.</summary>
+        /// <summary>The per-host quota in force (per link-layer sender when the port provides it).</summary>
         public int HostQuota => _quota;
+
+        /// <summary>
+        /// Whether the packet port writes each LAN packet's link-layer (Ethernet) source address in
+        /// the <see cref="LinkSourceLength"/> bytes right after the packet in the buffer (all zero when
+        /// unknown), as <c>IPacketPort.Receive</c> promises and the <c>PacketLoop</c> sets. New sessions
+        /// are then charged to that sender's quota, not to the source address's: a LAN host that
+        /// forges another host's address spends its own quota. Off (the default) every LAN address is
+        /// its own sender, as before.
+        /// </summary>
+        public bool LinkSourceAfterPacket
+        {
+            get => _linkSourceAfterPacket;
+            set => _linkSourceAfterPacket = value;
+        }
 
         /// <summary>The router's WAN address (big-endian number), 0 when the uplink has none.</summary>
         public uint WanAddress => _wanAddress;

@@ -26,8 +26,9 @@ namespace NanoRouter.Core.Nat
     /// LAN host (last address byte; the LAN is a /24 or smaller).
     /// </para>
     /// <para>
-    /// Bytes per entry: Inside 4 + Remote 4 + Outside 2 + Seen 2 + OutNext 2 + InNext 2, plus the two
-    /// bucket-head arrays at one bucket per entry (2 + 2): 20. There is no doubly linked LRU list
+    /// Bytes per entry: Inside 4 + Remote 4 + RemotePort 2 + Outside 2 + Seen 2 + OutNext 2 + InNext 2,
+    /// TCP tracking (<see cref="TcpAck"/> 2 x 4, <see cref="TcpWindow"/> 2 x 1, <see cref="TcpScale"/> 1),
+    /// <see cref="Owner"/> 1, plus the two bucket-head arrays at one bucket per entry (2 + 2): 34. There is no doubly linked LRU list
     /// (4 more bytes and about 20 IL instructions per packet); least-recently-used order is read
     /// from the last-seen stamps by a CLOCK hand when an entry must be evicted.
     /// </para>
@@ -94,6 +95,41 @@ namespace NanoRouter.Core.Nat
         /// <summary>Per entry: the remote address, wire form.</summary>
         public readonly uint[] Remote;
 
+        /// <summary>Per entry: the remote port the session was opened to (the destination port of its
+        /// first packet, wire form; 0 for ICMP echo). Sessions are keyed without it (address-dependent
+        /// mapping and filtering); ICMP errors must quote it.</summary>
+        public readonly ushort[] RemotePort;
+
+        /// <summary>
+        /// Per entry and side, at index entry * 2 + side (0 the LAN host, 1 the remote, as
+        /// <c>Side</c>): the last acknowledgment number that side sent, wire form. It is the side's
+        /// RCV.NXT, the sequence number it expects next, against which a RST or FIN from the other side
+        /// is checked. Written by every TCP segment with ACK from that side (the fast path too); seeded
+        /// from the SYNs (the remote's with the LAN host's ISN + 1, the LAN host's with the remote's).
+        /// </summary>
+        public readonly uint[] TcpAck;
+
+        /// <summary>
+        /// Per entry and side, indexed as <see cref="TcpAck"/>: the high byte of the last window that
+        /// side advertised (raw, before scaling). (value + 1) * 256, shifted by the side's window scale,
+        /// bounds its receive window from above, within 256 units of it.
+        /// </summary>
+        public readonly byte[] TcpWindow;
+
+        /// <summary>
+        /// Per entry: the TCP window-scale shifts in force (RFC 7323), the LAN host's in bits 0-3 and
+        /// the remote's in bits 4-7, both 0 unless both SYNs carried the option. While the session is
+        /// SYN-sent, bits 0-3 hold the shift the LAN host offered plus one (0: no option).
+        /// </summary>
+        public readonly byte[] TcpScale;
+
+        /// <summary>
+        /// Per entry: the owner the entry is charged to (see <see cref="OwnerOf"/>): the link-layer
+        /// sender whose packet created it. Quotas count entries by owner, not by LAN address, so a LAN
+        /// host that forges another host's source address spends its own quota, not the victim's.
+        /// </summary>
+        public readonly byte[] Owner;
+
         /// <summary>Per entry: the external port or echo identifier, wire form.</summary>
         public readonly ushort[] Outside;
 
@@ -119,8 +155,23 @@ namespace NanoRouter.Core.Nat
         /// every bit of the key (multiplicative hashing).</summary>
         public readonly int HashShift;
 
+        /// <summary>Counters of the remote-address filter (<see cref="HasRemote"/>).</summary>
+        public const int RemoteFilterCounters = 256;
+
+        /// <summary>How many link-layer senders the table tells apart (<see cref="OwnerOf"/>).</summary>
+        public const int OwnerSlots = 64;
+
+        /// <summary>The owner every sender beyond <see cref="OwnerSlots"/> live ones shares (one quota for all of them).</summary>
+        public const int OverflowOwner = OwnerSlots;
+
         private readonly int _capacity;
         private readonly int[] _hostCount = new int[256];
+        private readonly ushort[] _remoteCounts = new ushort[RemoteFilterCounters];
+        private readonly int[] _ownerCount = new int[OwnerSlots + 1];
+        private readonly uint[] _ownerHigh = new uint[OwnerSlots];
+        private readonly ushort[] _ownerLow = new ushort[OwnerSlots];
+        private readonly bool[] _ownerUsed = new bool[OwnerSlots];
+        private readonly uint _remoteMultiplier;
         private readonly int[] _evictions = new int[3];
         private readonly int[] _ruleCounts = new int[4];
         private ushort _freeHead;
@@ -141,8 +192,14 @@ namespace NanoRouter.Core.Nat
             HashShift = HashShiftFor(capacity);
             int buckets = 1 << (32 - HashShift);
             HashMultiplier = ((uint)seed * 2654435761u) | 0x9E370001u;
+            _remoteMultiplier = (HashMultiplier * 0x85EBCA6Bu) | 1u;
             Inside = new uint[capacity];
             Remote = new uint[capacity];
+            Owner = new byte[capacity];
+            RemotePort = new ushort[capacity];
+            TcpAck = new uint[capacity * 2];
+            TcpWindow = new byte[capacity * 2];
+            TcpScale = new byte[capacity];
             Outside = new ushort[capacity];
             Seen = new ushort[capacity];
             OutNext = new ushort[capacity];
@@ -190,6 +247,54 @@ namespace NanoRouter.Core.Nat
         /// 0 IKE, 1 NAT-T, 2 L2TP, 3 PPTP), kept as entries come and go so no scan is needed.</summary>
         public int SlowCount(int ruleCode) => _ruleCounts[ruleCode & 3];
 
+        /// <summary>Entries charged to one owner (0 to <see cref="OverflowOwner"/>).</summary>
+        public int OwnerCount(int owner) => _ownerCount[owner];
+
+        /// <summary>
+        /// The owner of a link-layer sender, by its 48-bit address as two wire-form words (the first
+        /// four bytes and the last two). A sender keeps its owner while it has entries; an owner with
+        /// none is reused by the next new sender; beyond <see cref="OwnerSlots"/> senders with entries,
+        /// new ones share <see cref="OverflowOwner"/>. Probes a small hash; for new sessions only.
+        /// </summary>
+        public int OwnerOf(uint addressHigh, ushort addressLow)
+        {
+            int start = (int)(((addressHigh ^ ((uint)addressLow << 7)) * HashMultiplier) >> 26);
+            int reusable = -1;
+            for (int i = 0; i < OwnerSlots; i++)
+            {
+                int slot = (start + i) & (OwnerSlots - 1);
+                if (!_ownerUsed[slot])
+                {
+                    if (reusable < 0)
+                    {
+                        reusable = slot;
+                    }
+
+                    break;
+                }
+
+                if (_ownerHigh[slot] == addressHigh && _ownerLow[slot] == addressLow)
+                {
+                    return slot;
+                }
+
+                if (reusable < 0 && _ownerCount[slot] == 0)
+                {
+                    reusable = slot;
+                }
+            }
+
+            if (reusable < 0)
+            {
+                return OverflowOwner;
+            }
+
+            _ownerUsed[reusable] = true;
+            _ownerHigh[reusable] = addressHigh;
+            _ownerLow[reusable] = addressLow;
+            return reusable;
+        }
+
         /// <summary>The outbound bucket of a masked inside value.</summary>
         public int OutBucket(uint key) => (int)((key * HashMultiplier) >> HashShift);
 
@@ -222,8 +327,35 @@ namespace NanoRouter.Core.Nat
                 _ruleCounts[i] = 0;
             }
 
+            for (int i = 0; i < _remoteCounts.Length; i++)
+            {
+                _remoteCounts[i] = 0;
+            }
+
+            for (int i = 0; i <= OwnerSlots; i++)
+            {
+                _ownerCount[i] = 0;
+            }
+
+            for (int i = 0; i < OwnerSlots; i++)
+            {
+                _ownerUsed[i] = false;
+            }
+
             _freeHead = 0;
             _count = 0;
+        }
+
+        /// <summary>
+        /// Whether some session may talk to <paramref name="remote"/> (wire form): a counting filter
+        /// of the sessions' remote addresses, two seeded hashes into <see cref="RemoteFilterCounters"/>
+        /// counters, kept by <see cref="Add"/> and <see cref="Remove"/> (512 bytes, whatever the
+        /// capacity). Never false for a remote that has a session; true for another address with a
+        /// probability of about (1 - e^(-2n/256))^2 with n remotes in the table (2 % at 20).
+        /// </summary>
+        public bool HasRemote(uint remote)
+        {
+            return _remoteCounts[(remote * HashMultiplier) >> 24] != 0 && _remoteCounts[(remote * _remoteMultiplier) >> 24] != 0;
         }
 
         /// <summary>Whether an entry index holds a session.</summary>
@@ -328,7 +460,7 @@ namespace NanoRouter.Core.Nat
         /// <summary>Takes a free entry and links it into both hashes. The caller has made room first
         /// (<see cref="MakeRoom"/>).</summary>
         /// <returns>The entry, or <see cref="NoIndex"/> when the table is full.</returns>
-        public int Add(uint inside, uint remote, ushort externalPort, ushort nowSec)
+        public int Add(uint inside, uint remote, ushort remotePort, ushort externalPort, ushort nowSec, int owner)
         {
             int e = _freeHead;
             if (e == NoIndex)
@@ -339,6 +471,8 @@ namespace NanoRouter.Core.Nat
             _freeHead = OutNext[e];
             Inside[e] = inside;
             Remote[e] = remote;
+            RemotePort[e] = remotePort;
+            Owner[e] = (byte)owner;
             Outside[e] = externalPort;
             Seen[e] = nowSec;
             int ob = OutBucket(inside & KeyMask);
@@ -354,6 +488,9 @@ namespace NanoRouter.Core.Nat
                 _ruleCounts[(inside & RuleMask) >> RuleShift]++;
             }
 
+            _ownerCount[owner]++;
+            _remoteCounts[(remote * HashMultiplier) >> 24]++;
+            _remoteCounts[(remote * _remoteMultiplier) >> 24]++;
             return e;
         }
 
@@ -410,6 +547,10 @@ namespace NanoRouter.Core.Nat
                 _ruleCounts[(inside & RuleMask) >> RuleShift]--;
             }
 
+            _ownerCount[Owner[entry]]--;
+            uint remote = Remote[entry];
+            _remoteCounts[(remote * HashMultiplier) >> 24]--;
+            _remoteCounts[(remote * _remoteMultiplier) >> 24]--;
             Inside[entry] = 0;
             InNext[entry] = NoIndex;
             OutNext[entry] = _freeHead;
@@ -488,18 +629,19 @@ namespace NanoRouter.Core.Nat
         }
 
         /// <summary>
-        /// Makes room for one more entry of <paramref name="host"/>. A host at its quota may only
+        /// Makes room for one more entry of <paramref name="owner"/> (see <see cref="OwnerOf"/>; one
+        /// per LAN host unless a host forges others' addresses). An owner at its quota may only
         /// reuse its own least recently used entry, and only one idle for at least
         /// <paramref name="minIdleSec"/>: a flooding host never takes another host's flow. When the
-        /// table is full for a host under its quota, an expired entry is reused, else the least
-        /// recently used entry (idle at least <paramref name="minIdleSec"/>) of a host that holds
+        /// table is full for an owner under its quota, an expired entry is reused, else the least
+        /// recently used entry (idle at least <paramref name="minIdleSec"/>) of an owner that holds
         /// its whole quota; if there is none, the new flow is dropped (TableFull). The search is a
         /// CLOCK hand over the last-seen stamps (an LRU approximation that needs no links), looking
         /// at up to 8 eligible entries and at most one turn of the table.
         /// </summary>
-        public DropReason MakeRoom(int host, int quota, ushort nowSec, int minIdleSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
+        public DropReason MakeRoom(int owner, int quota, ushort nowSec, int minIdleSec, int udpSec, int tcpEstablishedSec, int tcpTransitorySec, int icmpSec)
         {
-            bool atQuota = _hostCount[host & 0xFF] >= quota;
+            bool atQuota = _ownerCount[owner] >= quota;
             if (!atQuota && _freeHead != NoIndex)
             {
                 return DropReason.None;
@@ -518,7 +660,7 @@ namespace NanoRouter.Core.Nat
                     continue;
                 }
 
-                if (atQuota && (int)(inside >> HostShift) != (host & 0xFF))
+                if (atQuota && Owner[e] != owner)
                 {
                     continue;
                 }
@@ -531,9 +673,9 @@ namespace NanoRouter.Core.Nat
                     return DropReason.None;
                 }
 
-                // A host under its quota may take room only from hosts holding their whole quota:
+                // An owner under its quota may take room only from owners holding their whole quota:
                 // "the host over quota" of the issue. Everyone else's flows are left alone.
-                if (!atQuota && _hostCount[inside >> HostShift] < quota)
+                if (!atQuota && _ownerCount[Owner[e]] < quota)
                 {
                     continue;
                 }

@@ -232,9 +232,13 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>
         /// Copies an inbound later fragment (a valid IPv4 packet with a non-zero fragment offset, at
         /// index 0, at most <see cref="MaxPacketLength"/> bytes) into a held slot until its first
-        /// fragment is recorded. When every slot is taken the oldest held fragment is dropped and
-        /// counted in <see cref="Evicted"/>. If the first fragment is already recorded the copy is
-        /// released at once. False, with nothing kept, for anything else.
+        /// fragment is recorded. The engine asks only for fragments from a remote some live mapping
+        /// talks to. When every slot is taken, each remote (source address) holding fragments, this
+        /// one included, has a fair share of the slots (their number divided by the remotes, at least
+        /// one): the oldest fragment of another remote holding more than its share goes first; if
+        /// none does, this remote's own oldest (a flood from one remote only ever pushes out its
+        /// own). The dropped one is counted in <see cref="Evicted"/>. If the first fragment is
+        /// already recorded the copy is released at once. False, with nothing kept, for anything else.
         /// </summary>
         public bool Hold(byte[] packet, int length, int nowMs)
         {
@@ -250,8 +254,8 @@ namespace NanoRouter.Core.Passthrough
                 return false;
             }
 
+            uint source = ip.SourceAddress;
             int slot = NoIndex;
-            int oldest = NoIndex;
             for (int i = 0; i < _heldSlots; i++)
             {
                 if (_heldState[i] == HeldFree)
@@ -259,16 +263,16 @@ namespace NanoRouter.Core.Passthrough
                     slot = i;
                     break;
                 }
-
-                if (oldest == NoIndex || _heldOrder[i] - _heldOrder[oldest] < 0)
-                {
-                    oldest = i;
-                }
             }
 
             if (slot == NoIndex)
             {
-                slot = oldest;
+                slot = EvictionVictim(source);
+                if (slot == NoIndex)
+                {
+                    return false;
+                }
+
                 FreeHeld(slot);
                 _evicted++;
             }
@@ -292,6 +296,94 @@ namespace NanoRouter.Core.Passthrough
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// The held fragment to drop for one from <paramref name="source"/> when every slot is taken
+        /// (see <see cref="Hold"/>): among the waiting ones, the oldest of the remote other than
+        /// <paramref name="source"/> that holds the most slots, if that is more than its fair share;
+        /// else the oldest of <paramref name="source"/>'s own. A scan of the few held slots, twice.
+        /// </summary>
+        private int EvictionVictim(uint source)
+        {
+            int remotes = 1;
+            int own = 0;
+            int busiest = NoIndex;
+            int busiestCount = 0;
+            for (int i = 0; i < _heldSlots; i++)
+            {
+                if (_heldState[i] != HeldWaiting)
+                {
+                    continue;
+                }
+
+                uint holder = _heldSource[i];
+                if (holder == source)
+                {
+                    own++;
+                    continue;
+                }
+
+                int count = 0;
+                bool firstOfItsRemote = true;
+                for (int j = 0; j < _heldSlots; j++)
+                {
+                    if (_heldState[j] == HeldWaiting && _heldSource[j] == holder)
+                    {
+                        count++;
+                        if (j < i)
+                        {
+                            firstOfItsRemote = false;
+                        }
+                    }
+                }
+
+                if (firstOfItsRemote)
+                {
+                    remotes++;
+                }
+
+                if (count > busiestCount)
+                {
+                    busiestCount = count;
+                    busiest = i;
+                }
+            }
+
+            int share = _heldSlots / remotes;
+            if (share < 1)
+            {
+                share = 1;
+            }
+
+            uint victimSource;
+            if (busiest != NoIndex && busiestCount > share)
+            {
+                victimSource = _heldSource[busiest];
+            }
+            else if (own > 0)
+            {
+                victimSource = source;
+            }
+            else if (busiest != NoIndex)
+            {
+                victimSource = _heldSource[busiest];
+            }
+            else
+            {
+                return NoIndex;
+            }
+
+            int victim = NoIndex;
+            for (int i = 0; i < _heldSlots; i++)
+            {
+                if (_heldState[i] == HeldWaiting && _heldSource[i] == victimSource && (victim == NoIndex || _heldOrder[i] - _heldOrder[victim] < 0))
+                {
+                    victim = i;
+                }
+            }
+
+            return victim;
         }
 
         /// <summary>

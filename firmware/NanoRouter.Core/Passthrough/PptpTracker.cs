@@ -49,10 +49,23 @@ namespace NanoRouter.Core.Passthrough
     /// server: with at most <see cref="MaxCallsLimit"/> calls one is always free), so a high byte
     /// that passes before its low byte never needs rewriting, and the low byte is decided with the
     /// whole ID at hand. Every rewrite is remembered as (sequence number, old byte, new byte) in a
-    /// small ring per direction, so a retransmission, however TCP re-cuts it, is rewritten identically. Data after a gap is
-    /// passed unchanged and counted until the gap is filled or, after
-    /// <see cref="ResyncAfterGapSegments"/> such segments, a segment that starts with a valid header
-    /// becomes the new message boundary.
+    /// small ring per direction, so a retransmission, however TCP re-cuts it, is rewritten identically.
+    /// </para>
+    /// <para>
+    /// What is followed (issue 15): only a connection whose SYN the tracker saw, from its start, and
+    /// only bytes the receiver will take: in sequence (data after a gap is passed unchanged and counted
+    /// until TCP fills the gap; the tracker never guesses a message boundary), inside the receiver's
+    /// last advertised window (scaled as both SYNs agreed, RFC 7323), in a segment whose TCP checksum
+    /// is right. The client's first message must be a Start-Control-Connection-Request and the
+    /// server's a Start-Control-Connection-Reply. Anything else - a message that does not parse, a
+    /// wrong first message, or the receiver acknowledging bytes the tracker never followed (the two
+    /// views have parted) - abandons the connection: its calls end and nothing more of it is followed
+    /// until a new SYN starts a new connection under the key. Calls end with their control connection:
+    /// when the engine reports it closed (an acceptable FIN or RST, its NAT session gone) or when no
+    /// control segment came for the idle timeout, however much GRE flows; GRE keeps only the call
+    /// itself fresh. One LAN host may hold at most <see cref="MaxConnectionsPerHost"/> connections
+    /// and <see cref="MaxCallsPerHost"/> calls (a quarter of each table by default), so no host can
+    /// take the tables from the others.
     /// </para>
     /// </summary>
     public sealed class PptpTracker
@@ -66,14 +79,16 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>How many rewritten bytes each direction remembers for retransmissions (16 Call IDs: only low bytes change).</summary>
         public const int LogLength = 16;
 
-        /// <summary>How many segments after an unfilled gap pass before the tracker resynchronises.</summary>
-        public const int ResyncAfterGapSegments = 3;
-
         private const short NoIndex = -1;
 
+        /// <summary>No SYN seen in this direction: nothing is followed.</summary>
         private const byte StreamUnsynced = 0;
         private const byte StreamSynced = 1;
+
+        /// <summary>Abandoned: nothing more is followed until a new SYN.</summary>
         private const byte StreamLost = 2;
+
+        private const sbyte NoWindowScale = -1;
 
         private const byte CallFree = 0;
         private const byte CallAwaitingReply = 1;
@@ -90,6 +105,10 @@ namespace NanoRouter.Core.Passthrough
 
         private readonly int _maxConnections;
         private readonly int _maxCalls;
+        private readonly int _maxConnectionsPerHost;
+        private readonly int _maxCallsPerHost;
+        private readonly byte[] _hostConnections = new byte[256];
+        private readonly byte[] _hostCalls = new byte[256];
 
         // Connections: struct of arrays, hashed by the engine's key.
         private readonly bool[] _connInUse;
@@ -106,14 +125,20 @@ namespace NanoRouter.Core.Passthrough
         private readonly byte[] _dirState;
         private readonly bool[] _dirIsnKnown;
         private readonly uint[] _dirIsn;
-        private readonly bool[] _dirFrontierKnown;
         private readonly uint[] _dirNextSeq;
         private readonly int[] _dirFill;
         private readonly int[] _dirMsgLength;
         private readonly ushort[] _dirMsgType;
         private readonly byte[] _dirHead;
-        private readonly byte[] _dirGaps;
         private readonly short[] _dirMsgCall;
+
+        // The receiver's side of each direction: the right edge of its last advertised window (its
+        // ACK + its window, scaled), whether any is known, the shift its sender offered in the SYN
+        // (NoWindowScale: none), and whether the direction's first message was seen.
+        private readonly uint[] _dirWindowEdge;
+        private readonly bool[] _dirWindowEdgeKnown;
+        private readonly sbyte[] _dirShift;
+        private readonly bool[] _dirStarted;
         private readonly uint[] _logSeq;
         private readonly byte[] _logOld;
         private readonly byte[] _logNew;
@@ -145,17 +170,29 @@ namespace NanoRouter.Core.Passthrough
         private int _unparsedMessages;
         private int _unfollowedSegments;
         private int _noStateEvents;
+        private int _abandonedConnections;
+        private int _hostLimitEvents;
         private int _nowSec;
         private PptpStatus _status;
 
         /// <summary>
         /// Allocates every table: <paramref name="maxConnections"/> control connections (1-16384)
-        /// and <paramref name="maxCalls"/> calls (1-<see cref="MaxCallsLimit"/>); values outside are clamped.
+        /// and <paramref name="maxCalls"/> calls (1-<see cref="MaxCallsLimit"/>); values outside are
+        /// clamped. One LAN host may hold a quarter of each (at least one).
         /// </summary>
         public PptpTracker(int maxConnections, int maxCalls)
+            : this(maxConnections, maxCalls, 0, 0)
+        {
+        }
+
+        /// <summary>As <see cref="PptpTracker(int, int)"/>, with the per-host limits given (0: a quarter
+        /// of the table, at least one; values above the table size mean the table size).</summary>
+        public PptpTracker(int maxConnections, int maxCalls, int maxConnectionsPerHost, int maxCallsPerHost)
         {
             _maxConnections = maxConnections < 1 ? 1 : (maxConnections > 16384 ? 16384 : maxConnections);
             _maxCalls = maxCalls < 1 ? 1 : (maxCalls > MaxCallsLimit ? MaxCallsLimit : maxCalls);
+            _maxConnectionsPerHost = PerHostLimit(maxConnectionsPerHost, _maxConnections);
+            _maxCallsPerHost = PerHostLimit(maxCallsPerHost, _maxCalls);
             int c = _maxConnections;
             int d = c * 2;
             int n = _maxCalls;
@@ -172,13 +209,15 @@ namespace NanoRouter.Core.Passthrough
             _dirState = new byte[d];
             _dirIsnKnown = new bool[d];
             _dirIsn = new uint[d];
-            _dirFrontierKnown = new bool[d];
             _dirNextSeq = new uint[d];
             _dirFill = new int[d];
             _dirMsgLength = new int[d];
             _dirMsgType = new ushort[d];
             _dirHead = new byte[d * HeadLength];
-            _dirGaps = new byte[d];
+            _dirWindowEdge = new uint[d];
+            _dirWindowEdgeKnown = new bool[d];
+            _dirShift = new sbyte[d];
+            _dirStarted = new bool[d];
             _dirMsgCall = new short[d];
             _logSeq = new uint[d * LogLength];
             _logOld = new byte[d * LogLength];
@@ -225,8 +264,45 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Segments whose data could not be placed in the stream and were passed unchanged.</summary>
         public int UnfollowedSegments => _unfollowedSegments;
 
-        /// <summary>Times a connection or call could not be recorded because its table was full.</summary>
+        /// <summary>Times a connection or call could not be recorded because its table was full or its
+        /// LAN host held its share (<see cref="HostLimitEvents"/> counts the latter alone).</summary>
         public int NoStateEvents => _noStateEvents;
+
+        /// <summary>Connections or calls refused because their LAN host held its share of the table.</summary>
+        public int HostLimitEvents => _hostLimitEvents;
+
+        /// <summary>Connections no longer followed because their stream broke the rules (see the type summary).</summary>
+        public int AbandonedConnections => _abandonedConnections;
+
+        /// <summary>How many control connections one LAN host may hold.</summary>
+        public int MaxConnectionsPerHost => _maxConnectionsPerHost;
+
+        /// <summary>How many calls one LAN host may hold.</summary>
+        public int MaxCallsPerHost => _maxCallsPerHost;
+
+        /// <summary>Calls one LAN host holds now.</summary>
+        public int HostCalls(int lanHost) => _hostCalls[lanHost & 0xFF];
+
+        /// <summary>
+        /// The control connection in table slot <paramref name="slot"/> (0 to <see cref="MaxConnections"/>
+        /// - 1): its key, LAN host and server, for the engine's check that its NAT session still
+        /// exists. False when the slot is free.
+        /// </summary>
+        public bool TryGetConnection(int slot, out int connection, out int lanHost, out uint server)
+        {
+            if ((uint)slot >= (uint)_maxConnections || !_connInUse[slot])
+            {
+                connection = 0;
+                lanHost = 0;
+                server = 0;
+                return false;
+            }
+
+            connection = _connKey[slot];
+            lanHost = _connLanHost[slot];
+            server = _connServer[slot];
+            return true;
+        }
 
         /// <summary>
         /// Follows one TCP segment of a PPTP control connection (server port 1723) before the NAT
@@ -250,11 +326,25 @@ namespace NanoRouter.Core.Passthrough
 
             _nowSec = nowSec;
             _status = PptpStatus.Ok;
-            int conn = FindOrCreateConnection(connection, lanHost, server);
+            bool clientSyn = outbound && (tcp.Flags & (TcpSegment.FlagSyn | TcpSegment.FlagAck)) == TcpSegment.FlagSyn;
+            int conn = clientSyn ? FindOrCreateConnection(connection, lanHost, server) : FindConnection(connection);
             if (conn == NoIndex)
             {
-                _noStateEvents++;
-                return PptpStatus.NoState;
+                if (clientSyn)
+                {
+                    _noStateEvents++;
+                    return PptpStatus.NoState;
+                }
+
+                // Not seen from its start: never followed.
+                Unfollowed();
+                return _status;
+            }
+
+            if (_connLanHost[conn] != lanHost || _connServer[conn] != server)
+            {
+                Unfollowed();
+                return _status;
             }
 
             _connLastSec[conn] = nowSec;
@@ -262,13 +352,42 @@ namespace NanoRouter.Core.Passthrough
             uint seq = tcp.SequenceNumber;
             if (tcp.HasFlags(TcpSegment.FlagSyn))
             {
-                OnSyn(conn, d, seq, outbound);
+                OnSyn(conn, d, seq, outbound, tcp);
                 seq++;
             }
 
-            if (tcp.PayloadLength > 0)
+            if (tcp.HasFlags(TcpSegment.FlagRst))
             {
-                Follow(conn, d, tcp, seq, tcp.PayloadOffset, tcp.PayloadLength);
+                // A reset carries nothing to follow (its data, if any, is no stream data).
+                return _status;
+            }
+
+            if (tcp.HasFlags(TcpSegment.FlagAck))
+            {
+                OnAcknowledgment(conn, d, tcp);
+            }
+
+            int count = tcp.PayloadLength;
+            if (count > 0 && _dirState[d] == StreamSynced)
+            {
+                if (!tcp.IsChecksumValid(ip.SourceAddress, ip.DestinationAddress))
+                {
+                    // The receiver drops it; TCP sends it again.
+                    Unfollowed();
+                    return _status;
+                }
+
+                Follow(conn, d, tcp, seq, tcp.PayloadOffset, count);
+            }
+            else if (count > 0)
+            {
+                Unfollowed();
+            }
+
+            if (tcp.HasFlags(TcpSegment.FlagFin) && _dirState[d] == StreamSynced && seq + (uint)count == _dirNextSeq[d])
+            {
+                // The FIN takes one sequence number: the receiver's ACK of it is not unfollowed data.
+                _dirNextSeq[d]++;
             }
 
             return _status;
@@ -297,8 +416,8 @@ namespace NanoRouter.Core.Passthrough
                 int conn = _callConn[c];
                 if (_callState[c] == CallEstablished && _callPac[c] == greCallId && _connServer[conn] == server && _connLanHost[conn] == lanHost)
                 {
+                    // GRE keeps the call fresh, never its control connection.
                     _callLastSec[c] = nowSec;
-                    _connLastSec[conn] = nowSec;
                     return true;
                 }
             }
@@ -323,7 +442,6 @@ namespace NanoRouter.Core.Passthrough
 
             int conn = _callConn[c];
             _callLastSec[c] = nowSec;
-            _connLastSec[conn] = nowSec;
             lanHost = _connLanHost[conn];
             originalCallId = _callOriginal[c];
             return true;
@@ -360,8 +478,9 @@ namespace NanoRouter.Core.Passthrough
             return found;
         }
 
-        /// <summary>Drops calls, and connections, idle for more than <paramref name="idleTimeoutSec"/>
-        /// (a connection's calls go with it). A maintenance sweep over both tables.</summary>
+        /// <summary>Drops calls idle (no GRE, no control message) for more than
+        /// <paramref name="idleTimeoutSec"/>, and connections with no control segment for that long (a
+        /// connection's calls go with it, whatever GRE they carry). A maintenance sweep over both tables.</summary>
         public void Expire(int nowSec, int idleTimeoutSec)
         {
             for (int c = 0; c < _maxCalls; c++)
@@ -408,19 +527,40 @@ namespace NanoRouter.Core.Passthrough
 
             _activeCalls = 0;
             _activeConnections = 0;
+            System.Array.Clear(_hostConnections, 0, _hostConnections.Length);
+            System.Array.Clear(_hostCalls, 0, _hostCalls.Length);
+        }
+
+        private static int PerHostLimit(int requested, int table)
+        {
+            if (requested <= 0)
+            {
+                requested = table / 4;
+            }
+
+            if (requested > table)
+            {
+                requested = table;
+            }
+
+            if (requested > 255)
+            {
+                requested = 255;
+            }
+
+            return requested < 1 ? 1 : requested;
         }
 
         // ---- stream following ----
 
-        private void OnSyn(int conn, int d, uint seq, bool outbound)
+        private void OnSyn(int conn, int d, uint seq, bool outbound, TcpSegment tcp)
         {
             if (_dirIsnKnown[d] && _dirIsn[d] == seq)
             {
                 return;
             }
 
-            bool used = _dirIsnKnown[d] || _dirState[d] != StreamUnsynced || _dirFrontierKnown[d];
-            if (outbound && used)
+            if (outbound && (_dirIsnKnown[d] || _dirState[d] != StreamUnsynced))
             {
                 // A new connection under an old key: the old one's calls are gone.
                 RemoveConnectionCalls(conn);
@@ -430,73 +570,72 @@ namespace NanoRouter.Core.Passthrough
             ResetDirection(d);
             _dirIsnKnown[d] = true;
             _dirIsn[d] = seq;
-            Resync(d, seq + 1);
+            _dirState[d] = StreamSynced;
+            _dirNextSeq[d] = seq + 1;
+            int shift;
+            _dirShift[d] = tcp.TryGetWindowScale(out shift) ? (sbyte)shift : NoWindowScale;
+        }
+
+        /// <summary>
+        /// A segment with ACK from the sender of direction <paramref name="d"/>: it tells how far the
+        /// other direction's data was received and how much more may come. The right edge of the
+        /// window it advertises (RFC 793 RCV.NXT + RCV.WND, scaled as both SYNs agreed) bounds what is
+        /// followed of the other direction. An acknowledgment of bytes the tracker never followed
+        /// means the receiver's stream and the tracker's have parted: the connection is abandoned.
+        /// </summary>
+        private void OnAcknowledgment(int conn, int d, TcpSegment tcp)
+        {
+            int other = d ^ 1;
+            if (_dirState[other] != StreamSynced)
+            {
+                return;
+            }
+
+            uint ack = tcp.AcknowledgmentNumber;
+            if ((int)(ack - _dirNextSeq[other]) > 0)
+            {
+                Abandon(conn);
+                return;
+            }
+
+            int shift = _dirShift[d] != NoWindowScale && _dirShift[other] != NoWindowScale && !tcp.HasFlags(TcpSegment.FlagSyn) ? _dirShift[d] : 0;
+            _dirWindowEdge[other] = ack + (uint)(tcp.Window << shift);
+            _dirWindowEdgeKnown[other] = true;
         }
 
         private void Follow(int conn, int d, TcpSegment tcp, uint seq, int at, int count)
         {
-            byte[] buffer = tcp.Buffer;
-            if (_dirState[d] == StreamSynced)
+            int ahead = (int)(seq - _dirNextSeq[d]);
+            if (ahead > 0)
             {
-                int ahead = (int)(seq - _dirNextSeq[d]);
-                if (ahead > 0)
+                // After a gap: passed unchanged; followed once TCP has filled the gap.
+                Unfollowed();
+                return;
+            }
+
+            if (ahead < 0)
+            {
+                int seen = -ahead;
+                ApplyLog(d, tcp, seq, at, seen < count ? seen : count);
+                if (seen >= count)
                 {
-                    if (_dirGaps[d] < 255)
-                    {
-                        _dirGaps[d]++;
-                    }
-
-                    if (_dirGaps[d] >= ResyncAfterGapSegments && StartsWithHeader(buffer, at, count))
-                    {
-                        Resync(d, seq);
-                        ProcessNew(conn, d, tcp, at, count);
-                        return;
-                    }
-
-                    Unfollowed();
                     return;
                 }
 
-                if (ahead < 0)
-                {
-                    int seen = -ahead;
-                    ApplyLog(d, tcp, seq, at, seen < count ? seen : count);
-                    if (seen >= count)
-                    {
-                        return;
-                    }
+                at += seen;
+                count -= seen;
+                seq += (uint)seen;
+            }
 
-                    at += seen;
-                    count -= seen;
-                }
-
-                _dirGaps[d] = 0;
-                ProcessNew(conn, d, tcp, at, count);
+            if (_dirWindowEdgeKnown[d] && (int)(seq + (uint)count - _dirWindowEdge[d]) > 0)
+            {
+                // Beyond what the receiver advertised: it will not take these bytes (TCP sends them
+                // again when the window opens), so neither does the tracker.
+                Unfollowed();
                 return;
             }
 
-            // Unsynced or lost: rewrite what the log knows, resynchronise on a message start at or
-            // after the frontier, else pass and count.
-            bool frontier = _dirFrontierKnown[d];
-            int position = frontier ? (int)(seq - _dirNextSeq[d]) : 0;
-            if (position < 0)
-            {
-                int seen = -position;
-                ApplyLog(d, tcp, seq, at, seen < count ? seen : count);
-            }
-            else if (StartsWithHeader(buffer, at, count))
-            {
-                Resync(d, seq);
-                ProcessNew(conn, d, tcp, at, count);
-                return;
-            }
-
-            Unfollowed();
-            if (!frontier || position + count > 0)
-            {
-                _dirNextSeq[d] = seq + (uint)count;
-                _dirFrontierKnown[d] = true;
-            }
+            ProcessNew(conn, d, tcp, at, count);
         }
 
         private void ProcessNew(int conn, int d, TcpSegment tcp, int at, int count)
@@ -508,8 +647,7 @@ namespace NanoRouter.Core.Passthrough
             {
                 if (_dirState[d] != StreamSynced)
                 {
-                    // Lost inside this segment after a message that did not parse (already counted).
-                    _dirNextSeq[d] += (uint)(count - i);
+                    // Abandoned inside this segment after a message that did not parse (already counted).
                     return;
                 }
 
@@ -529,7 +667,7 @@ namespace NanoRouter.Core.Passthrough
                     _dirFill[d] = fill;
                     if (fill == PptpControlMessage.HeaderLength)
                     {
-                        StartMessage(d);
+                        StartMessage(conn, d);
                         if (_dirState[d] == StreamSynced && _dirMsgLength[d] == fill)
                         {
                             EndMessage(d);
@@ -551,57 +689,56 @@ namespace NanoRouter.Core.Passthrough
                     System.Array.Copy(buffer, at + i, _dirHead, headBase + fill, headEnd - fill);
                 }
 
-                if (_dirMsgType[d] != 0)
-                {
-                    int messageBase = at + i - fill;
-                    uint messageSeq = _dirNextSeq[d] - (uint)fill;
-                    RewriteField(conn, d, tcp, messageBase, messageSeq, fill, fill + take);
-                }
-
+                int messageBase = at + i - fill;
+                uint messageSeq = _dirNextSeq[d] - (uint)fill;
+                RewriteField(conn, d, tcp, messageBase, messageSeq, fill, fill + take);
                 fill += take;
                 i += take;
                 _dirNextSeq[d] += (uint)take;
                 _dirFill[d] = fill;
                 if (fill == _dirMsgLength[d])
                 {
-                    if (_dirMsgType[d] != 0)
-                    {
-                        CompleteMessage(conn, d);
-                    }
-
+                    CompleteMessage(conn, d);
                     EndMessage(d);
                 }
             }
         }
 
-        private void StartMessage(int d)
+        /// <summary>A message header is complete: it must parse, and a direction's first message must be
+        /// the one that starts a control connection (SCCRQ from the client, SCCRP from the server);
+        /// anything else abandons the connection.</summary>
+        private void StartMessage(int conn, int d)
         {
             _dirMsgCall[d] = NoIndex;
             int headBase = d * HeadLength;
             PptpControlMessage message;
             WireStatus status = PptpControlMessage.TryParse(_dirHead, headBase, PptpControlMessage.HeaderLength, out message);
-            int declared = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.LengthOffset);
-            if (status == WireStatus.Incomplete)
+            ushort type = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.ControlMessageTypeOffset);
+            if (status != WireStatus.Incomplete)
             {
-                // A well-formed header whose Length matches its type: the body follows.
-                ushort type = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.ControlMessageTypeOffset);
-                _dirMsgLength[d] = declared;
-                _dirMsgType[d] = type;
+                _unparsedMessages++;
+                Raise(PptpStatus.PassedUnparsed);
+                Abandon(conn);
                 return;
             }
 
-            _unparsedMessages++;
-            Raise(PptpStatus.PassedUnparsed);
-            if (NetworkOrder.ReadUInt32(_dirHead, headBase + PptpControlMessage.MagicCookieOffset) == PptpControlMessage.MagicCookieValue
-                && declared >= PptpControlMessage.HeaderLength)
+            if (!_dirStarted[d])
             {
-                // The cookie says PPTP and the Length is usable: skip the message untouched, stay in step.
-                _dirMsgLength[d] = declared;
-                _dirMsgType[d] = 0;
-                return;
+                ushort first = (d & 1) == 0 ? (ushort)PptpControlMessageType.StartControlConnectionRequest : (ushort)PptpControlMessageType.StartControlConnectionReply;
+                if (type != first)
+                {
+                    _unparsedMessages++;
+                    Raise(PptpStatus.PassedUnparsed);
+                    Abandon(conn);
+                    return;
+                }
+
+                _dirStarted[d] = true;
             }
 
-            _dirState[d] = StreamLost;
+            // A well-formed header whose Length matches its type: the body follows.
+            _dirMsgLength[d] = NetworkOrder.ReadUInt16(_dirHead, headBase + PptpControlMessage.LengthOffset);
+            _dirMsgType[d] = type;
         }
 
         private void EndMessage(int d)
@@ -612,28 +749,18 @@ namespace NanoRouter.Core.Passthrough
             _dirMsgCall[d] = NoIndex;
         }
 
-        private static bool StartsWithHeader(byte[] buffer, int at, int count)
+        /// <summary>Stops following a connection: its calls end, and both directions are lost until a new SYN.</summary>
+        private void Abandon(int conn)
         {
-            if (count < PptpControlMessage.HeaderLength)
+            if (_dirState[conn * 2] == StreamLost && _dirState[(conn * 2) + 1] == StreamLost)
             {
-                return false;
+                return;
             }
 
-            PptpControlMessage message;
-            WireStatus status = PptpControlMessage.TryParse(buffer, at, count, out message);
-            return status == WireStatus.Ok || status == WireStatus.Incomplete;
-        }
-
-        private void Resync(int d, uint seq)
-        {
-            _dirState[d] = StreamSynced;
-            _dirFrontierKnown[d] = true;
-            _dirNextSeq[d] = seq;
-            _dirFill[d] = 0;
-            _dirMsgLength[d] = 0;
-            _dirMsgType[d] = 0;
-            _dirGaps[d] = 0;
-            _dirMsgCall[d] = NoIndex;
+            RemoveConnectionCalls(conn);
+            _dirState[conn * 2] = StreamLost;
+            _dirState[(conn * 2) + 1] = StreamLost;
+            _abandonedConnections++;
         }
 
         private void ResetDirection(int d)
@@ -641,13 +768,15 @@ namespace NanoRouter.Core.Passthrough
             _dirState[d] = StreamUnsynced;
             _dirIsnKnown[d] = false;
             _dirIsn[d] = 0;
-            _dirFrontierKnown[d] = false;
             _dirNextSeq[d] = 0;
             _dirFill[d] = 0;
             _dirMsgLength[d] = 0;
             _dirMsgType[d] = 0;
-            _dirGaps[d] = 0;
             _dirMsgCall[d] = NoIndex;
+            _dirWindowEdge[d] = 0;
+            _dirWindowEdgeKnown[d] = false;
+            _dirShift[d] = NoWindowScale;
+            _dirStarted[d] = false;
             _logNext[d] = 0;
             _logCount[d] = 0;
         }
@@ -720,6 +849,15 @@ namespace NanoRouter.Core.Passthrough
             if (kind == FieldAllocate)
             {
                 RemoveCallByOriginal(conn, value);
+                if (_hostCalls[_connLanHost[conn] & 0xFF] >= _maxCallsPerHost)
+                {
+                    // The host holds its share of the call table: no call, as when the table is full.
+                    _hostLimitEvents++;
+                    _noStateEvents++;
+                    Raise(PptpStatus.NoState);
+                    return;
+                }
+
                 int slot = TakeFreeCall();
                 if (slot == NoIndex)
                 {
@@ -926,19 +1064,23 @@ namespace NanoRouter.Core.Passthrough
             {
                 if (_connLanHost[conn] != lanHost || _connServer[conn] != server)
                 {
-                    // The key now names another connection: start afresh.
-                    RemoveConnectionCalls(conn);
-                    ResetDirection(conn * 2);
-                    ResetDirection((conn * 2) + 1);
-                    _connLanHost[conn] = lanHost;
-                    _connServer[conn] = server;
+                    // The key now names another connection: forget the old one, then start afresh.
+                    RemoveConnection(conn);
                 }
-
-                return conn;
+                else
+                {
+                    return conn;
+                }
             }
 
             if (_connFreeCount == 0)
             {
+                return NoIndex;
+            }
+
+            if (_hostConnections[lanHost & 0xFF] >= _maxConnectionsPerHost)
+            {
+                _hostLimitEvents++;
                 return NoIndex;
             }
 
@@ -953,6 +1095,7 @@ namespace NanoRouter.Core.Passthrough
             ResetDirection((conn * 2) + 1);
             _connChains.Insert(_connChains.BucketOf(PptpHashChains.Mix((uint)key, ConnectionHashSeed)), conn);
             _activeConnections++;
+            _hostConnections[lanHost & 0xFF]++;
             return conn;
         }
 
@@ -965,6 +1108,7 @@ namespace NanoRouter.Core.Passthrough
             _connInUse[conn] = false;
             _connFree[_connFreeCount++] = (short)conn;
             _activeConnections--;
+            _hostConnections[_connLanHost[conn] & 0xFF]--;
         }
 
         private void RemoveConnectionCalls(int conn)
@@ -1000,7 +1144,6 @@ namespace NanoRouter.Core.Passthrough
                     if (_connServer[conn] == server && _connLanHost[conn] == lanHost)
                     {
                         _callLastSec[c] = nowSec;
-                        _connLastSec[conn] = nowSec;
                         return true;
                     }
                 }
@@ -1027,7 +1170,6 @@ namespace NanoRouter.Core.Passthrough
                     if (_connServer[conn] == server)
                     {
                         _callLastSec[c] = nowSec;
-                        _connLastSec[conn] = nowSec;
                         return (_connLanHost[conn] << 16) | _callOriginal[c];
                     }
                 }
@@ -1060,6 +1202,7 @@ namespace NanoRouter.Core.Passthrough
             _connFirstCall[conn] = (short)c;
             _externalChains.Insert(_externalChains.BucketOf(ExternalHash(_connServer[conn], external)), c);
             _activeCalls++;
+            _hostCalls[_connLanHost[conn] & 0xFF]++;
         }
 
         private void SetCallPac(int c, ushort pac)
@@ -1113,6 +1256,7 @@ namespace NanoRouter.Core.Passthrough
                 }
 
                 _activeCalls--;
+                _hostCalls[_connLanHost[conn] & 0xFF]--;
             }
 
             _callNextInConn[c] = NoIndex;

@@ -118,6 +118,23 @@ namespace NanoRouter.Core.Passthrough
             _count = 0;
         }
 
+        /// <summary>Whether any mapping talks to <paramref name="peer"/> (one bucket walk).</summary>
+        public bool HasPeer(uint peer)
+        {
+            int e = PeerHead[Bucket(peer)];
+            while (e != NoIndex)
+            {
+                if (Peer[e] == peer)
+                {
+                    return true;
+                }
+
+                e = PeerNext[e];
+            }
+
+            return false;
+        }
+
         /// <summary>Finds the entry of a peer whose outbound identifier is known and equal.</summary>
         public int FindOutbound(uint peer, uint outId)
         {

@@ -19,14 +19,17 @@ namespace NanoRouter.Core.Router
         private readonly byte[] _released;
         private int _lastTickMs;
 
-        /// <summary>Builds the loop and its two buffers of <paramref name="maxPacket"/> bytes.</summary>
+        /// <summary>Builds the loop and its two buffers of <paramref name="maxPacket"/> bytes (the
+        /// receive buffer has room for the link-layer source address after the largest packet, which
+        /// the port writes there: the engine charges new sessions to it).</summary>
         public PacketLoop(NatEngine engine, IPacketPort port, IClock clock, int maxPacket, int tickIntervalMs)
         {
             _engine = engine;
             _port = port;
             _clock = clock;
             _tickIntervalMs = tickIntervalMs;
-            _buffer = new byte[maxPacket];
+            _buffer = new byte[maxPacket + NatEngine.LinkSourceLength];
+            engine.LinkSourceAfterPacket = true;
             _released = new byte[maxPacket];
             _lastTickMs = clock.NowMs;
         }

@@ -40,6 +40,12 @@ namespace NanoRouter.Core.Wire
         /// <summary>Offset of the 32-bit Destination Address.</summary>
         public const int DestinationAddressOffset = 16;
 
+        /// <summary>Option type End of Option List (RFC 791): the rest of the header is padding.</summary>
+        public const byte OptionEndOfList = 0;
+
+        /// <summary>Option type No Operation (RFC 791): one byte of alignment.</summary>
+        public const byte OptionNoOperation = 1;
+
         /// <summary>The length of a header without options.</summary>
         public const int MinimumHeaderLength = 20;
 
@@ -244,6 +250,34 @@ namespace NanoRouter.Core.Wire
 
         /// <summary>Where the options start in <see cref="Buffer"/>.</summary>
         public int OptionsOffset => _offset + MinimumHeaderLength;
+
+        /// <summary>
+        /// True when the header carries an option other than End of Option List (type 0, which ends
+        /// the list: what follows is padding) and No Operation (type 1), RFC 791 section 3.1. Reads only
+        /// option type bytes inside the header.
+        /// </summary>
+        public bool HasOptions
+        {
+            get
+            {
+                int end = _offset + HeaderLength;
+                for (int i = _offset + MinimumHeaderLength; i < end; i++)
+                {
+                    byte type = _buffer[i];
+                    if (type == OptionEndOfList)
+                    {
+                        return false;
+                    }
+
+                    if (type != OptionNoOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
 
         /// <summary>Where the payload (the transport header, or fragment data) starts in <see cref="Buffer"/>.</summary>
         public int PayloadOffset => _offset + HeaderLength;

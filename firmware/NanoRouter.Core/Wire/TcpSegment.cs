@@ -76,6 +76,15 @@ namespace NanoRouter.Core.Wire
         /// <summary>The length of the Maximum Segment Size option.</summary>
         public const int MaximumSegmentSizeOptionLength = 4;
 
+        /// <summary>Option kind 3: Window Scale (length 3, RFC 7323 section 2.2).</summary>
+        public const byte OptionWindowScale = 3;
+
+        /// <summary>The length of the Window Scale option.</summary>
+        public const int WindowScaleOptionLength = 3;
+
+        /// <summary>The largest shift count RFC 7323 section 2.3 allows; larger ones are used as 14.</summary>
+        public const int MaximumWindowScale = 14;
+
         private readonly byte[] _buffer;
         private readonly int _offset;
         private readonly int _length;
@@ -226,6 +235,27 @@ namespace NanoRouter.Core.Wire
             }
 
             mss = 0;
+            return false;
+        }
+
+        /// <summary>Reads the Window Scale option (kind 3, length 3) of a SYN: the shift count, at most
+        /// <see cref="MaximumWindowScale"/> (RFC 7323 section 2.3); false when absent or malformed.</summary>
+        public bool TryGetWindowScale(out int shift)
+        {
+            int optionOffset;
+            int optionLength;
+            if (TryFindOption(OptionWindowScale, out optionOffset, out optionLength) && optionLength == WindowScaleOptionLength)
+            {
+                shift = _buffer[optionOffset + 2];
+                if (shift > MaximumWindowScale)
+                {
+                    shift = MaximumWindowScale;
+                }
+
+                return true;
+            }
+
+            shift = 0;
             return false;
         }
 

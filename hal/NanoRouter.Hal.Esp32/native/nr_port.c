@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+/* Destination, source, EtherType: the header ethernet_input strips before the IPv4 input hook. */
+#define NR_ETH_HEADER_BYTES 14
+
 int nr_port_init(nr_port *port, nr_slot *rx_slots, u32_t rx_capacity, nr_slot *tx_slots, u32_t tx_capacity,
                  const nr_ops *ops)
 {
@@ -104,6 +107,17 @@ int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp)
     slot->length = pbuf_copy_partial(p, slot->data, total, 0); /* == total: checked above */
     slot->side = side;
     slot->verdict = 0;
+    if (side == NR_SIDE_LAN)
+    {
+        /* ethernet_input moved the payload past the Ethernet header (pbuf_remove_header: a
+         * pointer move within the same buffer), so the header's bytes still lie just before it:
+         * destination (6), source (6), type (2). The soft-AP netif's frames all come that way. */
+        memcpy(slot->link_source, (const u8_t *)p->payload - NR_ETH_HEADER_BYTES + NR_LINK_SOURCE_BYTES, NR_LINK_SOURCE_BYTES);
+    }
+    else
+    {
+        memset(slot->link_source, 0, NR_LINK_SOURCE_BYTES);
+    }
     nr_ring_publish(&port->rx);
     port->counters.rx_consumed++;
     pbuf_free(p);
@@ -130,6 +144,10 @@ u32_t nr_port_receive(nr_port *port, u8_t *buffer, u32_t capacity, u8_t *side)
         return 0;
     }
     memcpy(buffer, slot->data, length);
+    if (capacity - length >= NR_LINK_SOURCE_BYTES)
+    {
+        memcpy(buffer + length, slot->link_source, NR_LINK_SOURCE_BYTES);
+    }
     *side = slot->side;
     nr_ring_release(&port->rx);
     return length;

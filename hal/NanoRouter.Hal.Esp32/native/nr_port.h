@@ -80,7 +80,10 @@ void nr_port_attach(nr_port *port, u8_t side, struct netif *netif);
 int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp);
 
 /* Consumer: copies the oldest queued packet into buffer. Returns its length and
- * sets *side, or 0 when nothing is queued. */
+ * sets *side, or 0 when nothing is queued. When the buffer has room, the
+ * NR_LINK_SOURCE_BYTES after the packet receive its link-layer source address
+ * (IPacketPort.Receive's contract: the Ethernet source of a LAN frame, zeros for
+ * the WAN), which the managed NAT charges new sessions to. */
 u32_t nr_port_receive(nr_port *port, u8_t *buffer, u32_t capacity, u8_t *side);
 
 /* Producer: queues the managed core's verdict for a packet. Drop needs nothing

@@ -23,11 +23,15 @@ extern "C" {
 #define NR_SLOT_BYTES 1500 /* the Wi-Fi MTU: the largest IPv4 packet the netifs carry */
 #endif
 
+/* Bytes of a link-layer (Ethernet) source address. */
+#define NR_LINK_SOURCE_BYTES 6
+
 /* One queued packet. */
 typedef struct nr_slot {
     u16_t length;  /* bytes used in data */
     u8_t side;     /* NR_SIDE_LAN or NR_SIDE_WAN: ingress (RX) or egress (TX) */
     u8_t verdict;  /* TX only: NR_VERDICT_FORWARD or NR_VERDICT_LOCAL */
+    u8_t link_source[NR_LINK_SOURCE_BYTES]; /* RX only: the frame's source address (LAN), zeros (WAN) */
     u8_t data[NR_SLOT_BYTES];
 } nr_slot;
 

@@ -120,6 +120,10 @@ namespace NanoRouter.Tests.Admin
             Assert.AreEqual(HttpParseStatus.NotImplemented, Parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"));
             Assert.AreEqual(HttpParseStatus.VersionNotSupported, Parse("GET / HTTP/2.0\r\nHost: a\r\n\r\n"));
             Assert.AreEqual(HttpParseStatus.UriTooLong, Parse("GET /" + new string('a', HttpRequest.MaxPathBytes) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+            // A target longer than the whole head: 414 as well, not 431, also before its line ends.
+            Assert.AreEqual(HttpParseStatus.UriTooLong, Parse("GET /" + new string('a', 3000) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
+            Assert.AreEqual(HttpParseStatus.UriTooLong, Parse("GET /" + new string('a', HttpRequestParser.MaxHeaderBytes)));
+            Assert.AreEqual(HttpParseStatus.HeadersTooLarge, Parse("get /" + new string('a', HttpRequestParser.MaxHeaderBytes)));
             Assert.AreEqual(HttpParseStatus.Ok, Parse("GET /" + new string('a', HttpRequest.MaxPathBytes - 1) + " HTTP/1.1\r\nHost: a\r\n\r\n"));
         }
 

@@ -236,6 +236,93 @@ namespace NanoRouter.Tests.Nat
         }
 
         [TestMethod]
+        public void Process_LaterFragmentFromARemoteNoSessionTalksTo_NotHeld()
+        {
+            // Issue 15: only the remotes of live mappings may take a held slot.
+            var rig = new NatRig();
+            SecondIkeHost(rig);
+            byte[][] fromStranger = Fragment(BigIke(Net.Stranger, 500, Net.Wan, 500), 512, 0x0A0A);
+            rig.Dropped(fromStranger[2], Side.Wan, DropReason.Fragment, "a stranger's later fragment");
+            Assert.AreEqual(0, rig.Engine.Fragments.HeldCount);
+            byte[][] fromServer = Fragment(BigIke(Net.Server, 500, Net.Wan, 500), 512, 0x0B0B);
+            rig.Dropped(fromServer[2], Side.Wan, DropReason.FragmentHeld, "the server's");
+            Assert.AreEqual(1, rig.Engine.Fragments.HeldCount);
+        }
+
+        [TestMethod]
+        public void Process_FloodOfUnmatchedLaterFragments_GenuineOutOfOrderIkeStillDelivered()
+        {
+            // The attack of issue 15: a WAN host (no spoofing) floods later fragments that match
+            // nothing while the IKE server's fragmented message arrives last fragment first.
+            var rig = new NatRig();
+            ushort external = SecondIkeHost(rig);
+            byte[][] genuine = Fragment(BigIke(Net.Server, 500, Net.Wan, external), 512, 0x7373);
+            var delivered = new byte[genuine.Length][];
+            int count = 0;
+            var random = new Support.TestRandom(15);
+            for (int i = genuine.Length - 1; i >= 0; i--)
+            {
+                for (int k = 0; k < 100; k++)
+                {
+                    byte[][] flood = Fragment(BigIke(Net.Stranger, 500, Net.Wan, (ushort)(1024 + random.Below(60000))), 512, (ushort)random.NextUInt());
+                    rig.Process(flood[1 + random.Below(flood.Length - 1)], Side.Wan);
+                }
+
+                Verdict verdict = rig.Process(genuine[i], Side.Wan, out byte[] result);
+                if (verdict == Verdict.Forward)
+                {
+                    delivered[count++] = result;
+                }
+
+                var buffer = new byte[2048];
+                int length;
+                while ((length = rig.Engine.TakePending(buffer, out Side egress)) > 0)
+                {
+                    delivered[count++] = Check.Slice(buffer, 0, length);
+                }
+            }
+
+            Assert.AreEqual(genuine.Length, count, "every fragment of the genuine datagram reached the host");
+            Assert.AreEqual((ushort)500, Check.DestinationPort(Reassemble(delivered, count, "under the flood")));
+        }
+
+        [TestMethod]
+        public void Process_FloodFromARemoteWithAMapping_HeldToItsShare_GenuineIkeStillDelivered()
+        {
+            // The flooder is a server a LAN host talks to (a web server, say): its later fragments may
+            // be held, but only to its share of the slots, and the IKE server's are not pushed out.
+            var rig = new NatRig();
+            ushort external = SecondIkeHost(rig);
+            rig.Out(Packets.Udp(Net.HostA, 40000, Net.Stranger, 53), "A talks to the flooder too");
+            byte[][] genuine = Fragment(BigIke(Net.Server, 500, Net.Wan, external), 512, 0x7474);
+            var delivered = new byte[genuine.Length][];
+            int count = 0;
+            for (int i = genuine.Length - 1; i >= 0; i--)
+            {
+                for (int k = 0; k < 50; k++)
+                {
+                    byte[][] flood = Fragment(BigIke(Net.Stranger, 53, Net.Wan, 40000), 512, (ushort)(0x9000 + (i * 50) + k));
+                    rig.Process(flood[2], Side.Wan);
+                }
+
+                if (rig.Process(genuine[i], Side.Wan, out byte[] result) == Verdict.Forward)
+                {
+                    delivered[count++] = result;
+                }
+
+                var buffer = new byte[2048];
+                int length;
+                while ((length = rig.Engine.TakePending(buffer, out Side egress)) > 0)
+                {
+                    delivered[count++] = Check.Slice(buffer, 0, length);
+                }
+            }
+
+            Assert.AreEqual(genuine.Length, count);
+            Reassemble(delivered, count, "beside a flood from a remote with a mapping");
+        }
+
+        [TestMethod]
         public void Process_UnsolicitedInboundLaterFragment_NotForwarded()
         {
             var rig = new NatRig();

@@ -139,6 +139,43 @@ namespace NanoRouter.Tests.Nat
             rig.Dropped(Packets.IcmpError(Net.Stranger, Net.Wan, IcmpV4TypeCode.UnreachablePort, forged, 28), Side.Wan, DropReason.IcmpNoMapping, "forged error");
         }
 
+        [DataRow("udp", 9999)]
+        [DataRow("udp", 7777)]
+        [DataRow("tcp", 9999)]
+        [DataRow("tcp", 7777)]
+        [TestMethod]
+        public void Process_ErrorFromWanQuotingAnotherRemotePort_DroppedNoMapping(string kind, int remotePort)
+        {
+            // The quote names the right mapping and remote address but a port the session never
+            // sent to: no session of the flow matches the whole quoted 5-tuple (Linux drops it too).
+            var rig = new NatRig();
+            byte[] wire = RemappedFlow(rig, kind, out byte[] unused);
+            byte[] forged = kind == "udp"
+                ? Packets.Udp(Net.Wan, Check.SourcePort(wire), Net.Server, (ushort)remotePort)
+                : Packets.Tcp(Net.Wan, Check.SourcePort(wire), Net.Server, (ushort)remotePort, Packets.Syn, mss: 1400);
+            rig.Dropped(Packets.IcmpError(Net.Server, Net.Wan, IcmpV4TypeCode.UnreachablePort, forged, 28), Side.Wan, DropReason.IcmpNoMapping, "quoted remote port " + remotePort);
+            rig.Dropped(Packets.IcmpError(Net.HopRouter, Net.Wan, IcmpV4TypeCode.UnreachableFragmentationNeeded, forged, 28, 1280), Side.Wan, DropReason.IcmpNoMapping, "frag-needed, port " + remotePort);
+            rig.In(Packets.IcmpError(Net.Server, Net.Wan, IcmpV4TypeCode.UnreachablePort, wire, 28), "the genuine quote still passes");
+        }
+
+        [DataRow("udp", 9999)]
+        [DataRow("tcp", 7777)]
+        [TestMethod]
+        public void Process_ErrorFromLanQuotingAnotherRemotePort_DroppedNoMapping(string kind, int remotePort)
+        {
+            var rig = new NatRig();
+            byte[] wire = RemappedFlow(rig, kind, out byte[] sent);
+            ushort external = Check.SourcePort(wire);
+            byte[] delivered = rig.In(kind == "udp"
+                ? Packets.Udp(Net.Server, 53, Net.Wan, external)
+                : Packets.Tcp(Net.Server, 443, Net.Wan, external, Packets.Syn | Packets.Ack, mss: 1400));
+            byte[] claimed = kind == "udp"
+                ? Packets.Udp(Net.Server, (ushort)remotePort, Net.HostB, Check.SourcePort(sent))
+                : Packets.Tcp(Net.Server, (ushort)remotePort, Net.HostB, Check.SourcePort(sent), Packets.Syn | Packets.Ack, mss: 1400);
+            rig.Dropped(Packets.IcmpError(Net.HostB, Net.Server, IcmpV4TypeCode.UnreachablePort, claimed, 28), Side.Lan, DropReason.IcmpNoMapping, "from the LAN, port " + remotePort);
+            rig.Out(Packets.IcmpError(Net.HostB, Net.Server, IcmpV4TypeCode.UnreachablePort, delivered, 28), "the genuine quote still passes");
+        }
+
         [DataRow("udp", 1)]
         [DataRow("udp", 0)]
         [DataRow("tcp", 1)]

@@ -126,6 +126,27 @@ namespace NanoRouter.Tests.Nat
             return Raw(source, destination, Oracle.ProtocolGre, gre);
         }
 
+        /// <summary>
+        /// The same packet with IPv4 options (RFC 791 section 3.1) inserted after its 20-byte header:
+        /// the options are padded with End of Option List to a multiple of 4 bytes, and the header
+        /// length, total length and header checksum are recomputed (transport checksums do not cover
+        /// the options: their pseudo-header holds addresses, protocol and transport length only).
+        /// </summary>
+        public static byte[] WithIpOptions(byte[] packet, byte[] options)
+        {
+            int optionBytes = (options.Length + 3) & ~3;
+            var result = new byte[packet.Length + optionBytes];
+            System.Array.Copy(packet, 0, result, 0, 20);
+            System.Array.Copy(options, 0, result, 20, options.Length);
+            System.Array.Copy(packet, 20, result, 20 + optionBytes, packet.Length - 20);
+            result[0] = (byte)(0x40 | ((20 + optionBytes) / 4));
+            Oracle.Put16(result, 2, result.Length);
+            Oracle.Put16(result, 10, 0);
+            Oracle.Put16(result, 10, OnesComplement.Checksum(result, 0, 20 + optionBytes));
+            Oracle.SecondOpinion(result, "with IPv4 options");
+            return result;
+        }
+
         public static void WriteUInt32(byte[] b, int at, uint value)
         {
             Oracle.Put32(b, at, value);

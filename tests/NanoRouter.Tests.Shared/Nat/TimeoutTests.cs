@@ -93,13 +93,15 @@ namespace NanoRouter.Tests.Nat
             Assert.AreEqual(0, rig.Engine.Table.Count, "gone after 60 s idle");
         }
 
+        /// <summary>A coherent handshake (RFC 793): the LAN host's ISN 1000, the server's 4999; after it
+        /// the LAN host sends from 1001 and the server from 5000.</summary>
         private static NatRig Established(out byte[] data)
         {
             var rig = new NatRig();
-            rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, Packets.Syn, mss: 1400));
-            rig.In(Packets.Tcp(Net.Server, 443, Net.Wan, 50000, Packets.Syn | Packets.Ack, mss: 1400));
-            rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, Packets.Ack));
-            data = Packets.Tcp(Net.Server, 443, Net.Wan, 50000, Packets.Ack | Packets.Psh);
+            rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, Packets.Syn, mss: 1400, sequence: 1000));
+            rig.In(Packets.Tcp(Net.Server, 443, Net.Wan, 50000, Packets.Syn | Packets.Ack, mss: 1400, sequence: 4999, acknowledgment: 1001));
+            rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, Packets.Ack, sequence: 1001, acknowledgment: 5000));
+            data = Packets.Tcp(Net.Server, 443, Net.Wan, 50000, Packets.Ack | Packets.Psh, sequence: 5000, acknowledgment: 1001);
             return rig;
         }
 
@@ -135,13 +137,14 @@ namespace NanoRouter.Tests.Nat
         {
             bool fromLan = fromLanSide != 0;
             NatRig rig = Established(out byte[] unused);
+            // At the receiver's next expected sequence number, as a real FIN or RST is.
             if (fromLan)
             {
-                rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, (ushort)flags));
+                rig.Out(Packets.Tcp(Net.HostA, 50000, Net.Server, 443, (ushort)flags, sequence: 1001, acknowledgment: 5000));
             }
             else
             {
-                rig.In(Packets.Tcp(Net.Server, 443, Net.Wan, 50000, (ushort)flags));
+                rig.In(Packets.Tcp(Net.Server, 443, Net.Wan, 50000, (ushort)flags, sequence: 5000, acknowledgment: 1001));
             }
 
             rig.AdvanceSeconds(239);

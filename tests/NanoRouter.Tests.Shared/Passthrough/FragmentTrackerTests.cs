@@ -309,6 +309,53 @@ namespace NanoRouter.Tests.Passthrough
         }
 
         [TestMethod]
+        public void Hold_SlotsFull_AFloodingRemoteKeepsOnlyItsShare_TheOtherRemotesFragmentsStay()
+        {
+            // Issue 15: later fragments of a flood from one remote must not push out another remote's.
+            // With 4 slots and 2 remotes holding, each may keep 2; a newcomer over its share evicts
+            // its own oldest, one under it evicts the oldest of the remote over its share.
+            EngineStandIn engine = NewEngine(64, 4);
+            byte[][] genuine = Fragment(Server, 0x7000, UdpDatagram(Server, 500, 500, 3000, 1), 1480);
+            engine.Inbound(genuine[2], 0);
+            engine.Inbound(genuine[1], 1);
+            for (int k = 0; k < 1000; k++)
+            {
+                byte[][] junk = Fragment(OtherServer, (ushort)(0x8000 + k), UdpDatagram(OtherServer, 500, 500, 1600, 100 + k), 1480);
+                engine.Inbound(junk[1], 2 + k);
+            }
+
+            Assert.AreEqual(4, engine.Tracker.HeldCount);
+            engine.Inbound(genuine[0], 2000);
+            Assert.AreEqual(3, engine.Delivered.Count, "the genuine datagram's two held fragments were released with its first");
+            engine.Reassemble(HostA, Server, 0x7000, 3008);
+        }
+
+        [TestMethod]
+        public void Hold_SlotsFullOfAFlood_ANewRemoteEvictsTheFloodsOldestNotItsOwn()
+        {
+            EngineStandIn engine = NewEngine(64, 4);
+            for (int k = 0; k < 10; k++)
+            {
+                byte[][] junk = Fragment(OtherServer, (ushort)(0x8000 + k), UdpDatagram(OtherServer, 500, 500, 1600, 100 + k), 1480);
+                engine.Inbound(junk[1], k);
+            }
+
+            // The genuine server's datagram arrives last fragment first while the flood holds every slot.
+            byte[][] genuine = Fragment(Server, 0x7001, UdpDatagram(Server, 500, 500, 3000, 2), 1480);
+            engine.Inbound(genuine[2], 20);
+            engine.Inbound(genuine[1], 21);
+            for (int k = 10; k < 20; k++)
+            {
+                byte[][] junk = Fragment(OtherServer, (ushort)(0x8000 + k), UdpDatagram(OtherServer, 500, 500, 1600, 100 + k), 1480);
+                engine.Inbound(junk[1], 12 + k);
+            }
+
+            engine.Inbound(genuine[0], 40);
+            Assert.AreEqual(3, engine.Delivered.Count);
+            engine.Reassemble(HostA, Server, 0x7001, 3008);
+        }
+
+        [TestMethod]
         public void Hold_RejectsWhatIsNotALaterFragment()
         {
             var tracker = new FragmentTracker(8, 4, 600);

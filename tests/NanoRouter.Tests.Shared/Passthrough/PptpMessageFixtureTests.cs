@@ -318,9 +318,32 @@ namespace NanoRouter.Tests.Passthrough
         {
             Assert.AreEqual(PptpStatus.Ok, Pass(true, ClientSeq, 0, true, false, new byte[0], out _));
             ClientSeq++;
+            HandshakeAfterSyn();
+        }
+
+        /// <summary>The server's SYN-ACK and the client's ACK (after <see cref="Syn"/>).</summary>
+        public void HandshakeAfterSyn()
+        {
             Assert.AreEqual(PptpStatus.Ok, Pass(false, ServerSeq, ClientSeq, true, true, new byte[0], out _));
             ServerSeq++;
             Assert.AreEqual(PptpStatus.Ok, Pass(true, ClientSeq, ServerSeq, false, true, new byte[0], out _));
+        }
+
+        /// <summary>Client to server at the next sequence number with a wrong TCP checksum (the
+        /// server drops it); nothing advances.</summary>
+        public void OutWithBadChecksum(byte[] payload)
+        {
+            byte[] packet = PptpFixtures.TcpSegment(PptpFixtures.LanAddress(LanHost), Server, ClientPort, ServerPort, ClientSeq, ServerSeq, false, true, payload);
+            packet[20 + 16] ^= 0x55;
+            LastStatus = _tracker.OnSegment(packet, packet.Length, Key, LanHost, Server, true, NowSec);
+        }
+
+        /// <summary>The client's SYN alone (the first step of <see cref="Handshake"/>); its status.</summary>
+        public PptpStatus Syn()
+        {
+            PptpStatus status = Pass(true, ClientSeq, 0, true, false, new byte[0], out _);
+            ClientSeq++;
+            return status;
         }
 
         /// <summary>Client to server, next in sequence; returns the data as it leaves the tracker.</summary>

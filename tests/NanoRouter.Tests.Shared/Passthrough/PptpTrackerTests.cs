@@ -368,41 +368,46 @@ namespace NanoRouter.Tests.Passthrough
         }
 
         [TestMethod]
-        public void OnSegment_GapNeverFilled_ResynchronisesOnAMessageStart()
+        public void OnSegment_GapNeverFilled_NeverResynchronises()
         {
+            // Issue 15: segments after a gap that TCP never fills are passed unchanged; a later one
+            // that starts with a valid header is not taken for a message boundary.
             var tracker = new PptpTracker(4, 8);
             EstablishA(tracker);
             PptpConnectionDriver b = Connect(tracker, 8, HostB);
             uint seq = b.ClientSeq + 1000; // 1000 bytes this tracker never saw
-            for (int i = 1; i < PptpTracker.ResyncAfterGapSegments; i++)
+            for (int i = 1; i < 6; i++)
             {
                 b.OutAt(seq, EchoRequest((uint)i));
                 Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
                 seq += 16;
             }
 
-            byte[] ocrq = b.OutAt(seq, Ocrq(ClientCallId, 1));
-            Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(ClientCallId + 1, (int)Get16(ocrq, 12));
+            byte[] ocrq = Ocrq(ClientCallId, 1);
+            CollectionAssert.AreEqual(ocrq, b.OutAt(seq, ocrq), "passed unchanged");
+            Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
+            Assert.AreEqual(1, tracker.ActiveCalls, "A's call only");
         }
 
         [TestMethod]
-        public void OnSegment_PickedUpMidStream_SyncsOnFirstMessageStart()
+        public void OnSegment_PickedUpMidStream_NeverFollowed()
         {
             var tracker = new PptpTracker(4, 8);
             EstablishA(tracker);
             var b = new PptpConnectionDriver(tracker, 8, HostB, ServerAddress, 40008, 123456, 654321);
-            // No SYN seen (the tracker was flushed while the connection was up).
+            // No SYN seen (the tracker was flushed while the connection was up): not followed from its start.
             b.Out(Slice(Sccrq(), 100, 56));
             Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
-            byte[] ocrq = b.Out(Ocrq(ClientCallId, 1));
-            Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(ClientCallId + 1, (int)Get16(ocrq, 12));
-            CollectionAssert.AreEqual(Ocrp(0x0041, ClientCallId, 1), b.In(Ocrp(0x0041, ClientCallId + 1, 1)));
+            CollectionAssert.AreEqual(Ocrq(ClientCallId, 1), b.Out(Ocrq(ClientCallId, 1)));
+            Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
+            b.In(Ocrp(0x0041, ClientCallId, 1));
+            Assert.AreEqual(1, tracker.ActiveConnections, "no state for B at all");
+            Assert.AreEqual(1, tracker.ActiveCalls);
+            Assert.IsFalse(tracker.TryOutboundGre(HostB, ServerAddress, 0x0041, 101));
         }
 
         [TestMethod]
-        public void OnSegment_BadCookie_PassedUnchangedCountedNoGreStateThenResyncs()
+        public void OnSegment_BadCookie_PassedUnchangedCountedConnectionAbandoned()
         {
             var tracker = new PptpTracker(4, 8);
             PptpConnectionDriver b = Connect(tracker, 8, HostB);
@@ -411,32 +416,46 @@ namespace NanoRouter.Tests.Passthrough
             CollectionAssert.AreEqual(bad, b.Out(bad));
             Assert.AreEqual(PptpStatus.PassedUnparsed, b.LastStatus);
             Assert.AreEqual(1, tracker.UnparsedMessages);
+            Assert.AreEqual(1, tracker.AbandonedConnections);
             Assert.AreEqual(0, tracker.ActiveCalls);
             b.In(Ocrp(0x0041, ClientCallId, 1));
             AssertNoGre(tracker, ClientCallId, 0x0041);
 
-            // The next segment that starts with a good header is followed again.
-            b.Out(Ocrq(0x0777, 2));
-            Assert.AreEqual(PptpStatus.Ok, b.LastStatus);
-            Assert.AreEqual(1, tracker.ActiveCalls);
+            // After garbage nothing more of the connection is followed, not even a good OCRQ.
+            CollectionAssert.AreEqual(Ocrq(0x0777, 2), b.Out(Ocrq(0x0777, 2)));
+            Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
+            b.In(Ocrp(0x0042, 0x0777, 1));
+            Assert.AreEqual(0, tracker.ActiveCalls);
+            AssertNoGre(tracker, 0x0777, 0x0042);
         }
 
         [TestMethod]
-        public void OnSegment_BadLengthOrUnknownType_SkippedByLengthAndStreamStaysInStep()
+        public void OnSegment_BadLengthOrUnknownType_ConnectionAbandonedItsCallsEnd()
         {
-            var tracker = new PptpTracker(4, 8);
-            EstablishA(tracker);
-            PptpConnectionDriver b = Connect(tracker, 8, HostB);
-
+            // A header whose Length does not match its type, or an unknown type, is garbage too: the
+            // connection is abandoned (its established call ends) instead of being skipped by length.
             byte[] badLength = Ocrq(ClientCallId, 1);
             Put16(badLength, 0, 100);
             byte[] unknown = Ccrq(ClientCallId);
             Put16(unknown, 8, 99);
-            byte[] stream = Concat(Slice(badLength, 0, 100), unknown, Ocrq(ClientCallId, 1));
-            byte[] sent = b.Out(stream);
-            Assert.AreEqual(PptpStatus.PassedUnparsed, b.LastStatus);
-            Assert.AreEqual(2, tracker.UnparsedMessages);
-            CollectionAssert.AreEqual(Concat(Slice(badLength, 0, 100), unknown, Ocrq(ClientCallId + 1, 1)), sent);
+            byte[][] garbage = { Slice(badLength, 0, 100), unknown };
+            foreach (byte[] bad in garbage)
+            {
+                var tracker = new PptpTracker(4, 8);
+                EstablishA(tracker);
+                PptpConnectionDriver b = Connect(tracker, 8, HostB);
+                b.Out(Ocrq(0x0100, 1));
+                b.In(Ocrp(0x0041, 0x0100, 1));
+                Assert.AreEqual(2, tracker.ActiveCalls);
+
+                byte[] stream = Concat(bad, Ocrq(ClientCallId, 1));
+                CollectionAssert.AreEqual(stream, b.Out(stream), "passed unchanged");
+                Assert.AreEqual(PptpStatus.PassedUnparsed, b.LastStatus);
+                Assert.AreEqual(1, tracker.UnparsedMessages);
+                Assert.AreEqual(1, tracker.ActiveCalls, "B's call ended with its connection; A's stays");
+                Assert.IsFalse(tracker.TryOutboundGre(HostB, ServerAddress, 0x0041, 101));
+                Assert.IsTrue(tracker.TryOutboundGre(HostA, ServerAddress, 0x0040, 101));
+            }
         }
 
         [TestMethod]
@@ -464,7 +483,7 @@ namespace NanoRouter.Tests.Passthrough
         public void OnSegment_RandomPayloadsAndPackets_NeverThrowNorCreateGreState()
         {
             var random = new TestRandom(1723);
-            var tracker = new PptpTracker(8, 8);
+            var tracker = new PptpTracker(8, 8, 8, 8);
             for (int round = 0; round < 300; round++)
             {
                 var b = new PptpConnectionDriver(tracker, round % 6, HostB, ServerAddress, 40008, random.NextUInt() >> 1, random.NextUInt() >> 1);
@@ -537,8 +556,9 @@ namespace NanoRouter.Tests.Passthrough
             var tracker = new PptpTracker(1, 4);
             EstablishA(tracker);
             var b = new PptpConnectionDriver(tracker, 8, HostB, ServerAddress, 40008, 1, 2);
+            Assert.AreEqual(PptpStatus.NoState, b.Syn(), "the client's SYN finds no room");
             b.Out(Sccrq());
-            Assert.AreEqual(PptpStatus.NoState, b.LastStatus);
+            Assert.AreEqual(PptpStatus.Unfollowed, b.LastStatus);
             Assert.AreEqual(1, tracker.ActiveConnections);
         }
 
@@ -566,10 +586,12 @@ namespace NanoRouter.Tests.Passthrough
             tracker.OnConnectionClosed(12345);
             Assert.AreEqual(1, tracker.ActiveConnections);
 
-            // Expiry: GRE at 101 refreshed A's call and connection; idle 60 s at 161 keeps it, at 162 drops it.
-            tracker.Expire(161, 60);
+            // Expiry: GRE at 101 refreshed A's call, not its control connection (last segment at 100):
+            // idle 60 s at 160 keeps both, at 161 the connection goes and the call with it, GRE or not.
+            tracker.Expire(160, 60);
             Assert.AreEqual(1, tracker.ActiveCalls);
-            tracker.Expire(162, 60);
+            Assert.IsTrue(tracker.TryOutboundGre(HostA, ServerAddress, 0x0040, 160));
+            tracker.Expire(161, 60);
             Assert.AreEqual(0, tracker.ActiveCalls);
             Assert.AreEqual(0, tracker.ActiveConnections);
             AssertNoGre(tracker, ClientCallId, 0x0040);
@@ -643,7 +665,7 @@ namespace NanoRouter.Tests.Passthrough
                 // The OCRQ retransmitted as first sent (TCP resends the sender's bytes).
                 Array.Copy(original0, 0, work, 0, work.Length);
                 tracker.OnSegment(work, work.Length, 8, HostB, ServerAddress, true, 100);
-                if (i < PptpTracker.ResyncAfterGapSegments - 1)
+                if (i < 2)
                 {
                     tracker.OnSegment(gap, gap.Length, 8, HostB, ServerAddress, true, 100);
                 }

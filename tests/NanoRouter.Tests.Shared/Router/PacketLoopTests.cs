@@ -14,6 +14,7 @@ namespace NanoRouter.Tests.Router
         {
             public byte[] Next;
             public Side NextSide;
+            public byte[] NextLinkSource = new byte[6];
             public Verdict LastVerdict = (Verdict)99;
             public Side LastEgress;
             public byte[] LastPacket;
@@ -29,6 +30,12 @@ namespace NanoRouter.Tests.Router
 
                 int n = Next.Length;
                 System.Array.Copy(Next, buffer, n);
+                if (n + 6 <= buffer.Length)
+                {
+                    // IPacketPort: the sender's link-layer address right after the packet.
+                    System.Array.Copy(NextLinkSource, 0, buffer, n, 6);
+                }
+
                 Next = null;
                 return n;
             }
@@ -70,6 +77,37 @@ namespace NanoRouter.Tests.Router
             }
 
             Assert.AreEqual(0, engine.ActiveEntries, "the UDP mapping expired after 300 s of ticks");
+        }
+
+        [TestMethod]
+        public void RunOnce_LinkSourceAfterThePacket_ForgedFlowsChargedToTheirSender()
+        {
+            // The loop's buffer has room for the link-layer address after the largest packet, and the
+            // engine charges new sessions to it: host B forging host A's address spends B's quota.
+            var clock = new ManualClock(1000);
+            var engine = new NatEngine(new NatOptions { Capacity = 16, HostQuota = 4, LanAddress = Net.RouterLan, WanAddress = Net.Wan }, clock);
+            var port = new QueuePort();
+            var loop = new PacketLoop(engine, port, clock, 1600, 100);
+            Assert.IsTrue(engine.LinkSourceAfterPacket);
+            int forged = 0;
+            for (int i = 0; i < 10; i++)
+            {
+                port.Next = Packets.Udp(Net.HostA, (ushort)(30000 + i), Net.Server, 53);
+                port.NextSide = Side.Lan;
+                port.NextLinkSource = new byte[] { 2, 0, 0, 0, 0, 0x0B };
+                loop.RunOnce(0);
+                forged += port.LastVerdict == Verdict.Forward ? 1 : 0;
+            }
+
+            Assert.AreEqual(4, forged);
+            for (int i = 0; i < 4; i++)
+            {
+                port.Next = Packets.Udp(Net.HostA, (ushort)(40000 + i), Net.Server, 53);
+                port.NextSide = Side.Lan;
+                port.NextLinkSource = new byte[] { 2, 0, 0, 0, 0, 0x0A };
+                loop.RunOnce(0);
+                Assert.AreEqual(Verdict.Forward, port.LastVerdict, "host A's own flow " + i);
+            }
         }
 
         [TestMethod]

@@ -1,4 +1,5 @@
 using NanoRouter.Core.Wire;
+using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Wire
 {
@@ -71,6 +72,31 @@ namespace NanoRouter.Tests.Wire
             Assert.IsTrue(view.IsHeaderChecksumValid());
             Assert.IsTrue(oracle.ValidIPChecksum);
             Assert.AreEqual(oracle.HeaderChecksum, (int)view.ComputeHeaderChecksum());
+        }
+
+        [TestMethod]
+        [DataRow("", 0)]
+        [DataRow("01010100", 0)]
+        [DataRow("00070000", 0)] // after End of Option List the rest is padding
+        [DataRow("07070400000000", 1)] // Record Route
+        [DataRow("0101830704C6120901", 1)] // NOP NOP, Loose Source Route
+        [DataRow("94040000", 1)] // Router Alert
+        public void HasOptions_OnlyPaddingIsNoOption(string optionHex, int expected)
+        {
+            byte[] plain = Oracle.Udp(Lan, Server, 1000, 53, new byte[] { 9, 9, 9 });
+            byte[] options = Hex.Bytes(optionHex);
+            int padded = (options.Length + 3) & ~3;
+            byte[] packet = new byte[plain.Length + padded];
+            System.Array.Copy(plain, packet, 20);
+            System.Array.Copy(options, 0, packet, 20, options.Length);
+            System.Array.Copy(plain, 20, packet, 20 + padded, plain.Length - 20);
+            packet[0] = (byte)(0x40 | ((20 + padded) / 4));
+            Oracle.Put16(packet, 2, packet.Length);
+            Oracle.Put16(packet, 10, 0);
+            Oracle.Put16(packet, 10, OnesComplement.Checksum(packet, 0, 20 + padded));
+
+            Assert.AreEqual(WireStatus.Ok, IPv4Packet.TryParse(packet, 0, packet.Length, out IPv4Packet view));
+            Assert.AreEqual(expected != 0, view.HasOptions, optionHex);
         }
 
         [TestMethod]

@@ -92,6 +92,24 @@ namespace NanoRouter.Tests.Wire
         }
 
         [TestMethod]
+        [DataRow("02 04 05 B4 01 03 03 07", 1, 7)]                // MSS, NOP, WS 7 (what Linux sends)
+        [DataRow("03 03 00 00", 1, 0)]                            // shift 0: scaling on, factor 1
+        [DataRow("01 03 03 0E", 1, 14)]
+        [DataRow("01 03 03 0F", 1, 14)]                           // above 14: used as 14 (RFC 7323 2.3)
+        [DataRow("01 03 03 FF", 1, 14)]
+        [DataRow("02 04 05 B4", 0, 0)]                            // no WS option
+        [DataRow("03 02 07 00", 0, 0)]                            // length 2: malformed
+        [DataRow("01 01 01 03", 0, 0)]                            // kind 3 as the last byte
+        [DataRow("00 03 03 07", 0, 0)]                            // EOL before it
+        public void TryGetWindowScale_Options_FoundOnlyWhenWellFormed(string optionsHex, int found, int expected)
+        {
+            byte[] packet = Oracle.Tcp(Lan, Server, 40000, 80, 1, 0, 0x02, 64240, 0, Hex.Bytes(optionsHex), new byte[0]);
+            TcpSegment view = Parse(packet, out IPv4Packet ip);
+            Assert.AreEqual(found != 0, view.TryGetWindowScale(out int shift), optionsHex);
+            Assert.AreEqual(expected, shift, optionsHex);
+        }
+
+        [TestMethod]
         public void SetMssWithChecksumUpdate_Clamp_EqualsOracleBuild()
         {
             byte[] packet = Oracle.Tcp(Lan, Server, 40000, 80, 77, 0, 0x02, 64240, 0, s_mssOptions, new byte[0]);

@@ -22,8 +22,22 @@ one the test passes in (all in 198.18.0.0/15).
       messages (bad magic, lengths 0..65535, unknown types, cut short); with the echo server on
       A:1723 they come back, so the router parses them in both directions. Half the connections
       end with RST.
-  echo [--udp-port P] [--tcp-ports P,P]
-      UDP and TCP echo server (the peer of churn and pptp-garbage).
+  echo [--udp-port P] [--tcp-ports P,P] [--tcp-idle S]
+      UDP and TCP echo server (the peer of churn and pptp-garbage); it closes a TCP connection
+      idle for S seconds (default 5).
+  idle-tcp --server A --port P --go-file F [--timeout S]
+      one TCP connection to A:P (the echo server): sends a line, reads its echo, prints
+      {"ready": true, "local_port": N}, then stays idle until the file F exists, sends a second
+      line and prints {"done": true, "ok": true|false, ...} (ok: the echo came back in time).
+  tcp-spoof --src A --sport P --dst A --ports LO-HI --flags rst|finack [--repeat N] [--rate PPS] [--seed N]
+      a blind off-path attacker: TCP segments from A:P (a spoofed server) to every port LO..HI
+      of the destination, each with a random sequence (and, for finack, acknowledgment) number,
+      N times over, over a raw IPv4 socket. Prints {"done": true, "sent": N, "elapsed": S}.
+  frag-flood --src A --dst A --rate PPS --duration S [--seed N]
+      later IPv4 fragments that belong to no datagram (random identification, non-zero offset,
+      UDP, 64 data bytes, More Fragments clear) from A (this host's own address: no spoofing)
+      to the router, at PPS per second, over a raw IPv4 socket.
+      Prints {"done": true, "sent": N, "elapsed": S}.
   churn --server A --duration S [--udp-rate R] [--tcp-rate R] [--udp-port P] [--tcp-port P]
       short flows: each UDP flow is a new socket (new source port) sending one datagram and
       waiting for its echo; each TCP flow connects, sends, reads the echo and closes. Prints
@@ -511,7 +525,7 @@ def echo(args):
             udp_sock.sendto(data, peer)
 
     def serve(conn):
-        conn.settimeout(5)
+        conn.settimeout(args.tcp_idle)
         try:
             while not STOP.is_set():
                 data = conn.recv(65535)
@@ -609,6 +623,83 @@ def churn(args):
         emit(dict(stats, done=True))
 
 
+def idle_tcp(args):
+    try:
+        s = socket.create_connection((args.server, args.port), timeout=5)
+        s.settimeout(args.timeout)
+        s.sendall(b"first line\n")
+        got = s.recv(2048)
+    except OSError as e:
+        emit({"done": True, "ok": False, "error": "first exchange: %s" % e})
+        return
+    emit({"ready": True, "local_port": s.getsockname()[1], "first_ok": got == b"first line\n"})
+    while not STOP.is_set() and not os.path.exists(args.go_file):
+        STOP.wait(0.1)
+    start = time.monotonic()
+    try:
+        s.sendall(b"second line\n")
+        got = s.recv(2048)
+        emit({"done": True, "ok": got == b"second line\n", "reply": got.decode("ascii", "replace"), "seconds": round(time.monotonic() - start, 3)})
+    except OSError as e:
+        emit({"done": True, "ok": False, "error": "second exchange: %s" % e, "seconds": round(time.monotonic() - start, 3)})
+    finally:
+        s.close()
+
+
+def tcp_spoof(args):
+    rng = random.Random(args.seed)
+    low, high = (int(x) for x in args.ports.split("-"))
+    flags = 0x04 if args.flags == "rst" else 0x11
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    interval = 1.0 / args.rate if args.rate > 0 else 0.0
+    start = time.monotonic()
+    next_send = start
+    sent = 0
+    errors = 0
+    for _ in range(args.repeat):
+        for port in range(low, high + 1):
+            if STOP.is_set():
+                break
+            ack = rng.getrandbits(32) if flags & 0x10 else 0
+            segment = tcp(args.src, args.dst, args.sport, port, rng.getrandbits(32), ack, flags)
+            try:
+                sock.sendto(ip4(args.src, args.dst, 6, segment, ident=sent), (args.dst, 0))
+                sent += 1
+            except OSError:
+                errors += 1
+            if interval:
+                next_send += interval
+                delay = next_send - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+    emit({"done": True, "sent": sent, "errors": errors, "elapsed": round(time.monotonic() - start, 2)})
+
+
+def frag_flood(args):
+    rng = random.Random(args.seed)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    interval = 1.0 / args.rate if args.rate > 0 else 0.0
+    start = time.monotonic()
+    next_send = start
+    sent = 0
+    errors = 0
+    emit({"ready": True})
+    while not STOP.is_set() and time.monotonic() - start < args.duration:
+        frag = rng.randint(1, 0x1FFF)  # offset in 8-byte units, More Fragments clear
+        packet = ip4(args.src, args.dst, 17, rng.randbytes(64), ident=rng.getrandbits(16), frag=frag)
+        try:
+            sock.sendto(packet, (args.dst, 0))
+            sent += 1
+        except OSError:
+            errors += 1
+        if interval:
+            next_send += interval
+            delay = next_send - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    emit({"done": True, "sent": sent, "errors": errors, "elapsed": round(time.monotonic() - start, 3)})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -634,6 +725,27 @@ def main():
     p = sub.add_parser("echo")
     p.add_argument("--udp-port", type=int, default=7)
     p.add_argument("--tcp-ports", default="7")
+    p.add_argument("--tcp-idle", type=float, default=5)
+    p = sub.add_parser("idle-tcp")
+    p.add_argument("--server", required=True)
+    p.add_argument("--port", type=int, default=7)
+    p.add_argument("--go-file", required=True)
+    p.add_argument("--timeout", type=float, default=5)
+    p = sub.add_parser("tcp-spoof")
+    p.add_argument("--src", required=True)
+    p.add_argument("--sport", type=int, required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--ports", required=True)
+    p.add_argument("--flags", choices=("rst", "finack"), default="rst")
+    p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--rate", type=float, default=0)
+    p.add_argument("--seed", type=int, default=1)
+    p = sub.add_parser("frag-flood")
+    p.add_argument("--src", required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--rate", type=float, default=1000)
+    p.add_argument("--duration", type=float, default=5)
+    p.add_argument("--seed", type=int, default=1)
     p = sub.add_parser("churn")
     p.add_argument("--server", required=True)
     p.add_argument("--duration", type=float, default=10)
@@ -642,7 +754,8 @@ def main():
     p.add_argument("--udp-port", type=int, default=7)
     p.add_argument("--tcp-port", type=int, default=7)
     args = parser.parse_args()
-    {"flood": flood, "barrage": barrage, "pptp-garbage": pptp_garbage, "echo": echo, "churn": churn}[args.command](args)
+    {"flood": flood, "barrage": barrage, "pptp-garbage": pptp_garbage, "echo": echo, "churn": churn,
+     "idle-tcp": idle_tcp, "tcp-spoof": tcp_spoof, "frag-flood": frag_flood}[args.command](args)
 
 
 if __name__ == "__main__":
