@@ -7,10 +7,12 @@ namespace NanoRouter.Host
         public const string Usage =
             "usage: nanorouter                      build the nr-* lab (nr-lan, nr-rtr, nr-wan) and run the router in it\n" +
             "       nanorouter run --lan IF --wan IF [--config FILE] [--admin-port N]\n" +
-            "                      [--admin-password-file FILE] [--queue N]\n" +
+            "                      [--admin-password-file FILE] [--queue N] [--no-gso] [--native]\n" +
             "                                       run in the current network namespace on existing, addressed interfaces\n" +
             "options (both modes): --config FILE    the settings file\n" +
             "                      --admin-password-file FILE  sets the admin password when none is set yet\n" +
+            "                      --native         forward established flows in C (libnrflow.so, the ESP32's flow path);\n" +
+            "                                       off by default, also on with NANOROUTER_NATIVE=1 in the environment\n" +
             "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
             "                      --queue N        NFQUEUE queue number (default 0)\n" +
             "                      --no-gso         queue MTU-sized packets only (the kernel segments; slower)\n" +
@@ -45,6 +47,11 @@ namespace NanoRouter.Host
         /// <summary>--no-gso: have the kernel segment GSO/GRO super-packets to the MTU before queueing.</summary>
         public bool NoGso { get; private set; }
 
+        /// <summary>--native, or NANOROUTER_NATIVE=1 in the environment: the native flow path (libnrflow.so)
+        /// forwards established flows in the NFQUEUE loop. Off by default: every packet goes through the
+        /// managed engine (the e2e, VPN and hostile suites are proven that way; see README).</summary>
+        public bool Native { get; private set; }
+
         /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1:8080).</summary>
         public string AllowHost { get; private set; }
 
@@ -58,6 +65,7 @@ namespace NanoRouter.Host
         public static bool TryParse(string[] args, out CommandLine line, out string error)
         {
             line = new CommandLine();
+            line.Native = System.Environment.GetEnvironmentVariable("NANOROUTER_NATIVE") == "1";
             error = null;
             int i = 0;
             if (args.Length > 0 && !args[0].StartsWith("-"))
@@ -79,6 +87,12 @@ namespace NanoRouter.Host
                 {
                     line.Help = true;
                     return true;
+                }
+
+                if (option == "--native")
+                {
+                    line.Native = true;
+                    continue;
                 }
 
                 if (option == "--no-gso")

@@ -152,6 +152,11 @@ namespace NanoRouter.Host
                 arguments.Add(Path.GetFullPath(_line.AdminPasswordFile));
             }
 
+            if (_line.Native)
+            {
+                arguments.Add("--native");
+            }
+
             foreach (string argument in arguments)
             {
                 info.ArgumentList.Add(argument);

@@ -32,6 +32,7 @@ namespace NanoRouter.Host
         private readonly CommandLine _line;
         private readonly MonotonicClock _clock = new MonotonicClock();
         private volatile bool _stop;
+        private NativeFlowTable _flows;
         private string _stopReason = "stop requested";
 
         public RouterService(CommandLine line)
@@ -74,7 +75,13 @@ namespace NanoRouter.Host
                 WanAddress = wan.Address,
             };
             settings.ApplyTo(options);
-            var engine = new NatEngine(options, clock);
+
+            // The native flow path (dataplane/, libnrflow.so: the C code the ESP32 runs in its lwIP
+            // hook) forwards established flows in the NFQUEUE loop with --native (off by default until
+            // every e2e, VPN and hostile test is proven with it on). Room for every flow the engine can
+            // hold: its sessions, tunnel mappings and PPTP calls.
+            _flows = _line.Native ? new NativeFlowTable(Math.Min(0xFFFE, 2 * options.Capacity)) : null;
+            var engine = new NatEngine(options, clock, _flows);
             settings.ApplyTo(engine.Passthrough);
             string settingsNote = _line.ConfigFile == null ? "in memory (no --config)"
                 : (loaded == SettingsLoadStatus.Loaded ? "loaded from " : "defaults (" + loaded + "), saved to ") + _line.ConfigFile;
@@ -118,7 +125,14 @@ namespace NanoRouter.Host
 
             using (admin)
             {
-                return RunPacketPath(lan, wan, engine, host, settingsNote, !settings.HasAdminPassword);
+                try
+                {
+                    return RunPacketPath(lan, wan, engine, host, settingsNote, !settings.HasAdminPassword);
+                }
+                finally
+                {
+                    _flows?.Dispose();
+                }
             }
         }
 
@@ -134,6 +148,7 @@ namespace NanoRouter.Host
                 return 1;
             }
 
+            port.AttachFlowPath(_flows);
             using (port)
             {
                 if (!RouterNetfilter.TryInstall(lan, wan, _line.Queue, out RouterNetfilter rules, out error))
@@ -152,6 +167,8 @@ namespace NanoRouter.Host
                     Log.Info("start: lan " + lan.Name + " " + lan.AddressText + "/" + lan.PrefixLength
                         + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + (port.Gso ? " with GSO" : " without GSO") + " (iptables chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
                     Log.Info("settings " + settingsNote);
+                    Log.Info(_flows == null ? "native flow path off (the default; --native turns it on): every packet through the managed engine"
+                        : "native flow path on: " + _flows.Capacity + " slots (libnrflow.so); established flows are forwarded in C");
                     if (awaitingOwner)
                     {
                         Log.Info("no admin password yet: choose one on the admin page, then confirm it from this machine with kill -USR1 "
@@ -164,9 +181,13 @@ namespace NanoRouter.Host
 
                     RunPackets(port, engine, wan, host);
 
+                    long all = port.PacketsReceived + port.PacketsNative;
                     Log.Info("stopping (" + _stopReason + "): " + port.PacketsReceived + " packets, "
                         + port.PacketsForwarded + " forwarded, " + port.PacketsLocal + " local, "
-                        + port.PacketsDropped + " dropped, " + port.Overruns + " queue overruns");
+                        + port.PacketsDropped + " dropped, " + port.Overruns + " queue overruns; "
+                        + port.PacketsNative + " forwarded by the native flow path, "
+                        + (all == 0 ? "0" : (100.0 * port.PacketsReceived / all).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)) + " % of packets reached the managed engine"
+                        + (engine.Flows != null ? "; flows installed " + engine.Flows.Installs + ", removed " + engine.Flows.Removals + ", offloaded now " + engine.Flows.Offloaded : string.Empty));
                 }
             }
 

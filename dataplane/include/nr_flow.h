@@ -113,10 +113,11 @@ extern "C" {
  *                            RCV.WND >> its window scale (the managed side knows both scales
  *                            from the SYNs it handled)
  *   22   2 le     window[1]  the same for in segments: the remote's window, unscaled
- *     ack[d] and window[d] move together, and only forward in sequence space: a segment whose
- *     ACK is older ((int32_t)(ack - ack[d]) < 0: reordered) changes neither. The managed side
- *     installs them from its own tracking (the last values it saw) and, when it handles a
- *     segment of an offloaded flow itself, keeps whichever value is later in sequence space.
+ *     ack[d] and window[d] move together: those of the last segment forwarded that way, reordered
+ *     or not, as the managed engine keeps its own (NatTable.TcpAck, TcpWindow). The managed side
+ *     installs them from its own tracking and, before it handles a segment of an offloaded flow
+ *     itself, takes the flow out and reads them back (FlowInstaller.TcpTracking), so the two
+ *     copies never diverge.
  *     TCP entries have no packet counters (the managed engine counts no TCP packets).
  *
  *  UDP (kind 2), ICMP echo (kind 3; the identifier plays the port):

@@ -44,6 +44,7 @@
 /* UDP (RFC 768), ICMP echo (RFC 792), ESP (RFC 4303). */
 #define UDP_HEADER 8u
 #define UDP_CHECKSUM 6
+#define UDP_MIN_FAST 20u /* the managed fast path's 40-byte minimum, less the IP header */
 #define ICMP_HEADER 8u
 #define ICMP_CHECKSUM 2
 #define ICMP_IDENTIFIER 4
@@ -108,16 +109,14 @@ const nr_kind_key nr_kind_keys[8] = {
     [NR_FLOW_KIND_PPTP] = {{0, 0}, {0, 16}, 0xFFFFu},
 };
 
-/* The TCP tracking fields of direction d follow a forwarded segment: its ACK and window, when the
- * ACK is not older than the one kept (sequence-space comparison, wrap-safe). */
+/* The TCP tracking fields of direction d follow a forwarded segment: its ACK and window, the last
+ * ones forwarded, exactly as the managed engine keeps them (NatTable.TcpAck, TcpWindow: every ACK
+ * segment from that side, reordered or not), so a RST or FIN is judged the same whether the flow
+ * was offloaded or not. */
 static inline void nr_track_tcp(nr_flow_spec *spec, const uint8_t *tcp, uint32_t d)
 {
-    uint32_t ack = nr_be32(tcp + TCP_ACK_NUMBER);
-    if ((int32_t)(ack - NR_LOAD_RELAXED(spec->u.tcp.ack[d])) >= 0)
-    {
-        NR_STORE_RELEASE(spec->u.tcp.window[d], (uint16_t)nr_be16(tcp + TCP_WINDOW));
-        NR_STORE_RELEASE(spec->u.tcp.ack[d], ack);
-    }
+    NR_STORE_RELEASE(spec->u.tcp.window[d], (uint16_t)nr_be16(tcp + TCP_WINDOW));
+    NR_STORE_RELEASE(spec->u.tcp.ack[d], nr_be32(tcp + TCP_ACK_NUMBER));
 }
 
 /* Steps 2 and 3 for one kind: match (inside the data epoch, see the protocol in nr_flow.h: the
@@ -257,7 +256,10 @@ int nr_flow_process(nr_flow_table *t, uint8_t *p, uint32_t length, uint8_t ingre
     }
     if (protocol == PROTO_UDP)
     {
-        if (l4_length < UDP_HEADER)
+        /* At least 40 bytes in all, as the managed fast path takes them: a shorter datagram goes to
+         * its slow path, which classifies each datagram by its ports (a plain session's 37-byte
+         * datagram to UDP 4500 counts as NAT-T there, or is dropped with that switch off). */
+        if (l4_length < UDP_MIN_FAST)
         {
             return NR_FLOW_MISS;
         }

@@ -19,6 +19,14 @@ namespace NanoRouter.Hal.Linux
     /// NFQA_CFG_F_GSO off, so the kernel segments GSO super-packets and completes partial
     /// checksums before queueing: the core always sees MTU-sized packets with full checksums,
     /// as on the device.
+    /// <para>
+    /// With a native flow path attached (<see cref="AttachFlowPath"/>, libnrflow.so: the C code the
+    /// ESP32 runs in its lwIP hook), every queued packet goes to it first, in place in the receive
+    /// buffer: a packet of an installed flow is translated there and accepted at once (counted in
+    /// <see cref="PacketsNative"/>), and never reaches the caller; everything else is handed over
+    /// as before. <see cref="Receive"/> then also returns at its deadline while native traffic keeps
+    /// coming, so the caller's loop still ticks the engine.
+    /// </para>
     /// </remarks>
     public sealed class NfQueuePort : IPacketPort, IDisposable
     {
@@ -87,6 +95,7 @@ namespace NanoRouter.Hal.Linux
         private uint _pendingId;
         private bool _pending;
         private bool _disposed;
+        private NativeFlowTable _flows;
 
         private NfQueuePort(int fd, ushort queue, int lanIfIndex, int wanIfIndex)
         {
@@ -113,6 +122,9 @@ namespace NanoRouter.Hal.Linux
 
         /// <summary>Verdicts Drop.</summary>
         public long PacketsDropped { get; private set; }
+
+        /// <summary>Packets the native flow path translated and accepted without handing them over.</summary>
+        public long PacketsNative { get; private set; }
 
         /// <summary>Packets accepted by the port itself: an interface that is neither side, or truncated.</summary>
         public long PacketsBypassed { get; private set; }
@@ -180,13 +192,19 @@ namespace NanoRouter.Hal.Linux
             return true;
         }
 
+        /// <summary>Puts the native flow path in front of the caller (see the remarks).</summary>
+        public void AttachFlowPath(NativeFlowTable flows)
+        {
+            _flows = flows;
+        }
+
         /// <inheritdoc/>
         public int Receive(byte[] buffer, int timeoutMs, out Side ingress)
         {
             if (_pending)
             {
                 // The caller skipped Complete: let the packet go on unchanged rather than hold it forever.
-                AppendVerdict(_pendingId, NfAccept, null, 0);
+                AppendVerdict(_pendingId, NfAccept, null, 0, 0);
                 _pending = false;
             }
 
@@ -202,6 +220,12 @@ namespace NanoRouter.Hal.Linux
                 if (length > 0)
                 {
                     return length;
+                }
+
+                if (_flows != null && Environment.TickCount64 >= deadline)
+                {
+                    // Native traffic kept the queue busy: the caller's tick is due.
+                    break;
                 }
             }
 
@@ -221,17 +245,17 @@ namespace NanoRouter.Hal.Linux
             if (verdict == Verdict.Forward)
             {
                 PacketsForwarded++;
-                AppendVerdict(_pendingId, NfAccept, buffer, length);
+                AppendVerdict(_pendingId, NfAccept, buffer, 0, length);
             }
             else if (verdict == Verdict.Local)
             {
                 PacketsLocal++;
-                AppendVerdict(_pendingId, NfAccept, null, 0);
+                AppendVerdict(_pendingId, NfAccept, null, 0, 0);
             }
             else
             {
                 PacketsDropped++;
-                AppendVerdict(_pendingId, NfDrop, null, 0);
+                AppendVerdict(_pendingId, NfDrop, null, 0, 0);
             }
         }
 
@@ -297,7 +321,7 @@ namespace NanoRouter.Hal.Linux
 
             if (_pending)
             {
-                AppendVerdict(_pendingId, NfDrop, null, 0);
+                AppendVerdict(_pendingId, NfDrop, null, 0, 0);
                 _pending = false;
             }
 
@@ -486,7 +510,23 @@ namespace NanoRouter.Hal.Linux
             {
                 // Not from our two interfaces, or not all of it: not ours to judge.
                 PacketsBypassed++;
-                AppendVerdict(id, NfAccept, null, 0);
+                AppendVerdict(id, NfAccept, null, 0, 0);
+                return 0;
+            }
+
+            if ((skbInfo & (NfqaSkbCsumNotReady | NfqaSkbGso)) != 0)
+            {
+                // Partial checksum or a GSO/GRO super-packet: give the core (native or managed) a full,
+                // true checksum, which it then updates incrementally as on the device.
+                TransportChecksum.Recompute(_rx, payloadOffset, payloadLength);
+            }
+
+            ingress = inDev == _lanIfIndex ? Side.Lan : Side.Wan;
+            if (_flows != null && _flows.Process(_rx, payloadOffset, payloadLength, ingress, out _) == NativeFlowTable.Hit)
+            {
+                // An installed flow: translated in place, accepted with the forward mark; the kernel routes it.
+                PacketsNative++;
+                AppendVerdict(id, NfAccept, _rx, payloadOffset, payloadLength);
                 return 0;
             }
 
@@ -503,20 +543,14 @@ namespace NanoRouter.Hal.Linux
                     Array.Clear(buffer, payloadLength, LinkSourceLength);
                 }
             }
-            if ((skbInfo & (NfqaSkbCsumNotReady | NfqaSkbGso)) != 0)
-            {
-                // Partial checksum or a GSO/GRO super-packet: give the core a full, true checksum.
-                TransportChecksum.Recompute(buffer, payloadLength);
-            }
 
-            ingress = inDev == _lanIfIndex ? Side.Lan : Side.Wan;
             _pendingId = id;
             _pending = true;
             PacketsReceived++;
             return payloadLength;
         }
 
-        private void AppendVerdict(uint id, uint verdict, byte[] payload, int payloadLength)
+        private void AppendVerdict(uint id, uint verdict, byte[] payload, int payloadOffset, int payloadLength)
         {
             int need = VerdictWithoutPayloadLength + (payload == null ? 0 : 8 + 4 + Align4(payloadLength));
             if (_txLength + need > _tx.Length)
@@ -548,7 +582,7 @@ namespace NanoRouter.Hal.Linux
                 o += 8;
                 WriteHostUInt16(_tx, o, (ushort)(4 + payloadLength));
                 WriteHostUInt16(_tx, o + 2, NfqaPayload);
-                Buffer.BlockCopy(payload, 0, _tx, o + 4, payloadLength);
+                Buffer.BlockCopy(payload, payloadOffset, _tx, o + 4, payloadLength);
                 o += 4 + payloadLength;
                 while ((o & 3) != 0)
                 {

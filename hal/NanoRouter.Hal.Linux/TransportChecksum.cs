@@ -14,13 +14,17 @@ namespace NanoRouter.Hal.Linux
     {
         /// <summary>Writes the full checksum of the TCP/UDP packet at index 0; leaves other packets and fragments alone.</summary>
         /// <returns>true when a checksum was written.</returns>
-        public static bool Recompute(byte[] packet, int length)
+        public static bool Recompute(byte[] packet, int length) => Recompute(packet, 0, length);
+
+        /// <summary>As <see cref="Recompute(byte[], int)"/> for the packet at <paramref name="offset"/>.</summary>
+        public static bool Recompute(byte[] buffer, int offset, int length)
         {
-            if (length < 20 || (packet[0] >> 4) != 4)
+            if (length < 20 || (buffer[offset] >> 4) != 4)
             {
                 return false;
             }
 
+            Span<byte> packet = buffer.AsSpan(offset, length);
             int headerLength = (packet[0] & 0x0F) * 4;
             int totalLength = (packet[2] << 8) | packet[3];
             bool fragment = (((packet[6] & 0x1F) << 8) | packet[7]) != 0 || (packet[6] & 0x20) != 0;
@@ -40,7 +44,7 @@ namespace NanoRouter.Hal.Linux
             int field = headerLength + fieldOffset;
             packet[field] = 0;
             packet[field + 1] = 0;
-            uint sum = Sum(packet, headerLength, transportLength)
+            uint sum = Sum(buffer, offset + headerLength, transportLength)
                 + (uint)((packet[12] << 8) | packet[13]) + (uint)((packet[14] << 8) | packet[15])
                 + (uint)((packet[16] << 8) | packet[17]) + (uint)((packet[18] << 8) | packet[19])
                 + (uint)protocol + (uint)transportLength;

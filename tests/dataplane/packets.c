@@ -448,7 +448,7 @@ static int t_classify(const uint8_t *l4, uint32_t n, uint32_t protocol, uint32_t
     }
     else if (protocol == T_PROTO_UDP)
     {
-        if (n < 8)
+        if (n < 20) /* 40 bytes in all, the managed fast path's minimum: shorter datagrams go managed */
         {
             return 0;
         }

@@ -389,8 +389,8 @@ static void *c_wan_data_thread(void *arg)
         uint32_t d = t_random(&rng) % 2u;
         uint32_t wan = t_random(&rng) % 2u ? T_WAN_ADDRESS : T_WAN_ADDRESS2;
         uint32_t port = 30000u + 2u * f + (t_random(&rng) % 2u);
-        uint32_t n = d == 0 ? t_make_udp(p, T_HOST(2 + f), T_REMOTE, (uint16_t)(1000 + f), 53, 8, 1)
-                            : t_make_udp(p, T_REMOTE, wan, 53, (uint16_t)port, 8, 1);
+        uint32_t n = d == 0 ? t_make_udp(p, T_HOST(2 + f), T_REMOTE, (uint16_t)(1000 + f), 53, 20, 1)
+                            : t_make_udp(p, T_REMOTE, wan, 53, (uint16_t)port, 20, 1);
         uint8_t side;
         int result = nr_flow_process(&s_f.table, p, n, (uint8_t)d, 1, &side);
         __atomic_fetch_add(&s_progress, 1u, __ATOMIC_RELAXED);

@@ -73,7 +73,7 @@ NR_TEST(init_block_carves_one_allocation)
         nr_flow_spec spec = t_spec_udp((uint8_t)(2 + i % 200), (uint16_t)(1000 + i), (uint16_t)(1000 + i), T_REMOTE);
         NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(t, i, &spec));
     }
-    uint32_t n = t_make_udp(p, T_HOST(2 + 511 % 200), T_REMOTE, 1511, 53, 10, 1);
+    uint32_t n = t_make_udp(p, T_HOST(2 + 511 % 200), T_REMOTE, 1511, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, nr_flow_process(t, p, n, NR_FLOW_SIDE_LAN, 1, &side_unused));
     free(block);
 }
@@ -170,7 +170,7 @@ NR_TEST(counters_and_last_seen_per_direction)
     NR_CHECK_EQ(1000, st.value[0]);
     for (uint32_t k = 0; k < 7; k++)
     {
-        n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 10, 1);
+        n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 20, 1);
         NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 0x12345, NULL));
         n = t_make_icmp(p, T_HOST(9), T_REMOTE, 8, 7, 1, 10);
         NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 0x12345, NULL));
@@ -185,7 +185,7 @@ NR_TEST(counters_and_last_seen_per_direction)
     }
     for (uint32_t k = 0; k < 3; k++)
     {
-        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, 2000, 10, 1);
+        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, 2000, 20, 1);
         NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 0x10005, NULL));
         n = t_make_icmp(p, T_REMOTE, T_WAN_ADDRESS, 0, 8, 1, 10);
         NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 0x10005, NULL));
@@ -244,12 +244,12 @@ NR_TEST(tcp_tracking_follows_acks_and_windows)
     NR_CHECK_EQ(6000, st.value[0]);
     NR_CHECK_EQ(300, st.window[0]);
     NR_CHECK_EQ(9000, st.value[1]);
-    /* a reordered older ACK changes nothing, not even the window */
+    /* a reordered older ACK is the last one forwarded, as the managed engine keeps it: both move */
     n = t_make_tcp(p, T_HOST(9), T_REMOTE, 1000, 443, 9000, 5500, T_TCP_ACK, 999, 0);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
     nr_flow_read(&s_f.table, 3, &st);
-    NR_CHECK_EQ(6000, st.value[0]);
-    NR_CHECK_EQ(300, st.window[0]);
+    NR_CHECK_EQ(5500, st.value[0]);
+    NR_CHECK_EQ(999, st.window[0]);
     /* the same ACK with a new window: a window update */
     n = t_make_tcp(p, T_HOST(9), T_REMOTE, 1000, 443, 9000, 6000, T_TCP_ACK, 50, 0);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
@@ -259,7 +259,8 @@ NR_TEST(tcp_tracking_follows_acks_and_windows)
     n = t_make_tcp(p, T_REMOTE, T_WAN_ADDRESS, 443, 2000, 6000, 0xFFFFFFF0u, T_TCP_ACK | T_TCP_PSH, 65535, 100);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 1, NULL));
     nr_flow_read(&s_f.table, 3, &st);
-    NR_CHECK_EQ(9000, st.value[1]); /* 0xFFFFFFF0 is 9000 - 2^32 + ...: older than 9000 */
+    NR_CHECK_EQ(0xFFFFFFF0u, st.value[1]); /* older than 9000 in sequence space, and still the last */
+    NR_CHECK_EQ(65535, st.window[1]);
     n = t_make_tcp(p, T_REMOTE, T_WAN_ADDRESS, 443, 2000, 6000, 0x7FFFFFFFu, T_TCP_ACK, 65535, 0);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 1, NULL));
     nr_flow_read(&s_f.table, 3, &st);
@@ -309,10 +310,10 @@ NR_TEST(remove_and_reinstall_follow_the_grace_period)
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(t, 4, &b));
     NR_CHECK_EQ(NR_FLOW_STATE_LIVE, nr_flow_read(t, 4, &st));
     NR_CHECK_EQ(0, st.value[0]);
-    n = t_make_udp(p, T_HOST(9), T_REMOTE2, 1000, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(9), T_REMOTE2, 1000, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
     NR_CHECK_EQ(3000, t_get16(p + 20));
-    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 20, 1);
     F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
     /* The epoch moved on while the data thread is again inside (odd, but another call): done. */
     t->epoch = 43;
@@ -339,16 +340,16 @@ NR_TEST(flush_removes_everything)
     NR_CHECK_EQ(0, nr_flow_live(&s_f.table));
     for (uint32_t i = 0; i < F_CAPACITY; i++)
     {
-        n = t_make_udp(p, T_HOST(2 + i), T_REMOTE, 1000, 53, 10, 1);
+        n = t_make_udp(p, T_HOST(2 + i), T_REMOTE, 1000, 53, 20, 1);
         F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
-        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, (uint16_t)(2000 + i), 10, 1);
+        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, (uint16_t)(2000 + i), 20, 1);
         F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_WAN);
         NR_CHECK_EQ(NR_FLOW_STATE_FINAL, nr_flow_read(&s_f.table, i, &st));
     }
     nr_flow_flush(&s_f.table); /* twice is fine */
     nr_flow_spec s = t_spec_udp(2, 1000, 2000, T_REMOTE);
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 0, &s));
-    n = t_make_udp(p, T_HOST(2), T_REMOTE, 1000, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(2), T_REMOTE, 1000, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
 }
 
@@ -387,10 +388,10 @@ NR_TEST(wan_address_change_removes_flows_and_rewrites_to_the_new_address)
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_set_addresses(t, 0xC6130481u, 25, T_WAN_ADDRESS));
     nr_flow_spec s2 = t_spec_udp(200, 1000, 2000, T_REMOTE);
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(t, 0, &s2));
-    n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, 2000, 10, 1);
+    n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, 2000, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 1, NULL));
     NR_CHECK_EQ(0xC61304C8u, t_get32(p + 16));
-    n = t_make_udp(p, 0xC6130448u, T_REMOTE, 1000, 53, 10, 1); /* .72 is outside the /25 */
+    n = t_make_udp(p, 0xC6130448u, T_REMOTE, 1000, 53, 20, 1); /* .72 is outside the /25 */
     F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
 }
 
@@ -403,13 +404,13 @@ static void check_all(uint32_t count, const uint8_t *live)
     {
         uint32_t n;
         uint8_t host = (uint8_t)(2 + i % 4);
-        n = t_make_udp(p, T_HOST(host), T_REMOTE, (uint16_t)(1000 + i), 53, 10, 1);
+        n = t_make_udp(p, T_HOST(host), T_REMOTE, (uint16_t)(1000 + i), 53, 20, 1);
         NR_CHECK_EQ(live[i] ? NR_FLOW_HIT : NR_FLOW_MISS, f_process(&s_f, p, n, NR_FLOW_SIDE_LAN, 1, NULL));
         if (live[i])
         {
             NR_CHECK_EQ(30000 + i, t_get16(p + 20));
         }
-        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, (uint16_t)(30000 + i), 10, 1);
+        n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 53, (uint16_t)(30000 + i), 20, 1);
         NR_CHECK_EQ(live[i] ? NR_FLOW_HIT : NR_FLOW_MISS, f_process(&s_f, p, n, NR_FLOW_SIDE_WAN, 1, NULL));
         if (live[i])
         {
@@ -558,7 +559,7 @@ NR_TEST(full_table_holds_every_slot)
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_set_addresses(&t, T_LAN_ADDRESS, T_LAN_PREFIX, T_WAN_ADDRESS));
     nr_flow_spec last = t_spec_udp(9, 1, 2, T_REMOTE);
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&t, NR_FLOW_MAX_CAPACITY - 1, &last));
-    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, nr_flow_process(&t, p, n, NR_FLOW_SIDE_LAN, 1, &side_unused));
 }
 
@@ -573,10 +574,10 @@ NR_TEST(data_epoch_moves_by_two_per_lookup)
     NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 0, &s));
     uint32_t before = __atomic_load_n(&s_f.table.epoch, __ATOMIC_SEQ_CST);
     NR_CHECK_EQ(0, before & 1u);
-    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1000, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_HIT, nr_flow_process(&s_f.table, p, n, NR_FLOW_SIDE_LAN, 1, &side_unused));
     NR_CHECK_EQ(before + 2, s_f.table.epoch);
-    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1001, 53, 10, 1);
+    n = t_make_udp(p, T_HOST(9), T_REMOTE, 1001, 53, 20, 1);
     NR_CHECK_EQ(NR_FLOW_MISS, nr_flow_process(&s_f.table, p, n, NR_FLOW_SIDE_LAN, 1, &side_unused));
     NR_CHECK_EQ(before + 4, s_f.table.epoch);
     p[0] = 0x46; /* refused before any lookup: the epoch stays */

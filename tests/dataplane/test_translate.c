@@ -74,8 +74,23 @@ NR_TEST(udp_both_directions)
 {
     check_udp(5353, 5353, 64);
     check_udp(5353, 20001, 64);
-    check_udp(500, 500, 0); /* a 28-byte datagram: no payload */
-    check_udp(4500, 1025, 1);
+    check_udp(500, 500, 12); /* a 40-byte datagram: the shortest the path takes */
+    check_udp(4500, 1025, 13);
+}
+
+/* A datagram shorter than 40 bytes goes managed, as the managed fast path sends it to its slow path
+ * (which classifies each datagram by its ports). */
+NR_TEST(udp_shorter_than_40_bytes_is_a_miss)
+{
+    uint8_t p[T_MAX_PACKET];
+    uint32_t n;
+    nr_flow_spec spec = t_spec_udp(200, 5353, 5353, T_REMOTE);
+    f_setup(&s_f, F_CAPACITY, 64, 0);
+    NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 0, &spec));
+    n = t_make_udp(p, T_HOST(200), T_REMOTE, 5353, 4500, 11, 1);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
+    n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 4500, 5353, 0, 1);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_WAN);
 }
 
 NR_TEST(udp_checksum_zero_stays_zero)
@@ -109,12 +124,12 @@ NR_TEST(udp_zero_result_is_sent_as_ffff)
     /* Choose the first payload word so that the translated datagram's full checksum is 0xFFFF. */
     for (uint32_t w = 0; w < 0x10000 && !found; w++)
     {
-        t_make_udp(want, T_WAN_ADDRESS, T_REMOTE, 7001, 53, 8, 0);
+        t_make_udp(want, T_WAN_ADDRESS, T_REMOTE, 7001, 53, 12, 0);
         t_put16(want + 28, w);
-        t_finish_transport(want, 36);
+        t_finish_transport(want, 40);
         if (t_get16(want + 26) == 0xFFFF)
         {
-            n = t_make_udp(p, T_HOST(20), T_REMOTE, 7000, 53, 8, 0);
+            n = t_make_udp(p, T_HOST(20), T_REMOTE, 7000, 53, 12, 0);
             t_put16(p + 28, w);
             t_finish_transport(p, n);
             found = 1;

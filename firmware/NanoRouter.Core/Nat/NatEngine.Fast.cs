@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
@@ -173,9 +174,19 @@ namespace NanoRouter.Core.Nat
                 // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
                 // high byte, against which the slow path checks a later RST or FIN from the other side
                 // (NatTable.TcpAck, TcpWindow).
-                e = (e << 1) | (int)ingress;
-                _tcpAck[e] = BitConverter.ToUInt32(packet, 28);
-                _tcpWindow[e] = packet[34];
+                if (_flows != null)
+                {
+                    _flows.TcpTracking(e); // a segment of an offloaded session the native path missed
+                }
+
+                int sender = (e << 1) | (int)ingress;
+                _tcpAck[sender] = BitConverter.ToUInt32(packet, 28);
+                _tcpWindow[sender] = packet[34];
+            }
+
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, ingress == Side.Wan);
             }
 
             return Verdict.Forward;
@@ -261,6 +272,11 @@ namespace NanoRouter.Core.Nat
                 header += header >> 16;
                 packet[10] = (byte)~header;
                 packet[11] = (byte)(~header >> 8);
+                if (_flows != null)
+                {
+                    _flows.TunnelForwarded(FlowInstaller.Esp, e);
+                }
+
                 return Verdict.Forward;
             }
 
@@ -371,6 +387,11 @@ namespace NanoRouter.Core.Nat
             header += header >> 16;
             packet[10] = (byte)~header;
             packet[11] = (byte)(~header >> 8);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, ingress == Side.Wan);
+            }
+
             return Verdict.Forward;
         }
 
@@ -432,6 +453,11 @@ namespace NanoRouter.Core.Nat
             header += header >> 16;
             packet[10] = (byte)~header;
             packet[11] = (byte)(~header >> 8);
+            if (_flows != null)
+            {
+                _flows.PptpForwarded();
+            }
+
             return Verdict.Forward;
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -123,6 +124,11 @@ namespace NanoRouter.Core.Nat
                 FlushPptp();
             }
 
+            if (_flows != null)
+            {
+                _flows.SyncPptp();
+            }
+
             CountPassthroughMappings();
         }
 
@@ -130,7 +136,16 @@ namespace NanoRouter.Core.Nat
         {
             _esp.Expire(_now, _udpSec);
             _gre.Expire(_now, _udpSec);
+            if (_flows != null)
+            {
+                _flows.RefreshPptp();
+            }
+
             ExpirePptp();
+            if (_flows != null)
+            {
+                _flows.SyncPptp();
+            }
         }
 
         /// <summary>Sets the active mappings of every rule for the status page (the NAT table keeps its
@@ -195,6 +210,11 @@ namespace NanoRouter.Core.Nat
             _esp.Seen[e] = _now;
             RewriteSourceToWan(p, host);
             _rules.CountOut(PassthroughProtocol.Esp);
+            if (_flows != null)
+            {
+                _flows.TunnelForwarded(FlowInstaller.Esp, e);
+            }
+
             return Forward(Side.Wan);
         }
 
@@ -230,6 +250,11 @@ namespace NanoRouter.Core.Nat
             _esp.Seen[e] = _now;
             RewriteDestinationToHost(p, _esp.Host[e]);
             _rules.CountIn(PassthroughProtocol.Esp);
+            if (_flows != null)
+            {
+                _flows.TunnelForwarded(FlowInstaller.Esp, e);
+            }
+
             return Forward(Side.Lan);
         }
 
@@ -282,6 +307,11 @@ namespace NanoRouter.Core.Nat
 
                 RewriteSourceToWan(p, host);
                 _rules.CountOut(PassthroughProtocol.Pptp);
+                if (_flows != null)
+                {
+                    _flows.PptpForwarded();
+                }
+
                 return Forward(Side.Wan);
             }
 
@@ -315,6 +345,11 @@ namespace NanoRouter.Core.Nat
             _gre.Seen[e] = _now;
             RewriteSourceToWan(p, host);
             _rules.CountOut(PassthroughProtocol.Gre);
+            if (_flows != null)
+            {
+                _flows.TunnelForwarded(FlowInstaller.Gre, e);
+            }
+
             return Forward(Side.Wan);
         }
 
@@ -346,6 +381,11 @@ namespace NanoRouter.Core.Nat
                 gre.SetCallId(originalCallId);
                 RewriteDestinationToHost(p, host);
                 _rules.CountIn(PassthroughProtocol.Pptp);
+                if (_flows != null)
+                {
+                    _flows.PptpForwarded();
+                }
+
                 return Forward(Side.Lan);
             }
 
@@ -366,6 +406,11 @@ namespace NanoRouter.Core.Nat
             host = _gre.Host[e];
             RewriteDestinationToHost(p, host);
             _rules.CountIn(PassthroughProtocol.Gre);
+            if (_flows != null)
+            {
+                _flows.TunnelForwarded(FlowInstaller.Gre, e);
+            }
+
             return Forward(Side.Lan);
         }
 

@@ -279,10 +279,15 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountOut(rule);
-                if (rule == PassthroughProtocol.Ike || rule == PassthroughProtocol.NatT)
+                if (rule == PassthroughProtocol.Ike)
                 {
                     NoteIke(host, remoteWire);
                 }
+            }
+
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, false);
             }
 
             return Forward(Side.Wan);
@@ -448,6 +453,11 @@ namespace NanoRouter.Core.Nat
         /// </summary>
         private void TrackTcp(int e, byte[] p, IPv4Packet ip, int flags, bool outbound)
         {
+            if (_flows != null)
+            {
+                _flows.TcpTracking(e);
+            }
+
             int l4 = ip.HeaderLength;
             int sender = outbound ? 0 : 1;
             uint state = _inside[e] & NatTable.StateMask;
@@ -726,6 +736,11 @@ namespace NanoRouter.Core.Nat
                 _rules.CountIn(rule);
             }
 
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, true);
+            }
+
             return Forward(Side.Lan);
         }
 
@@ -797,6 +812,11 @@ namespace NanoRouter.Core.Nat
 
             _seen[e] = _now;
             TranslateOutbound(p, ip, e, host);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, false);
+            }
+
             return Forward(Side.Wan);
         }
 
@@ -831,6 +851,11 @@ namespace NanoRouter.Core.Nat
 
             _seen[e] = _now;
             TranslateInbound(p, ip, e);
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, true);
+            }
+
             return Forward(Side.Lan);
         }
 

@@ -70,6 +70,7 @@ namespace NanoRouter.Core.Nat
             // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
             uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
             _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
+            SyncPptpFlows();
         }
 
         /// <summary>A new PPTP control session took entry <paramref name="entry"/>: forget whatever an
@@ -77,6 +78,16 @@ namespace NanoRouter.Core.Nat
         private void OnPptpSessionCreated(int entry)
         {
             _pptp.OnConnectionClosed(entry);
+            SyncPptpFlows();
+        }
+
+        /// <summary>A PPTP call may have started, changed or ended: the native GRE path follows at once.</summary>
+        private void SyncPptpFlows()
+        {
+            if (_flows != null)
+            {
+                _flows.SyncPptp();
+            }
         }
 
         private bool PptpOutboundGre(int host, uint server, ushort callId)

@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -47,6 +48,7 @@ namespace NanoRouter.Core.Nat
         private readonly PassthroughRules _rules;
         private readonly NatTable _table;
         private readonly int[] _dropCounts = new int[32];
+        private FlowInstaller _flows;
 
         // The table's arrays, held here too so the packet path reaches them with one load.
         private readonly uint[] _inside;
@@ -102,9 +104,22 @@ namespace NanoRouter.Core.Nat
         private int _packetLength;
         private bool _linkSourceAfterPacket;
 
-        /// <summary>Builds the engine and allocates every table it will ever use.</summary>
+        /// <summary>Builds the engine and allocates every table it will ever use; every packet goes
+        /// through <see cref="Process"/> (no native flow path).</summary>
         /// <exception cref="ArgumentException">The options are out of range (never thrown later).</exception>
         public NatEngine(NatOptions options, IClock clock)
+            : this(options, clock, null)
+        {
+        }
+
+        /// <summary>
+        /// Builds the engine and allocates every table it will ever use. With a board's native flow
+        /// path (<paramref name="flowPath"/>, not null) the engine installs its established flows
+        /// there (<see cref="Flows"/>); the board's data thread then forwards their packets without
+        /// <see cref="Process"/>, and everything else comes here as before.
+        /// </summary>
+        /// <exception cref="ArgumentException">The options are out of range (never thrown later).</exception>
+        public NatEngine(NatOptions options, IClock clock, IFlowPath flowPath)
         {
             if (options == null || clock == null)
             {
@@ -157,6 +172,12 @@ namespace NanoRouter.Core.Nat
             _rulesVersion = _rules.Version;
             SetWanAddress(options.WanAddress);
             InitializePassthrough();
+            if (flowPath != null)
+            {
+                _flows = new FlowInstaller(flowPath, _table, _esp, _gre, _pptp, _rules);
+                _flows.SetAddresses(_lanAddress, options.LanPrefixLength, _wanAddress);
+                _flows.SetClock(_now, _seconds);
+            }
         }
 
         /// <summary>The options the engine was built with.</summary>
@@ -164,6 +185,9 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>The NAT table (read-only use: statistics and tests).</summary>
         public NatTable Table => _table;
+
+        /// <summary>The native flow path's installer, or null when the engine has none.</summary>
+        public FlowInstaller Flows => _flows;
 
         /// <summary>The passthrough switches and counters.</summary>
         public PassthroughRules Passthrough => _rules;
@@ -245,6 +269,11 @@ namespace NanoRouter.Core.Nat
         /// <summary>Sets the uplink's address. Every session is forgotten: they were bound to the old one.</summary>
         public void SetWanAddress(uint wanAddress)
         {
+            if (_flows != null)
+            {
+                _flows.SetAddresses(_lanAddress, _options.LanPrefixLength, wanAddress);
+            }
+
             _wanAddress = wanAddress;
             NetworkOrder.WriteUInt32(_wanAddressBytes, 0, wanAddress);
             _wanWire = BitConverter.ToUInt32(_wanAddressBytes, 0);
@@ -302,6 +331,12 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _sweepDebtMs = elapsed >= SweepSliceMs * SweepSlices ? SweepSliceMs * SweepSlices : _sweepDebtMs + elapsed;
+            }
+
+            if (_flows != null)
+            {
+                _flows.SetClock(_now, _seconds);
+                _flows.Tick();
             }
 
             if (_rules.Version != _rulesVersion)

@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 
 namespace NanoRouter.Core.Nat
 {
@@ -177,6 +178,7 @@ namespace NanoRouter.Core.Nat
         private ushort _freeHead;
         private int _count;
         private int _clockHand;
+        private IEntryObserver _observer;
 
         /// <summary>Allocates every array the table will ever use.</summary>
         /// <param name="capacity">Entries, 1 to <see cref="MaxCapacity"/>.</param>
@@ -301,9 +303,24 @@ namespace NanoRouter.Core.Nat
         /// <summary>The inbound bucket of an external port (wire form) and protocol code.</summary>
         public int InBucket(uint externalPort, uint protocol) => (int)(((externalPort | protocol) * HashMultiplier) >> HashShift);
 
+        /// <summary>
+        /// Tells <paramref name="observer"/> (the flow installer, as its table 0) about this table:
+        /// before expiry or eviction reads an entry's last-seen stamp, before an entry is removed or a
+        /// TCP session leaves the established state, and when the table is cleared.
+        /// </summary>
+        public void Observe(IEntryObserver observer)
+        {
+            _observer = observer;
+        }
+
         /// <summary>Empties the table.</summary>
         public void Clear()
         {
+            if (_observer != null)
+            {
+                _observer.Cleared(0);
+            }
+
             for (int i = 0; i < OutHead.Length; i++)
             {
                 OutHead[i] = NoIndex;
@@ -503,6 +520,11 @@ namespace NanoRouter.Core.Nat
                 return;
             }
 
+            if (_observer != null)
+            {
+                _observer.Changing(0, entry);
+            }
+
             int ob = OutBucket(inside & KeyMask);
             if (OutHead[ob] == entry)
             {
@@ -561,7 +583,13 @@ namespace NanoRouter.Core.Nat
         /// <summary>Changes an entry's flags or TCP state (bits outside <see cref="KeyMask"/> only).</summary>
         public void SetState(int entry, uint state)
         {
-            Inside[entry] = (Inside[entry] & ~StateMask) | (state & StateMask);
+            uint inside = Inside[entry];
+            if (_observer != null && (inside & StateMask) == StateEstablished && (state & StateMask) != StateEstablished)
+            {
+                _observer.Changing(0, entry);
+            }
+
+            Inside[entry] = (inside & ~StateMask) | (state & StateMask);
         }
 
         /// <summary>The idle timeout of an entry in seconds, by protocol and TCP state.</summary>
@@ -598,6 +626,11 @@ namespace NanoRouter.Core.Nat
             for (int i = 0; i < count; i++)
             {
                 uint inside = Inside[e];
+                if (inside != 0 && _observer != null)
+                {
+                    _observer.Refresh(0, e);
+                }
+
                 if (inside != 0 && (ushort)(nowSec - Seen[e]) > TimeoutOf(inside, udpSec, tcpEstablishedSec, tcpTransitorySec, icmpSec))
                 {
                     Remove(e);
@@ -663,6 +696,11 @@ namespace NanoRouter.Core.Nat
                 if (atQuota && Owner[e] != owner)
                 {
                     continue;
+                }
+
+                if (_observer != null)
+                {
+                    _observer.Refresh(0, e);
                 }
 
                 int age = (ushort)(nowSec - Seen[e]);

@@ -90,6 +90,13 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Counts one inbound packet.</summary>
         public void CountIn(PassthroughProtocol protocol) => _packetsIn[(int)protocol]++;
 
+        /// <summary>Adds packets forwarded elsewhere under this rule (the native flow path's counts).</summary>
+        public void AddPackets(PassthroughProtocol protocol, int packetsOut, int packetsIn)
+        {
+            _packetsOut[(int)protocol] += packetsOut;
+            _packetsIn[(int)protocol] += packetsIn;
+        }
+
         /// <summary>Counts one drop.</summary>
         public void CountDrop(PassthroughProtocol protocol) => _drops[(int)protocol]++;
 

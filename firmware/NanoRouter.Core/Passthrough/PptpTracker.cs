@@ -1121,6 +1121,44 @@ namespace NanoRouter.Core.Passthrough
 
         // ---- calls ----
 
+        /// <summary>
+        /// Call <paramref name="call"/> (0 to <see cref="MaxCalls"/> - 1) when it is established: its LAN
+        /// host, server (the opaque number the engine keys servers by), the server's (PAC's) call ID, the
+        /// external call ID the server was given and the client's own, as numbers. What the flow
+        /// installer offloads to the native GRE path; false for a free call or one awaiting its reply.
+        /// </summary>
+        public bool TryGetCall(int call, out int lanHost, out uint server, out ushort pacCallId, out ushort externalCallId, out ushort originalCallId)
+        {
+            if ((uint)call >= (uint)_maxCalls || _callState[call] != CallEstablished)
+            {
+                lanHost = 0;
+                server = 0;
+                pacCallId = 0;
+                externalCallId = 0;
+                originalCallId = 0;
+                return false;
+            }
+
+            int conn = _callConn[call];
+            lanHost = _connLanHost[conn];
+            server = _connServer[conn];
+            pacCallId = _callPac[call];
+            externalCallId = _callExternal[call];
+            originalCallId = _callOriginal[call];
+            return true;
+        }
+
+        /// <summary>An established call carried GRE at <paramref name="nowSec"/> somewhere else (the native
+        /// GRE path): it is kept fresh as a GRE packet through <see cref="TryOutboundGre"/> would keep it
+        /// (never earlier than it is).</summary>
+        public void TouchCall(int call, int nowSec)
+        {
+            if ((uint)call < (uint)_maxCalls && _callState[call] == CallEstablished && nowSec - _callLastSec[call] > 0)
+            {
+                _callLastSec[call] = nowSec;
+            }
+        }
+
         // The GRE-path hashes are cheap enough to inline in FastOutboundGre/FastInboundGre: fold the
         // server's high half down, mix in the IDs, multiply, and the bucket is the low bits of the top
         // half (BucketOf masks the low bits, so the top half is shifted down first).

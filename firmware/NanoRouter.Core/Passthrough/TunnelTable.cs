@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Flow;
 
 namespace NanoRouter.Core.Passthrough
 {
@@ -64,6 +65,8 @@ namespace NanoRouter.Core.Passthrough
 
         private readonly int _capacity;
         private int _count;
+        private IEntryObserver _observer;
+        private int _observerTable;
 
         /// <summary>Allocates the table.</summary>
         public TunnelTable(int capacity, int seed)
@@ -99,9 +102,23 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>The bucket of a peer or identifier.</summary>
         public int Bucket(uint value) => (int)((value * HashMultiplier) >> HashShift);
 
+        /// <summary>Tells <paramref name="observer"/> (the flow installer) about this table as
+        /// <paramref name="table"/>: before a decision reads a last-seen stamp, and before an entry is
+        /// removed or its identifiers change.</summary>
+        public void Observe(IEntryObserver observer, int table)
+        {
+            _observer = observer;
+            _observerTable = table;
+        }
+
         /// <summary>Forgets every entry.</summary>
         public void Clear()
         {
+            if (_observer != null)
+            {
+                _observer.Cleared(_observerTable);
+            }
+
             for (int i = 0; i < PeerHead.Length; i++)
             {
                 PeerHead[i] = NoIndex;
@@ -196,6 +213,11 @@ namespace NanoRouter.Core.Passthrough
             {
                 if (Peer[e] == peer && (Flags[e] & FlagInbound) == 0)
                 {
+                    if (_observer != null)
+                    {
+                        _observer.Refresh(_observerTable, e);
+                    }
+
                     int age = (ushort)(nowSec - Seen[e]);
                     if (age < bestAge)
                     {
@@ -230,6 +252,11 @@ namespace NanoRouter.Core.Passthrough
                 int victim = NoIndex;
                 for (int i = 0; i < _capacity; i++)
                 {
+                    if (_observer != null)
+                    {
+                        _observer.Refresh(_observerTable, i);
+                    }
+
                     int age = (ushort)(nowSec - Seen[i]);
                     if (age > oldestAge)
                     {
@@ -263,6 +290,11 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Learns an entry's inbound identifier and links it into the inbound hash.</summary>
         public void BindInbound(int e, uint inId)
         {
+            if (_observer != null)
+            {
+                _observer.Changing(_observerTable, e);
+            }
+
             if ((Flags[e] & FlagInbound) != 0)
             {
                 UnlinkInbound(e);
@@ -278,6 +310,11 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Sets an entry's outbound identifier.</summary>
         public void SetOutbound(int e, uint outId)
         {
+            if (_observer != null)
+            {
+                _observer.Changing(_observerTable, e);
+            }
+
             OutId[e] = outId;
             Flags[e] |= FlagOutbound;
         }
@@ -288,6 +325,11 @@ namespace NanoRouter.Core.Passthrough
             if (Flags[e] == 0)
             {
                 return;
+            }
+
+            if (_observer != null)
+            {
+                _observer.Changing(_observerTable, e);
             }
 
             int b = Bucket(Peer[e]);
@@ -325,6 +367,11 @@ namespace NanoRouter.Core.Passthrough
             int removed = 0;
             for (int e = 0; e < _capacity; e++)
             {
+                if (Flags[e] != 0 && _observer != null)
+                {
+                    _observer.Refresh(_observerTable, e);
+                }
+
                 if (Flags[e] != 0 && (ushort)(nowSec - Seen[e]) > timeoutSec)
                 {
                     Remove(e);

@@ -13,6 +13,9 @@
 if(NOT NANOROUTER_NATIVE_DIR)
     set(NANOROUTER_NATIVE_DIR ${CMAKE_CURRENT_LIST_DIR})
 endif()
+if(NOT NANOROUTER_DATAPLANE_DIR)
+    set(NANOROUTER_DATAPLANE_DIR ${NANOROUTER_NATIVE_DIR}/../../../dataplane) # the flow path shared with the host board
+endif()
 if(NOT NANOROUTER_STUBS_DIR)
     set(NANOROUTER_STUBS_DIR ${NANOROUTER_NATIVE_DIR}/../../NanoRouter.Hal.Esp32.Native/Stubs/NanoRouter.Hal.Esp32.Native)
 endif()
@@ -27,6 +30,7 @@ list(APPEND NanoRouter.Hal.Esp32.Native_INCLUDE_DIRS
     ${PROJECT_SOURCE_DIR}/src/HAL/Include
     ${PROJECT_SOURCE_DIR}/src/PAL/Include
     ${NANOROUTER_NATIVE_DIR}
+    ${NANOROUTER_DATAPLANE_DIR}/include
     ${NANOROUTER_STUBS_DIR})
 
 list(APPEND NanoRouter.Hal.Esp32.Native_SOURCES
@@ -36,7 +40,10 @@ list(APPEND NanoRouter.Hal.Esp32.Native_SOURCES
     ${NANOROUTER_NATIVE_DIR}/nr_kdf.c      # the admin password's PBKDF2 loop, over ESP-IDF's mbedTLS
     ${NANOROUTER_NATIVE_DIR}/nr_port.c
     ${NANOROUTER_NATIVE_DIR}/nr_ring.c
-    ${NANOROUTER_NATIVE_DIR}/nr_shim.c)
+    ${NANOROUTER_NATIVE_DIR}/nr_shim.c
+    ${NANOROUTER_NATIVE_DIR}/nr_flows.c
+    ${NANOROUTER_DATAPLANE_DIR}/src/nr_flow_path.c
+    ${NANOROUTER_DATAPLANE_DIR}/src/nr_flow_table.c)
 
 include(FindPackageHandleStandardArgs)
 FIND_PACKAGE_HANDLE_STANDARD_ARGS(NanoRouter.Hal.Esp32.Native DEFAULT_MSG

@@ -9,6 +9,7 @@
  */
 #include "esp_netif.h"
 #include "esp_netif_net_stack.h"
+#include "esp_random.h"
 #include "esp_timer.h"
 #include "lwip/ip4.h"
 #include "lwip/netif.h"
@@ -21,7 +22,10 @@
  * "longest-run") plus the engine's costliest tick (4,330 IL) plus one packet (~200 IL), at
  * 0.58 us per IL op = 6.1 ms; 2,500/s x 6.1 ms = 15.3 packets -> 16 slots (a power of two).
  * A GC during that time (1.4-2.6 ms measured in nanoCLR) or a flash erase (the IDF stalls both
- * cores, lwIP included) is not covered. */
+ * cores, lwIP included) is not covered. Once the device's managed side installs native flows
+ * (not yet: see NR_FLOW_SLOTS), the ring carries only what reaches the managed engine (first
+ * packets, TCP SYN/FIN/RST, ICMP errors, PPTP control, IKE, flows without a native slot) and 8
+ * slots would do; until then every consumed packet is queued, as before. */
 #ifndef NR_RX_SLOTS
 #define NR_RX_SLOTS 16
 #endif
@@ -29,8 +33,27 @@
 #define NR_TX_SLOTS 4
 #endif
 
+/* The native flow table (dataplane/, 32 bytes per flow with its buckets, plus a 1,224-byte header
+ * with the two address configurations): 128 flows would be 5,320 bytes of internal DRAM, which
+ * the managed heap is sized from (boards/esp32-devkitc/README.md, "Memory"). Off (0) by default:
+ * the hook and this glue are ready and tested (tests/native/device builds them with 128), but the
+ * device's managed side does not install flows yet (no InternalCalls for nr_flows_* in
+ * nr_interop.cpp and NativePacketPort.cs), so an attached table would only cost DRAM and a miss
+ * per packet. With it on (-DNR_FLOW_SLOTS=128, a power of two: one bucket per slot), fewer slots
+ * than the engine's 512 sessions on purpose: most sessions of a small network are idle at any
+ * moment; a flow that finds no slot stays managed. */
+#ifndef NR_FLOW_SLOTS
+#define NR_FLOW_SLOTS 0
+#endif
+
 static nr_slot s_rx_slots[NR_RX_SLOTS];
 static nr_slot s_tx_slots[NR_TX_SLOTS];
+#if NR_FLOW_SLOTS > 0
+static nr_flows s_flows;
+static nr_flow_entry s_flow_entries[NR_FLOW_SLOTS];
+static uint16_t s_flow_heads[2][NR_FLOW_SLOTS];
+static int s_flows_ready;
+#endif
 static struct tcpip_callback_msg *s_tx_message;
 static u32_t s_tx_pending;
 
@@ -100,7 +123,22 @@ int nr_esp32_start(void)
     }
     nr_port_attach(&g_nr_port, NR_SIDE_LAN, ap);
     nr_port_attach(&g_nr_port, NR_SIDE_WAN, sta);
+    nr_port_attach_flows(&g_nr_port, nr_esp32_flows());
     return 1;
+}
+
+nr_flows *nr_esp32_flows(void)
+{
+#if NR_FLOW_SLOTS > 0
+    /* The engine configures and installs from its first tick, which may come before Wi-Fi is up. */
+    if (!s_flows_ready)
+    {
+        s_flows_ready = nr_flows_init(&s_flows, s_flow_entries, s_flow_heads[0], s_flow_heads[1], NR_FLOW_SLOTS, esp_random());
+    }
+    return s_flows_ready ? &s_flows : NULL;
+#else
+    return NULL;
+#endif
 }
 
 s32_t nr_esp32_now_ms(void)

@@ -23,6 +23,59 @@ void nr_port_attach(nr_port *port, u8_t side, struct netif *netif)
     }
 }
 
+void nr_port_attach_flows(nr_port *port, nr_flows *flows)
+{
+    port->flows = flows;
+}
+
+/* The native flow path (see nr_port.h): returns 1 when it forwarded p (and p is gone), 0 when p is
+ * not one of its flows (untouched: the hook goes on as before). p holds the whole packet in its first
+ * pbuf, total bytes (checked by nr_check_ipv4). netif output (etharp) puts the Ethernet header in
+ * front of the payload: a pbuf with room there (RAM, pool: ethernet_input only moved the payload past
+ * the header) goes as it is; one without (the Wi-Fi driver's PBUF_REF) is copied into one with room. */
+static int nr_port_forward_native(nr_port *port, struct pbuf *p, u16_t total, u8_t side)
+{
+    u8_t egress = side;
+    struct netif *netif;
+    struct pbuf *q = p;
+    if (nr_flow_process(&port->flows->table, (u8_t *)p->payload, total, side, nr_flows_seconds(port->flows), &egress) !=
+        NR_FLOW_HIT)
+    {
+        return 0;
+    }
+    netif = port->netifs[egress];
+    if (p->tot_len > total)
+    {
+        pbuf_realloc(p, total); /* link-layer padding is not part of the packet */
+    }
+    if (pbuf_add_header(p, PBUF_LINK_HLEN) == 0)
+    {
+        pbuf_remove_header(p, PBUF_LINK_HLEN);
+    }
+    else
+    {
+        q = pbuf_alloc(PBUF_LINK, total, PBUF_RAM);
+        if (q == NULL)
+        {
+            port->counters.native_no_memory++;
+            pbuf_free(p);
+            return 1;
+        }
+        memcpy(q->payload, p->payload, total);
+        pbuf_free(p);
+    }
+    if (port->ops.output(port->ops.ctx, netif, q, nr_get32((const u8_t *)q->payload + NR_IP_DESTINATION)) == ERR_OK)
+    {
+        port->counters.native_forwarded++;
+    }
+    else
+    {
+        port->counters.native_output_error++;
+    }
+    pbuf_free(q);
+    return 1;
+}
+
 /* Answers a packet that would be forwarded with TTL <= 1 with ICMP Time Exceeded,
  * from the router's address on the side it came from, out of the netif it came
  * in on (RFC 1812 section 5.3.1). Built here, not by lwIP's icmp_time_exceeded,
@@ -83,6 +136,11 @@ int nr_port_input(nr_port *port, struct pbuf *p, struct netif *inp)
     {
         port->counters.rx_malformed++;
         return 0;
+    }
+    /* An established flow: forwarded here, in C (both netifs are attached before the flows are). */
+    if (port->flows != NULL && p->len >= total && nr_port_forward_native(port, p, total, side))
+    {
+        return 1;
     }
     switch (nr_classify(&port->config, window, window_length < total ? window_length : total, side))
     {

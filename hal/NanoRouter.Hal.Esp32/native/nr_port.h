@@ -3,7 +3,13 @@
  *
  *   lwIP tcpip thread                         nanoCLR thread (managed)
  *   nr_port_input (IPv4 input hook) --RX ring--> nr_port_receive
+ *     `- native flow path: netif output   <----- nr_flows_* (installs, removals, reads)
  *   nr_port_drain_tx              <--TX ring--- nr_port_complete
+ *
+ * With a native flow table attached (nr_port_attach_flows), the hook first hands every checked
+ * packet that is one piece to the flow path (dataplane/, nr_flow_process): a packet of an installed
+ * flow is translated in place (TTL included) and sent with netif output at once, never queued;
+ * everything else goes on as before (classification, the RX ring, the managed engine).
  *
  * Side effects that need the OS, lwIP's output path or the CLR go through
  * nr_ops, so this file builds and is unit-tested on a Linux host against
@@ -14,6 +20,7 @@
 
 #include "lwip/err.h"
 #include "lwip/pbuf.h"
+#include "nr_flows.h"
 #include "nr_ring.h"
 #include "nr_shim.h"
 
@@ -53,6 +60,9 @@ typedef struct nr_counters {
     u32_t tx_no_memory;    /* pbuf_alloc failed */
     u32_t tx_output_error; /* netif output returned an error */
     u32_t tx_no_netif;     /* egress side not attached */
+    u32_t native_forwarded;    /* forwarded by the native flow path from the hook */
+    u32_t native_no_memory;    /* native: no pbuf to send a driver-owned packet from (dropped) */
+    u32_t native_output_error; /* native: netif output returned an error */
 } nr_counters;
 
 #define NR_COUNTER_COUNT (sizeof(nr_counters) / sizeof(u32_t))
@@ -64,6 +74,7 @@ typedef struct nr_port {
     struct netif *netifs[2]; /* [NR_SIDE_LAN] = soft-AP, [NR_SIDE_WAN] = station */
     nr_ops ops;
     int reinjecting;         /* tcpip thread only: the hook lets re-injected packets through */
+    nr_flows *flows;         /* the native flow table, or NULL: every consumed packet is queued */
     nr_counters counters;
 } nr_port;
 
@@ -74,6 +85,9 @@ int nr_port_init(nr_port *port, nr_slot *rx_slots, u32_t rx_capacity, nr_slot *t
 
 /* Tells the port which netif is which side (NULL detaches). */
 void nr_port_attach(nr_port *port, u8_t side, struct netif *netif);
+
+/* Puts the native flow table in the hook (NULL: none). Both netifs must be attached first. */
+void nr_port_attach_flows(nr_port *port, nr_flows *flows);
 
 /* The LWIP_HOOK_IP4_INPUT body. Returns 1 when it consumed p (and freed it), 0
  * when lwIP should process p as usual. */

@@ -16,11 +16,17 @@ namespace NanoRouter.Fuzz
     /// 0xFE b     set the WAN address (b bit 0: 198.18.0.3, else 198.18.0.2)
     /// 0xFF b     switch passthrough rule (b &amp; 7) mod 6 on (b bit 3) or off, Tick
     /// </code>
-    /// The clock starts 65 s before the signed 32-bit millisecond counter wraps.
+    /// The clock starts 65 s before the signed 32-bit millisecond counter wraps. The rig is differential
+    /// (issue 13): the native flow path (libnrflow.so) is in the loop, and a reference engine without
+    /// it must agree on every verdict, byte and counter.
     /// </summary>
     internal sealed class EngineTarget : IFuzzTarget
     {
         public const int StartMs = 0x7FFF0000;
+
+        /// <summary>Slots of the native flow table in the loop: fewer than the engine's flows, so inputs reach
+        /// the full native table and the crowded-table policy too.</summary>
+        public const int NativeSlots = 24;
 
         private readonly byte[] _packet = new byte[2048];
 
@@ -28,7 +34,7 @@ namespace NanoRouter.Fuzz
 
         public void Run(byte[] input, int length)
         {
-            var rig = new EngineRig(StartMs);
+            var rig = new EngineRig(StartMs, 1, NativeSlots);
             Array.Clear(_packet, 0, _packet.Length);
             int i = 0;
             while (i < length)

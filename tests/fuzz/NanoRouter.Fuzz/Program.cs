@@ -12,6 +12,8 @@ namespace NanoRouter.Fuzz
     ///                              name (or --target NAME) picks the target; prints passed/failed, exit 1 on any failure
     /// seed [DIR]                   write the seed corpus (default: tests/fuzz/corpus)
     /// property --packets N [--seed S]   the property run at scale (see PropertyRun)
+    /// differential --packets N [--seed S] [--native-slots K]   the same with the native flow path in the loop,
+    ///                              against a reference engine without one (EngineRig; default 48 slots)
     /// selftest                     the checksum validator rejects every single-bit change it must
     /// </code>
     /// </summary>
@@ -33,7 +35,9 @@ namespace NanoRouter.Fuzz
                     Seeds.WriteAll(args.Length > 1 ? args[1] : Path.Combine(RepoRoot(), "tests", "fuzz", "corpus"));
                     return 0;
                 case "property":
-                    return Property(args);
+                    return Property(args, 0);
+                case "differential":
+                    return Property(args, 48);
                 case "selftest":
                     return SelfTest.Run();
                 default:
@@ -184,7 +188,8 @@ namespace NanoRouter.Fuzz
                 Console.WriteLine("replay " + pair.Key + ": " + pair.Value[0] + " passed, " + pair.Value[1] + " failed");
             }
 
-            Console.WriteLine("replay: " + passed + " passed, " + failed + " failed (" + files.Count + " inputs, " + watch.ElapsedMilliseconds + " ms, " + Invariant.Checks + " invariant checks)");
+            Console.WriteLine("replay: " + passed + " passed, " + failed + " failed (" + files.Count + " inputs, " + watch.ElapsedMilliseconds + " ms, " + Invariant.Checks + " invariant checks, "
+                + EngineRig.AllNativeHits + " packets forwarded by the native flow path, each checked against the reference engine)");
             return failed == 0 && passed > 0 ? 0 : 1;
         }
 
@@ -201,7 +206,7 @@ namespace NanoRouter.Fuzz
             }
         }
 
-        private static int Property(string[] args)
+        private static int Property(string[] args, int nativeCapacity)
         {
             long packets = 10000000;
             ulong seed = 1;
@@ -215,11 +220,15 @@ namespace NanoRouter.Fuzz
                 {
                     seed = ulong.Parse(args[++i]);
                 }
+                else if (args[i] == "--native-slots")
+                {
+                    nativeCapacity = int.Parse(args[++i]);
+                }
             }
 
             try
             {
-                return PropertyRun.Execute(packets, seed);
+                return PropertyRun.Execute(packets, seed, nativeCapacity);
             }
             catch (Exception e)
             {

@@ -52,10 +52,12 @@ namespace NanoRouter.Fuzz
         private long _random;
         private long _valid;
 
-        public PropertyRun(ulong seed)
+        /// <param name="nativeCapacity">Slots of a native flow table in the loop, 0 for none (see EngineRig:
+        /// with one, the run is differential).</param>
+        public PropertyRun(ulong seed, int nativeCapacity = 0)
         {
             _rng = seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL;
-            _rig = new EngineRig((int)Next(), 64);
+            _rig = new EngineRig((int)Next(), 64, nativeCapacity);
             for (int i = 0; i < _pattern.Length; i++)
             {
                 _pattern[i] = (byte)((i * 29) + 1);
@@ -67,10 +69,11 @@ namespace NanoRouter.Fuzz
             }
         }
 
-        public static int Execute(long packets, ulong seed)
+        public static int Execute(long packets, ulong seed, int nativeCapacity = 0)
         {
-            var run = new PropertyRun(seed);
-            Console.WriteLine("property run: " + packets + " packets, seed " + seed + ", engine capacity " + EngineRig.Capacity + ", quota " + run._rig.Engine.HostQuota);
+            var run = new PropertyRun(seed, nativeCapacity);
+            Console.WriteLine((nativeCapacity > 0 ? "differential run (native flow path of " + nativeCapacity + " slots + engine against the engine alone): " : "property run: ")
+                + packets + " packets, seed " + seed + ", engine capacity " + EngineRig.Capacity + ", quota " + run._rig.Engine.HostQuota);
             run.Loop(Math.Min(packets, 20000));
             long warm = run._rig.Packets;
             var watch = new Stopwatch();
@@ -79,6 +82,11 @@ namespace NanoRouter.Fuzz
             int gcBefore = GC.CollectionCount(0);
             watch.Start();
             run.Loop(packets - warm);
+            if (nativeCapacity > 0)
+            {
+                run._rig.CompareCounters();
+            }
+
             watch.Stop();
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -91,6 +99,15 @@ namespace NanoRouter.Fuzz
             long end = _rig.Packets + count;
             while (_rig.Packets < end)
             {
+                // Differential runs alternate the fast clock below with phases of 65,536 packets in which
+                // a second passes every ~64 packets, so offloaded flows live across their timeouts and
+                // the engine's expiry, eviction and learning depend on the stamps the native path keeps.
+                if (_rig.Differential && (_rig.Packets & 0x10000) != 0 && (Next() & 63) == 0)
+                {
+                    _rig.Advance(1000);
+                    continue;
+                }
+
                 uint r = Next() % 1000;
                 if (r < 3)
                 {
@@ -155,7 +172,7 @@ namespace NanoRouter.Fuzz
             }
 
             Verdict verdict = _rig.Step(_b, length, side);
-            if (!mutate && outbound && verdict == Verdict.Forward && _rig.Engine.Egress == Side.Wan && length >= 24)
+            if (!mutate && outbound && verdict == Verdict.Forward && _rig.Egress == Side.Wan && length >= 24)
             {
                 Learn(f);
             }
@@ -555,9 +572,16 @@ namespace NanoRouter.Fuzz
 
             Console.WriteLine(reasons);
             Console.WriteLine("table evictions expired " + e.Table.EvictedExpired + " quota " + e.Table.EvictedQuota + " idle " + e.Table.EvictedIdle + "; mss clamped " + e.MssClamped + "; icmp errors translated " + e.IcmpErrorsTranslated + "; hairpinned " + e.Hairpinned);
+            if (_rig.Differential)
+            {
+                Console.WriteLine("native path: " + _rig.NativeHits + " packets forwarded natively (" + (100.0 * _rig.NativeHits / Math.Max(1, _rig.Verdicts[(int)Verdict.Forward])).ToString("F1") + " % of forwarded), "
+                    + e.Flows.Installs + " installs, " + e.Flows.Removals + " removals, refused " + e.Flows.RefusedFull + " full / " + e.Flows.RefusedBusy + " busy / " + e.Flows.RefusedOther + " other; "
+                    + _rig.Comparisons + " counter comparisons with the reference engine, all equal");
+            }
+
             Console.WriteLine("invariant checks " + Invariant.Checks + ", broken 0");
             Console.WriteLine("allocated in the measured loop " + allocated + " bytes, gen0 collections " + collections);
-            Console.WriteLine("property-run ok packets=" + _rig.Packets + " seed=" + seed);
+            Console.WriteLine((_rig.Differential ? "differential-run ok packets=" : "property-run ok packets=") + _rig.Packets + " seed=" + seed);
         }
     }
 }

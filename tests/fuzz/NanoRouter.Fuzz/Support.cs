@@ -38,6 +38,17 @@ namespace NanoRouter.Fuzz
                 throw new InvariantException(what);
             }
         }
+
+        /// <summary>Two counts must be equal; the message (with both, and an index when not -1) is made
+        /// only when they are not, so checking allocates nothing.</summary>
+        public static void Equal(long expected, long actual, string what, int index = -1)
+        {
+            Checks++;
+            if (expected != actual)
+            {
+                throw new InvariantException(what + (index >= 0 ? " " + index : string.Empty) + ": expected " + expected + ", got " + actual);
+            }
+        }
     }
 
     /// <summary>A fuzz target: runs one input; throws on a crash or a broken invariant.</summary>

@@ -8,6 +8,7 @@
 
 #include "esp_netif.h"
 #include "esp_netif_net_stack.h"
+#include "esp_random.h"
 #include "esp_timer.h"
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
@@ -48,6 +49,11 @@ void *esp_netif_get_netif_impl(esp_netif_t *esp_netif)
 int64_t esp_timer_get_time(void)
 {
     return g_glue.now_us;
+}
+
+uint32_t esp_random(void)
+{
+    return 0x2545F491u; /* the hash seed: any value works, a fixed one repeats */
 }
 
 /* nanoCLR: wakes managed threads waiting in NativeReceive (nr_interop.cpp on the device). */

@@ -21,6 +21,7 @@
 #define WAN_ROUTER 0xC6120002u /* 198.18.0.2 */
 #define WAN_GATEWAY 0xC6120001u
 #define SERVER 0xC6130707u     /* 198.19.7.7, off-link on the WAN */
+#define NR_FLOW_STATE_BYTES_FOR_TEST 20
 
 static int s_failures;
 
@@ -48,6 +49,7 @@ static sent s_ap_sent;
 static sent s_sta_sent;
 
 static u32_t get32(const u8_t *p) { return ((u32_t)p[0] << 24) | ((u32_t)p[1] << 16) | ((u32_t)p[2] << 8) | p[3]; }
+static u16_t get16(const u8_t *p) { return (u16_t)((p[0] << 8) | p[1]); }
 
 static u16_t fold(const u8_t *data, u32_t length)
 {
@@ -249,6 +251,119 @@ static void case_full_mailbox_keeps_packets_until_the_next_kick(void)
     CHECK(s_sta_sent.count == 2);
 }
 
+/* A datagram the native path takes, as the managed fast path does: 40 bytes with the IP header and a
+ * checksum (shorter or checksum-less ones go to the engine's slow path); 40000 -> 33434. The
+ * checksum is not the datagram's true one: the path only moves it (RFC 1624), it never checks it. */
+static const u8_t s_flow_udp[24] = {0x9c, 0x40, 0x82, 0x9a, 0x00, 0x18, 0x12, 0x34, 'n', 'a', 'n', 'o', 'R', 'o', 'u', 't',
+                                    'e', 'r', ' ', 'f', 'l', 'o', 'w', '!'};
+
+/* A UDP flow spec (nr_flow.h) for LAN_CLIENT:40000 <-> SERVER, external port 40000, both directions. */
+static void udp_spec(u8_t *spec)
+{
+    nr_flow_spec f;
+    memset(&f, 0, sizeof(f));
+    f.remote = lwip_htonl(SERVER);
+    f.last_seen = 5;
+    f.host = (u8_t)(LAN_CLIENT & 0xFF);
+    f.kind = NR_FLOW_KIND_UDP | NR_FLOW_MATCH_OUT | NR_FLOW_MATCH_IN;
+    f.u.ports.id[0] = lwip_htons(40000);
+    f.u.ports.id[1] = lwip_htons(40000);
+    memcpy(spec, &f, sizeof(f));
+}
+
+/* The flow table as the managed engine sets it up through the interop methods. */
+static void install_udp_flow(u32_t seconds)
+{
+    u8_t spec[NR_FLOW_SPEC_BYTES + 1];
+    nr_flows *flows = nr_esp32_flows();
+    CHECK(nr_flows_configure(flows, LAN_ROUTER, 24, WAN_ROUTER, seconds) == NR_FLOW_OK);
+    udp_spec(spec + 1); /* any alignment */
+    CHECK(nr_flows_set(flows, 3, spec + 1) == NR_FLOW_OK);
+}
+
+/* A packet in a pbuf with room in front for the Ethernet header, as ethernet_input leaves it. */
+static struct pbuf *received(const u8_t *bytes, u16_t length)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_LINK, length, PBUF_RAM);
+    memcpy(p->payload, bytes, length);
+    return p;
+}
+
+static void case_native_flow_leaves_from_the_hook_never_queued(void)
+{
+    u8_t bytes[64];
+    u8_t reply[64];
+    u8_t state[NR_FLOW_STATE_BYTES_FOR_TEST + 3];
+    nr_flow_state read;
+    start_configured();
+    install_udp_flow(7);
+    u32_t consumed = g_nr_port.counters.rx_consumed;
+    u16_t n = ipv4(bytes, 17, LAN_CLIENT, SERVER, 64, s_flow_udp, sizeof(s_flow_udp));
+    ip4_input(received(bytes, n), &s_ap);
+    CHECK(g_glue.wakes == 0 && g_nr_port.counters.rx_consumed == consumed); /* never queued */
+    CHECK(g_nr_port.counters.native_forwarded == 1);
+    CHECK(s_sta_sent.count == 1 && s_ap_sent.count == 0);
+    CHECK(s_sta_sent.next_hop == SERVER);
+    CHECK(s_sta_sent.length == n);
+    CHECK(get32(s_sta_sent.bytes + 12) == WAN_ROUTER && get32(s_sta_sent.bytes + 16) == SERVER);
+    CHECK(s_sta_sent.bytes[8] == 63); /* the TTL, as the TX path takes it off */
+    CHECK(fold(s_sta_sent.bytes, 20) == 0xFFFFu);
+    CHECK(memcmp(s_sta_sent.bytes + 20, s_flow_udp, 6) == 0); /* ports kept */
+    CHECK(get16(s_sta_sent.bytes + 26) != 0x1234);               /* the checksum follows the address */
+    CHECK(memcmp(s_sta_sent.bytes + 28, s_flow_udp + 8, sizeof(s_flow_udp) - 8) == 0);
+
+    /* The answer comes back in from the station to the client. */
+    static const u8_t answer[24] = {0x82, 0x9a, 0x9c, 0x40, 0x00, 0x18, 0x56, 0x78, 'a', 'n', 's', 'w', 'e', 'r', '!', '!',
+                                    'a', 'n', 's', 'w', 'e', 'r', '!', '!'};
+    n = ipv4(reply, 17, SERVER, WAN_ROUTER, 60, answer, sizeof(answer));
+    ip4_input(received(reply, n), &s_sta);
+    CHECK(g_nr_port.counters.native_forwarded == 2 && g_glue.wakes == 0);
+    CHECK(s_ap_sent.count == 1 && s_ap_sent.next_hop == LAN_CLIENT);
+    CHECK(get32(s_ap_sent.bytes + 12) == SERVER && get32(s_ap_sent.bytes + 16) == LAN_CLIENT);
+    CHECK(s_ap_sent.bytes[8] == 59 && fold(s_ap_sent.bytes, 20) == 0xFFFFu);
+
+    /* The managed side reads the counters and the stamp back (any alignment). */
+    CHECK(nr_flows_read(nr_esp32_flows(), 3, state + 3) == NR_FLOW_STATE_LIVE);
+    memcpy(&read, state + 3, sizeof(read));
+    CHECK(read.value[0] == 1 && read.value[1] == 1 && read.last_seen == 7 && read.consistent == 1);
+    CHECK(nr_flows_set(nr_esp32_flows(), 3, NULL) == NR_FLOW_OK);
+    g_nr_port.counters.native_forwarded = 0;
+}
+
+static void case_native_flow_from_a_driver_pbuf_is_copied_once(void)
+{
+    static u8_t driver[64]; /* the Wi-Fi driver's receive buffer: no room in front of it */
+    start_configured();
+    install_udp_flow(9);
+    u16_t n = ipv4(driver, 17, LAN_CLIENT, SERVER, 64, s_flow_udp, sizeof(s_flow_udp));
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, n, PBUF_REF);
+    p->payload = driver;
+    ip4_input(p, &s_ap);
+    CHECK(g_nr_port.counters.native_forwarded == 1 && g_nr_port.counters.native_no_memory == 0);
+    CHECK(s_sta_sent.count == 1 && s_sta_sent.length == n);
+    CHECK(get32(s_sta_sent.bytes + 12) == WAN_ROUTER && s_sta_sent.bytes[8] == 63);
+    CHECK(fold(s_sta_sent.bytes, 20) == 0xFFFFu);
+    CHECK(g_glue.wakes == 0);
+    CHECK(nr_flows_set(nr_esp32_flows(), 3, NULL) == NR_FLOW_OK);
+    g_nr_port.counters.native_forwarded = 0;
+}
+
+static void case_native_flow_removed_goes_managed_again(void)
+{
+    u8_t bytes[64];
+    u8_t buffer[1600];
+    u8_t side = 9;
+    start_configured();
+    install_udp_flow(11);
+    CHECK(nr_flows_set(nr_esp32_flows(), 3, NULL) == NR_FLOW_OK);
+    u16_t n = ipv4(bytes, 17, LAN_CLIENT, SERVER, 64, s_flow_udp, sizeof(s_flow_udp));
+    ip4_input(received(bytes, n), &s_ap);
+    CHECK(g_nr_port.counters.native_forwarded == 0);
+    CHECK(g_glue.wakes == 1 && s_sta_sent.count == 0);
+    CHECK(nr_port_receive(&g_nr_port, buffer, sizeof(buffer), &side) == n && side == NR_SIDE_LAN);
+    CHECK(memcmp(buffer, bytes, n) == 0);
+}
+
 typedef struct named_case {
     const char *name;
     void (*run)(void);
@@ -260,6 +375,9 @@ static const named_case s_cases[] = {
     {"glue_forwarded_packet_leaves_the_station_with_ttl_decremented", case_forwarded_packet_leaves_the_station_with_ttl_decremented},
     {"glue_local_verdict_reinjects_and_lwip_answers", case_local_verdict_reinjects_and_lwip_answers},
     {"glue_full_mailbox_keeps_packets_until_the_next_kick", case_full_mailbox_keeps_packets_until_the_next_kick},
+    {"glue_native_flow_leaves_from_the_hook_never_queued", case_native_flow_leaves_from_the_hook_never_queued},
+    {"glue_native_flow_from_a_driver_pbuf_is_copied_once", case_native_flow_from_a_driver_pbuf_is_copied_once},
+    {"glue_native_flow_removed_goes_managed_again", case_native_flow_removed_goes_managed_again},
 };
 
 int main(int argc, char **argv)
