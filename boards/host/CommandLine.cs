@@ -16,7 +16,8 @@ namespace NanoRouter.Host
             "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
             "                      --queue N        NFQUEUE queue number (default 0)\n" +
             "                      --no-gso         queue MTU-sized packets only (the kernel segments; slower)\n" +
-            "                      --allow-host H   one more Host name for the admin page (e.g. 127.0.0.1 behind a forward)\n" +
+            "                      --allow-host H[:PORT]  one more Host name for the admin page, on PORT when it\n" +
+            "                                       is reached through a forward (the lab passes 127.0.0.1:8080)\n" +
             "must run as root. Ctrl-C or SIGTERM stops it and removes everything it made.";
 
         /// <summary>True for `run`, false for the lab.</summary>
@@ -51,8 +52,11 @@ namespace NanoRouter.Host
         /// managed engine (the e2e, VPN and hostile suites are proven that way; see README).</summary>
         public bool Native { get; private set; }
 
-        /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1).</summary>
+        /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1:8080).</summary>
         public string AllowHost { get; private set; }
+
+        /// <summary>The port of --allow-host H:PORT; 0 when none was given (the admin port).</summary>
+        public int AllowHostPort { get; private set; }
 
         /// <summary>--parent-pid (set by the lab for its child): stop when that process is gone.</summary>
         public int ParentPid { get; private set; }
@@ -134,7 +138,16 @@ namespace NanoRouter.Host
                         line.Wan = value;
                         break;
                     case "--allow-host":
-                        line.AllowHost = value;
+                        int colon = value.LastIndexOf(':');
+                        int allowPort = 0;
+                        if (colon == 0 || (colon > 0 && (!int.TryParse(value.Substring(colon + 1), out allowPort) || allowPort < 1 || allowPort > 65535)))
+                        {
+                            error = "--allow-host takes a name and an optional port from 1 to 65535 (H or H:PORT), not " + value;
+                            return false;
+                        }
+
+                        line.AllowHost = colon < 0 ? value : value.Substring(0, colon);
+                        line.AllowHostPort = allowPort;
                         break;
                     case "--config":
                         line.ConfigFile = value;

@@ -139,7 +139,7 @@ namespace NanoRouter.Host
             };
             var arguments = new List<string> { "netns", "exec", lab.RouterNamespace };
             arguments.AddRange(SelfCommand());
-            arguments.AddRange(new[] { "run", "--lan", NamespaceLab.LanInterface, "--wan", NamespaceLab.WanInterface, "--admin-port", AdminPort.ToString(), "--parent-pid", Environment.ProcessId.ToString(), "--allow-host", "127.0.0.1" });
+            arguments.AddRange(new[] { "run", "--lan", NamespaceLab.LanInterface, "--wan", NamespaceLab.WanInterface, "--admin-port", AdminPort.ToString(), "--parent-pid", Environment.ProcessId.ToString(), "--allow-host", "127.0.0.1:" + HostPort });
             if (_line.ConfigFile != null)
             {
                 arguments.Add("--config");

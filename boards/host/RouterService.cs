@@ -26,6 +26,9 @@ namespace NanoRouter.Host
         private const int TickIntervalMs = 50;
         private const int TableFullLogIntervalMs = 10000;
 
+        /// <summary>SIGUSR1 on Linux: the host board's short press of its button.</summary>
+        private const PosixSignal SigUsr1 = (PosixSignal)10;
+
         private readonly CommandLine _line;
         private readonly MonotonicClock _clock = new MonotonicClock();
         private volatile bool _stop;
@@ -82,18 +85,28 @@ namespace NanoRouter.Host
             settings.ApplyTo(engine.Passthrough);
             string settingsNote = _line.ConfigFile == null ? "in memory (no --config)"
                 : (loaded == SettingsLoadStatus.Loaded ? "loaded from " : "defaults (" + loaded + "), saved to ") + _line.ConfigFile;
+            var passwords = new DotNetKeyDerivation();
             if (password != null && !settings.HasAdminPassword)
             {
-                SetAdminPassword(settings, password);
+                SetAdminPassword(settings, password, passwords);
                 settingsNote += (store.Save(settings) ? "; admin password set from " : "; admin password set (NOT saved) from ") + _line.AdminPasswordFile;
             }
 
             Array.Clear(password ?? Array.Empty<byte>());
             var host = new HostRouter(lan, wan, engine);
-            var app = new AdminApp(engine, host, store, settings, clock, new AdminEntropy());
+            // The host board's BOOT button is a signal: whoever may signal the process is at the board.
+            var presence = new OwnerPresence("SIGUSR1 (kill -USR1 " + Environment.ProcessId + ")");
+            using PosixSignalRegistration button = PosixSignalRegistration.Create(SigUsr1, context =>
+            {
+                context.Cancel = true;
+                presence.Press(clock.NowMs);
+                Log.Info("SIGUSR1: the board's button was pressed (owner presence)");
+            });
+            var app = new AdminApp(engine, host, store, settings, clock, new AdminEntropy(), passwords, presence);
+            app.Port = _line.AdminPort;
             if (_line.AllowHost != null)
             {
-                app.AllowHost(_line.AllowHost);
+                app.AllowHost(_line.AllowHost, _line.AllowHostPort);
             }
 
             // The admin page lives on the LAN address only, never on the WAN.
@@ -114,7 +127,7 @@ namespace NanoRouter.Host
             {
                 try
                 {
-                    return RunPacketPath(lan, wan, engine, host, settingsNote);
+                    return RunPacketPath(lan, wan, engine, host, settingsNote, !settings.HasAdminPassword);
                 }
                 finally
                 {
@@ -123,7 +136,7 @@ namespace NanoRouter.Host
             }
         }
 
-        private int RunPacketPath(InterfaceInfo lan, InterfaceInfo wan, NatEngine engine, HostRouter host, string settingsNote)
+        private int RunPacketPath(InterfaceInfo lan, InterfaceInfo wan, NatEngine engine, HostRouter host, string settingsNote, bool awaitingOwner)
         {
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -156,6 +169,12 @@ namespace NanoRouter.Host
                     Log.Info("settings " + settingsNote);
                     Log.Info(_flows == null ? "native flow path off (the default; --native turns it on): every packet through the managed engine"
                         : "native flow path on: " + _flows.Capacity + " slots (libnrflow.so); established flows are forwarded in C");
+                    if (awaitingOwner)
+                    {
+                        Log.Info("no admin password yet: choose one on the admin page, then confirm it from this machine with kill -USR1 "
+                            + Environment.ProcessId + " (the board's button; --admin-password-file sets one without the page)");
+                    }
+
                     Log.Info("uplink address " + wan.AddressText + "/" + wan.PrefixLength + " on " + wan.Name);
                     Log.Info("admin page: http://" + lan.AddressText + (_line.AdminPort == 80 ? string.Empty : ":" + _line.AdminPort) + "/");
                     Log.Info("ready");
@@ -287,12 +306,11 @@ namespace NanoRouter.Host
         }
 
         /// <summary>Sets the admin password the way the admin app does (PBKDF2-HMAC-SHA256 with a fresh salt).</summary>
-        private static void SetAdminPassword(RouterSettings settings, byte[] password)
+        private static void SetAdminPassword(RouterSettings settings, byte[] password, IKeyDerivation passwords)
         {
             new AdminEntropy().Fill(settings.AdminSalt, 0, RouterSettings.SaltBytes);
-            settings.AdminIterations = RouterSettings.DefaultPasswordIterations;
-            new PasswordHasher().DeriveKey(password, 0, password.Length, settings.AdminSalt, 0, RouterSettings.SaltBytes,
-                settings.AdminIterations, settings.AdminHash, 0);
+            settings.AdminIterations = passwords.Iterations;
+            passwords.DeriveKey(password, password.Length, settings.AdminSalt, RouterSettings.SaltBytes, settings.AdminIterations, settings.AdminHash);
             settings.HasAdminPassword = true;
         }
     }

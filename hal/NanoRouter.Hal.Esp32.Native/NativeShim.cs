@@ -41,5 +41,10 @@ namespace NanoRouter.Hal.Esp32.Native
         /// <summary>esp_timer's milliseconds: monotonic, wrapping at 2^32.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern int NowMs();
+
+        /// <summary>PBKDF2's inner loop in mbedTLS (NanoRouter.Hal.IHmacSha256Chain.Chain): block = T, then
+        /// the message; iterations times U = HMAC-SHA256(key, message), the message becomes U, T ^= U.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern bool HmacChain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations);
     }
 }

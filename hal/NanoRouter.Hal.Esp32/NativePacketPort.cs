@@ -6,9 +6,10 @@ namespace NanoRouter.Hal.Esp32
     /// The packet port over the native shim (native/): lwIP's IPv4 input hook queues the packets the
     /// router forwards, <see cref="Complete"/> sends them with netif output or hands them back to
     /// lwIP. It is also the board clock: esp_timer milliseconds, monotonic (DateTime.UtcNow moves
-    /// with SNTP). Needs firmware built with the interop assembly (boards/esp32-devkitc/README.md).
+    /// with SNTP), and the admin password's PBKDF2 loop in mbedTLS (the interpreter would take a
+    /// thousand times longer). Needs firmware built with the interop assembly (boards/esp32-devkitc/README.md).
     /// </summary>
-    public sealed class NativePacketPort : IPacketPort, IClock, IForwardingShim
+    public sealed class NativePacketPort : IPacketPort, IClock, IForwardingShim, IHmacSha256Chain
     {
         private Side _lastIngress;
 
@@ -50,5 +51,8 @@ namespace NanoRouter.Hal.Esp32
 
         /// <inheritdoc />
         public int NowMs => NativeShim.NowMs();
+
+        /// <inheritdoc />
+        public bool Chain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations) => NativeShim.HmacChain(key, keyCount, block, messageLength, iterations);
     }
 }

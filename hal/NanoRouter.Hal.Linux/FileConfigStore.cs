@@ -8,11 +8,16 @@ namespace NanoRouter.Hal.Linux
     /// The host board's settings store: one file holding one record, replaced atomically. A save
     /// writes FILE.tmp, fsyncs it, renames it over FILE and fsyncs the directory, so after a
     /// power cut the file holds the old record or the new one, never a mix (a cut before the
-    /// rename leaves only a stray .tmp, which loading ignores).
+    /// rename leaves only a stray .tmp, which loading ignores). The file holds the admin password's
+    /// hash, so it is readable by its owner only (mode 600): every save writes it so, and reading a
+    /// file that others may read (an older board's, or one copied in) makes it 600 at once.
     /// </summary>
     public sealed class FileConfigStore : IConfigStore
     {
         private const int MaxBytes = 4096;
+
+        /// <summary>rw------- (600).</summary>
+        public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
         private readonly string _path;
 
@@ -38,6 +43,11 @@ namespace NanoRouter.Hal.Linux
             {
                 using (FileStream stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read))
                 {
+                    if (File.GetUnixFileMode(stream.SafeFileHandle) != Mode)
+                    {
+                        File.SetUnixFileMode(stream.SafeFileHandle, Mode);
+                    }
+
                     long length = stream.Length;
                     int total = 0;
                     while (total < count)
@@ -72,8 +82,11 @@ namespace NanoRouter.Hal.Linux
             {
                 string directory = Path.GetDirectoryName(_path);
                 Directory.CreateDirectory(directory);
-                using (FileStream stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, UnixCreateMode = Mode };
+                using (FileStream stream = new FileStream(temporary, options))
                 {
+                    // A stray .tmp from a cut save keeps its old mode: set it before any byte is written.
+                    File.SetUnixFileMode(stream.SafeFileHandle, Mode);
                     stream.Write(buffer, offset, count);
                     stream.Flush(true);
                 }

@@ -33,6 +33,7 @@ namespace NanoRouter.Hal.Linux
 
         public const int SigTerm = 15;
         public const int SigKill = 9;
+        public const int SigUsr1 = 10;
 
         /// <summary>One entry of the poll() array.</summary>
         [StructLayout(LayoutKind.Sequential)]

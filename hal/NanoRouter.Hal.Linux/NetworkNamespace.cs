@@ -74,6 +74,10 @@ namespace NanoRouter.Hal.Linux
         /// <summary>Sends SIGTERM to <paramref name="pid"/>; true when delivered.</summary>
         public static bool Terminate(int pid) => LibC.kill(pid, LibC.SigTerm) == 0;
 
+        /// <summary>Sends SIGUSR1 to <paramref name="pid"/>, the host board's short press of its
+        /// button (it confirms the first admin password); true when delivered.</summary>
+        public static bool PressButton(int pid) => LibC.kill(pid, LibC.SigUsr1) == 0;
+
         /// <summary>True when process <paramref name="pid"/> exists.</summary>
         public static bool IsAlive(int pid) => LibC.kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() == 1;
     }

@@ -249,7 +249,8 @@ namespace NanoRouter.BrowserTests
         }
 
         /// <summary>Starts the board in the router namespace (first boot while the settings file is absent) and waits for "ready".</summary>
-        public void StartBoard()
+        /// <param name="extra">More options for `run` (--admin-password-file F, say).</param>
+        public void StartBoard(params string[] extra)
         {
             string dll = Environment.GetEnvironmentVariable("NANOROUTER_HOST_DLL");
             if (string.IsNullOrEmpty(dll))
@@ -258,8 +259,9 @@ namespace NanoRouter.BrowserTests
             }
 
             Assert.IsTrue(File.Exists(dll), "the host board is not built (dotnet build boards/host -c Release): " + dll);
-            Board = Start("host board", Lab.RouterNamespace, DotNet(), dll, "run",
-                "--lan", NamespaceLab.LanInterface, "--wan", NamespaceLab.WanInterface, "--config", ConfigFile);
+            var command = new List<string> { DotNet(), dll, "run", "--lan", NamespaceLab.LanInterface, "--wan", NamespaceLab.WanInterface, "--config", ConfigFile };
+            command.AddRange(extra);
+            Board = Start("host board", Lab.RouterNamespace, command.ToArray());
             Board.WaitForLine("nanorouter: ready", 60000);
         }
 
@@ -300,8 +302,9 @@ namespace NanoRouter.BrowserTests
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1100,1000",
                 // Debian's chromium still looks up its search engine, update and account hosts:
-                // no name resolves, so it sends nothing but to the admin page's address.
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE " + AdminAddress,
+                // no name resolves, so it sends nothing but to the admin page's address (and to
+                // its own namespace's loopback, where a test serves a page of another origin).
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE " + AdminAddress + ", EXCLUDE 127.0.0.1",
                 "--user-data-dir=" + Path.Combine(Directory, "chromium-profile"));
             options.SetLoggingPreference(LogType.Browser, LogLevel.All);
             _driver = new RemoteWebDriver(new Uri("http://127.0.0.1:" + _driverForwarder.Port + "/"), options.ToCapabilities(), TimeSpan.FromSeconds(90));

@@ -16,11 +16,13 @@ namespace NanoRouter.BrowserTests
     /// <summary>
     /// The admin page of the real host board (boards/host, built -c Release, running in
     /// namespaces of its own, see <see cref="BoardLab"/>) in Debian's chromium, headless, driven
-    /// by Selenium from a LAN client's namespace: first-boot password, log out and in, switch
+    /// by Selenium from a LAN client's namespace: first-boot password (confirmed by the board's
+    /// button, SIGUSR1 on the host board), log out and in, switch
     /// IPsec ESP off (the API says off; raw scapy ESP from the LAN gets no answer, never reaches
     /// the WAN capture and is counted as an ESP drop), restart the board (the switch and the
     /// password survive), switch ESP on (it passes again), and save a screenshot of the status
-    /// page for the README.
+    /// page for the README. And a page on another origin that posts wrong passwords cannot lock
+    /// the admin out.
     /// </summary>
     [TestClass]
     public class BrowserTests
@@ -77,6 +79,20 @@ namespace NanoRouter.BrowserTests
             driver.FindElement(By.Id("password")).SendKeys(Password);
             driver.FindElement(By.Id("confirm")).SendKeys(Password);
             Click(driver, "set-password");
+
+            // Only the owner claims the router (issue 15 section 5): the password waits for a
+            // press of the board's button, which on the host board is SIGUSR1 from this machine.
+            WaitForText(driver, By.TagName("h1"), "Press the router's button");
+            lab.Board.WaitForLine("kill -USR1 " + lab.Board.Process.Id, 1000);
+            System.Threading.Thread.Sleep(2500);
+            WaitForText(driver, By.TagName("h1"), "Press the router's button"); // still waiting after its own reload
+            Assert.IsFalse(File.Exists(lab.ConfigFile) && LoadSettings(lab).HasAdminPassword, "a password without the press");
+            Assert.AreEqual(403, (int)http.PostAsync(Url + "/api/login", new StringContent("{\"password\":\"" + Password + "\"}", Encoding.UTF8, "application/json")).Result.StatusCode,
+                "no login before the press");
+            Assert.IsTrue(HostProcess.PressButton(lab.Board.Process.Id));
+            lab.Board.WaitForLine("SIGUSR1: the board's button was pressed", 5000);
+
+            // The waiting page reloads itself every 2 s: now it logs the browser in.
             WaitForText(driver, By.TagName("h1"), "Status");
             Assert.AreEqual(Url + "/", driver.Url);
             Assert.IsTrue(LoadSettings(lab).HasAdminPassword, "the password is in the settings file");
@@ -210,6 +226,81 @@ namespace NanoRouter.BrowserTests
             // interface's neighbour table).
             Assert.IsTrue(statusPage.Contains("<td>" + NamespaceLab.ClientAddress(0) + "</td>"),
                 "the browser's LAN client " + NamespaceLab.ClientAddress(0) + " is not listed on the status page; its Clients card says: " + clientsCard.Replace('\n', ' '));
+        }
+
+        /// <summary>
+        /// A web page cannot lock the admin out (issue 15 section 3): a page on another origin
+        /// (http://127.0.0.1:PORT, served in the browser's own namespace) that the admin's browser
+        /// opens posts 40 wrong passwords to /api/login and 40 to /login, no-cors, as fast as the
+        /// router answers (the attack got the right password 429 after 12). Every one gets an
+        /// answer (an opaque response: it reached the router), none reaches the password check,
+        /// and the admin then logs in with the page and with the API from the same address.
+        /// The board got its password from --admin-password-file (on the host board, local
+        /// access is presence).
+        /// </summary>
+        [TestMethod]
+        public void HostBoard_AnotherOriginsWrongPasswords_DoNotLockTheAdminOut()
+        {
+            using BoardLab lab = BoardLab.Create();
+            try
+            {
+                RunCrossOrigin(lab);
+            }
+            catch (Exception)
+            {
+                Console.WriteLine("--- what the lab's processes printed\n" + lab.Transcript);
+                throw;
+            }
+        }
+
+        private static void RunCrossOrigin(BoardLab lab)
+        {
+            const int Attempts = 40;
+            const int EvilPort = 8765;
+            string passwordFile = Path.Combine(lab.Directory, "admin-password");
+            File.WriteAllText(passwordFile, Password + "\n");
+            lab.StartBoard("--admin-password-file", passwordFile);
+            Assert.IsTrue(LoadSettings(lab).HasAdminPassword, "--admin-password-file set the password");
+
+            string site = Path.Combine(lab.Directory, "evil");
+            Directory.CreateDirectory(site);
+            File.WriteAllText(Path.Combine(site, "index.html"),
+                "<!doctype html><title>loading</title><script>\n"
+                + "const target = '" + Url + "', n = " + Attempts + ";\n"
+                + "let answered = 0, failed = 0;\n"
+                + "async function attempt(path, type, body) {\n"
+                + "  try { await fetch(target + path, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'Content-Type': type }, body: body }); answered++; }\n"
+                + "  catch (e) { failed++; }\n"
+                + "}\n"
+                + "(async () => {\n"
+                + "  for (let i = 0; i < n; i++) {\n"
+                + "    await attempt('/api/login', 'text/plain', JSON.stringify({ password: 'wrong-' + i }));\n"
+                + "    await attempt('/login', 'application/x-www-form-urlencoded', 'password=wrong-' + i);\n"
+                + "  }\n"
+                + "  document.title = 'done ' + answered + ' ' + failed;\n"
+                + "})();\n"
+                + "</script>\n");
+            WatchedProcess server = lab.Start("the other origin's web server", lab.LanNamespace,
+                "/usr/bin/python3", "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", site, EvilPort.ToString());
+            server.WaitForLine("Serving HTTP", 15000);
+
+            WebDriver driver = lab.StartBrowser();
+            using HttpClient http = lab.LanHttp();
+            var started = DateTime.UtcNow;
+            driver.Navigate().GoToUrl("http://127.0.0.1:" + EvilPort + "/");
+            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
+            wait.Until(d => d.Title.StartsWith("done "));
+            double seconds = (DateTime.UtcNow - started).TotalSeconds;
+            Console.WriteLine("the other origin's page: " + driver.Title + " (answered, failed) of " + (2 * Attempts) + " in " + seconds.ToString("0.0") + " s");
+            Assert.AreEqual("done " + (2 * Attempts) + " 0", driver.Title, "every wrong password reached the router and got an answer");
+            Assert.IsTrue(server.Count("\"GET / HTTP/1.1\" 200") >= 1, "the page came from the other origin's server:\n" + server.Transcript);
+
+            // The admin, at the same address, right after: the API and the page both let them in.
+            Assert.IsTrue(Esp(ApiStatus(http)).GetProperty("enabled").GetBoolean(), "the API login works");
+            driver.Navigate().GoToUrl(Url + "/");
+            LogIn(driver);
+            Assert.AreEqual(Url + "/", driver.Url);
+            Assert.AreEqual(0, lab.StopBoard(), "exit code after SIGTERM:\n" + lab.Board.Transcript);
         }
 
         private static JsonElement Esp(JsonElement status) => status.GetProperty("passthrough").GetProperty("esp");

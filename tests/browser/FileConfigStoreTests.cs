@@ -48,6 +48,31 @@ namespace NanoRouter.BrowserTests
             Assert.AreEqual(SettingsLoadStatus.Empty, new SettingsStore(new FileConfigStore(path)).Load(loaded));
         }
 
+        /// <summary>The file holds the password hash: mode 600 when new, after every save (also over a
+        /// world-readable file or a stray .tmp), and as soon as a world-readable one is read.</summary>
+        [TestMethod]
+        public void SettingsFile_IsMode600_AlsoWhenItExistedWorldReadable()
+        {
+            const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            const UnixFileMode WorldReadable = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            string path = Path.Combine(_dir, "settings.bin");
+            var store = new SettingsStore(new FileConfigStore(path));
+            var settings = new RouterSettings { HasAdminPassword = true };
+            store.Load(new RouterSettings());
+            Assert.IsTrue(store.Save(settings));
+            Assert.AreEqual(Private, File.GetUnixFileMode(path), "a new file");
+
+            File.SetUnixFileMode(path, WorldReadable);
+            File.WriteAllBytes(path + ".tmp", new byte[3]);
+            File.SetUnixFileMode(path + ".tmp", WorldReadable | UnixFileMode.OtherWrite);
+            Assert.IsTrue(store.Save(settings));
+            Assert.AreEqual(Private, File.GetUnixFileMode(path), "saved over a world-readable file and a stray .tmp");
+
+            File.SetUnixFileMode(path, WorldReadable);
+            Assert.AreEqual(SettingsLoadStatus.Loaded, new SettingsStore(new FileConfigStore(path)).Load(new RouterSettings()));
+            Assert.AreEqual(Private, File.GetUnixFileMode(path), "a world-readable file, only read at start-up");
+        }
+
         /// <summary>A power cut before the rename leaves a partial .tmp beside the old file: the old settings load.</summary>
         [TestMethod]
         public void CutBeforeRename_EveryLength_OldSettingsLoad()

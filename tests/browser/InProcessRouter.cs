@@ -61,6 +61,7 @@ namespace NanoRouter.BrowserTests
         public readonly RouterSettings Settings = new RouterSettings();
         public readonly SettingsStore Store;
         public readonly NatEngine Engine;
+        public readonly OwnerPresence Presence = new OwnerPresence("the test button");
         public readonly AdminApp App;
         public readonly AdminSocketServer Server;
 
@@ -78,7 +79,7 @@ namespace NanoRouter.BrowserTests
             Settings.ApplyTo(options);
             Engine = new NatEngine(options, Clock);
             Settings.ApplyTo(Engine.Passthrough);
-            App = new AdminApp(Engine, Host, Store, Settings, Clock, new AdminEntropy());
+            App = new AdminApp(Engine, Host, Store, Settings, Clock, new AdminEntropy(), new DotNetKeyDerivation(), Presence);
             Server = new AdminSocketServer(App, IPAddress.Loopback, port);
             Server.Start();
         }

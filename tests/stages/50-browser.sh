@@ -1,9 +1,12 @@
 # The admin page of the real host board in a real browser: boards/host (built -c Release here)
 # runs `run --lan lan --wan wan --config FILE` in namespaces of its own (198.18.0.0/15 only);
 # Debian chromium + chromedriver (50-browser.apt), headless, run inside the LAN client's
-# namespace and are driven by Selenium: first-boot password, log out/in, IPsec ESP off (the API
+# namespace and are driven by Selenium: first-boot password (waits for the board's button:
+# the test sends the board SIGUSR1), log out/in, IPsec ESP off (the API
 # says off; scapy raw ESP from the LAN gets no answer, never shows in a WAN-side tcpdump, and is
-# counted as an ESP drop), board restart (switch and password kept), ESP on (it passes again).
+# counted as an ESP drop), board restart (switch and password kept), ESP on (it passes again);
+# a page on another origin (127.0.0.1 in the browser's namespace) posts 80 wrong passwords
+# no-cors to /api/login and /login, and the admin still logs in (issue 15 section 3).
 # Refreshes boards/host/admin-status.png (set NR_ADMIN_SCREENSHOT to write elsewhere). Also the
 # host-board admin socket adapter in-process (4-connection limit, 5 s slowloris cut, bound
 # address only) and the file settings store. Needs root.

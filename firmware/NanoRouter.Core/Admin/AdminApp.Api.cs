@@ -9,6 +9,23 @@ namespace NanoRouter.Core.Admin
     {
         private void HandleApi(HttpRequest request, byte[] buffer, uint remoteAddress, HttpResponse response)
         {
+            // A page on another origin (the admin's own browser, so the admin's own address) gets
+            // nothing here, and its attempts never count as failed logins: scripts send no Origin,
+            // browsers always send it on a cross-origin POST. A body must say it is JSON, which a
+            // browser sends across origins only after a CORS preflight this server never grants
+            // (no-cors requests can carry only text/plain and form types).
+            if (!OriginMatchesHost(request, buffer))
+            {
+                JsonError(response, 403, "Forbidden", "cross-origin requests are refused");
+                return;
+            }
+
+            if ((request.Method == HttpMethod.Post || request.Method == HttpMethod.Put) && request.BodyLength > 0 && !IsJson(request, buffer))
+            {
+                JsonError(response, 415, "Unsupported Media Type", "send the body as Content-Type: application/json");
+                return;
+            }
+
             if (request.PathIs("/api/login"))
             {
                 if (request.Method != HttpMethod.Post)
@@ -73,6 +90,26 @@ namespace NanoRouter.Core.Admin
             {
                 JsonError(response, 404, "Not Found", "no such API call");
             }
+        }
+
+        /// <summary>Whether Content-Type is application/json, with or without parameters.</summary>
+        private static bool IsJson(HttpRequest request, byte[] buffer)
+        {
+            const string Json = "application/json";
+            int length = request.ContentTypeLength;
+            if (request.ContentTypeOffset < 0 || length < Json.Length || !HttpRequestParser.EqualsIgnoreCase(buffer, request.ContentTypeOffset, Json.Length, Json))
+            {
+                return false;
+            }
+
+            int i = request.ContentTypeOffset + Json.Length;
+            int end = request.ContentTypeOffset + length;
+            while (i < end && (buffer[i] == (byte)' ' || buffer[i] == (byte)'\t'))
+            {
+                i++;
+            }
+
+            return i == end || buffer[i] == (byte)';';
         }
 
         private int FindBearerSession(HttpRequest request, byte[] buffer)
@@ -144,7 +181,7 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            bool good = CheckAdminPassword(_form.Value, passwordLength);
+            bool good = CheckAdminPassword(_form.Value, passwordLength, true);
             System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
             if (!good)
             {

@@ -52,6 +52,7 @@ namespace NanoRouter.Core.Admin
         private static readonly Template s_navLink;
         private static readonly Template s_banner;
         private static readonly Template s_setup;
+        private static readonly Template s_setupWait;
         private static readonly Template s_login;
         private static readonly Template s_status;
         private static readonly Template s_statusRow;
@@ -74,6 +75,7 @@ namespace NanoRouter.Core.Admin
             s_navLink = new Template(AdminPages.NavLink, names);
             s_banner = new Template(AdminPages.Banner, names);
             s_setup = new Template(AdminPages.Setup, names);
+            s_setupWait = new Template(AdminPages.SetupWait, names);
             s_login = new Template(AdminPages.Login, names);
             s_status = new Template(AdminPages.Status, names);
             s_statusRow = new Template(AdminPages.StatusRow, names);
@@ -142,11 +144,11 @@ namespace NanoRouter.Core.Admin
                 {
                     if (post)
                     {
-                        PostSetup(response, remoteAddress);
+                        PostSetup(response);
                     }
                     else
                     {
-                        ShowPreSessionForm(response, "Set the admin password", s_setup);
+                        GetSetup(response, remoteAddress);
                     }
                 }
                 else
@@ -301,43 +303,6 @@ namespace NanoRouter.Core.Admin
             return _sessions.CsrfMatches(_session, _form.Value, 0, _form.ValueLength);
         }
 
-        /// <summary>When a browser sends Origin on a POST, it must be this very host.</summary>
-        private static bool OriginMatchesHost(HttpRequest request, byte[] buffer)
-        {
-            if (request.OriginOffset < 0)
-            {
-                return true;
-            }
-
-            const string Scheme = "http://";
-            if (request.OriginLength != Scheme.Length + request.HostLength || !HttpRequestParser.EqualsIgnoreCase(buffer, request.OriginOffset, Scheme.Length, Scheme))
-            {
-                return false;
-            }
-
-            for (int i = 0; i < request.HostLength; i++)
-            {
-                byte a = buffer[request.OriginOffset + Scheme.Length + i];
-                byte b = buffer[request.HostOffset + i];
-                if (a >= (byte)'A' && a <= (byte)'Z')
-                {
-                    a = (byte)(a + 32);
-                }
-
-                if (b >= (byte)'A' && b <= (byte)'Z')
-                {
-                    b = (byte)(b + 32);
-                }
-
-                if (a != b)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
         // ---- Setup and login (before a session: double-submit CSRF cookie) ----
 
         private void ShowPreSessionForm(HttpResponse response, string title, Template form)
@@ -381,40 +346,7 @@ namespace NanoRouter.Core.Admin
                 return false;
             }
 
-            return PasswordHasher.FixedTimeEquals(fromForm, 0, _preSession, 0, SessionTable.TokenBytes);
-        }
-
-        private void PostSetup(HttpResponse response, uint remoteAddress)
-        {
-            _form.Begin(_buffer, _request.BodyOffset, _request.BodyLength);
-            if (!PreSessionCsrfValid())
-            {
-                WriteError(response, 403, "Forbidden", "missing or wrong CSRF token: reload the page and try again");
-                return;
-            }
-
-            int count;
-            if (!ReadNewPassword("password", FieldPassword, out count))
-            {
-                response.Restart(400, "Bad Request");
-                ShowPreSessionForm(response, "Set the admin password", s_setup);
-                return;
-            }
-
-            SetAdminPassword(_passwordBytes, count);
-            System.Array.Clear(_passwordBytes, 0, _passwordBytes.Length);
-
-            // The address that chose the password counts as proven, as after a login: a later
-            // rotation attack cannot lock it out of logging in.
-            _rateLimiter.Succeeded(remoteAddress);
-            if (!SaveSettings())
-            {
-                _notice = "The password is set, but it could not be saved: it will be lost at the next restart.";
-                _noticeKind = "warn";
-            }
-
-            StartSession(response);
-            Redirect(response, "/");
+            return ConstantTime.Same(fromForm, 0, _preSession, 0, SessionTable.TokenBytes);
         }
 
         private readonly byte[] _passwordBytes = new byte[FormReader.MaxValueBytes];
@@ -438,7 +370,7 @@ namespace NanoRouter.Core.Admin
 
             count = _form.ValueLength;
             System.Array.Copy(_form.Value, 0, _passwordBytes, 0, count);
-            if (_form.Find("confirm") != 1 || _form.ValueLength != count || !PasswordHasher.FixedTimeEquals(_form.Value, 0, _passwordBytes, 0, count))
+            if (_form.Find("confirm") != 1 || _form.ValueLength != count || !ConstantTime.Same(_form.Value, 0, _passwordBytes, 0, count))
             {
                 _fieldErrors[FieldConfirm] = "The two passwords differ.";
                 System.Array.Clear(_passwordBytes, 0, _passwordBytes.Length);
@@ -468,7 +400,7 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            bool good = _form.Find("password") == 1 && CheckAdminPassword(_form.Value, _form.ValueLength);
+            bool good = _form.Find("password") == 1 && CheckAdminPassword(_form.Value, _form.ValueLength, true);
             System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
             if (!good)
             {
@@ -746,7 +678,7 @@ namespace NanoRouter.Core.Admin
 
         private void PostPassword(HttpResponse response)
         {
-            bool currentGood = _form.Find("current") == 1 && CheckAdminPassword(_form.Value, _form.ValueLength);
+            bool currentGood = _form.Find("current") == 1 && CheckAdminPassword(_form.Value, _form.ValueLength, false);
             System.Array.Clear(_form.Value, 0, FormReader.MaxValueBytes);
             int count = 0;
             bool ok = currentGood;
@@ -767,8 +699,16 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            SetAdminPassword(_passwordBytes, count);
+            bool hashed = SetAdminPassword(_passwordBytes, count);
             System.Array.Clear(_passwordBytes, 0, _passwordBytes.Length);
+            if (!hashed)
+            {
+                response.Restart(500, "Internal Server Error");
+                _fieldErrors[FieldNewPassword] = "The router could not hash the password. Try again.";
+                ShowPage(response, "Settings", "/settings", s_settingsPage);
+                return;
+            }
+
             bool saved = SaveSettings();
 
             // Every other session ends; this browser gets a fresh one.
@@ -803,6 +743,7 @@ namespace NanoRouter.Core.Admin
 
             _store.Erase();
             _settings.SetDefaults();
+            ForgetClaim();
             _settings.ApplyTo(_engine.Passthrough);
             _sessions.Clear();
             _session = -1;
@@ -955,6 +896,18 @@ namespace NanoRouter.Core.Admin
                     return;
                 case Slot.HintUplinkpassword:
                     w.Ascii(_settings.UplinkPassword.Length > 0 ? "(one is set; leave empty to keep it)" : "(none set)");
+                    return;
+                case Slot.Presence:
+                    w.Html(_presence.How);
+                    return;
+                case Slot.Refresh:
+                    if (_refreshSeconds > 0)
+                    {
+                        w.Ascii("<meta http-equiv=refresh content=");
+                        w.Int(_refreshSeconds);
+                        w.Byte((byte)'>');
+                    }
+
                     return;
                 case Slot.HintAppassword:
                     w.Ascii(_settings.ApPassword.Length > 0 ? "(one is set; leave empty to keep it)" : "(none set: the access point is open)");

@@ -8,8 +8,9 @@ namespace NanoRouter.Core.Admin
     /// <summary>
     /// The admin web application: turns one parsed request into one response. Socket-agnostic;
     /// <see cref="AdminServer"/> feeds it. Not thread-safe: call it from one thread (or under a
-    /// lock). Order of checks for every request: Host allow-list (421), then the JSON API (bearer
-    /// tokens) or the pages (first-boot setup, then session cookie, then CSRF on every POST).
+    /// lock). Order of checks for every request: Host allow-list (421), then the JSON API (Origin,
+    /// JSON body, bearer tokens) or the pages (Origin on every POST, first-boot setup with the
+    /// owner's press of the router's button, then session cookie, then CSRF on every POST).
     /// </summary>
     public sealed partial class AdminApp : ITemplateSlots
     {
@@ -21,6 +22,8 @@ namespace NanoRouter.Core.Admin
         private const int MaxAllowedHosts = 4;
         private const int MinPasswordBytes = 8;
         private const int MaxPasswordBytes = 128;
+        private const int NoPort = -1;
+        private const int InvalidPort = -2;
 
         private readonly NatEngine _engine;
         private readonly IRouterHost _host;
@@ -31,7 +34,8 @@ namespace NanoRouter.Core.Admin
         private readonly IEntropySource _entropy;
         private readonly SessionTable _sessions = new SessionTable();
         private readonly LoginRateLimiter _rateLimiter = new LoginRateLimiter();
-        private readonly PasswordHasher _hasher = new PasswordHasher();
+        private readonly IKeyDerivation _passwords;
+        private readonly OwnerPresence _presence;
         private readonly FormReader _form = new FormReader();
         private readonly JsonReader _json = new JsonReader();
         private readonly ByteWriter _scratchWriter;
@@ -39,7 +43,9 @@ namespace NanoRouter.Core.Admin
         private readonly byte[] _hash = new byte[RouterSettings.HashBytes];
         private readonly byte[] _preSession = new byte[SessionTable.TokenBytes];
         private readonly string[] _allowedHosts = new string[MaxAllowedHosts];
+        private readonly int[] _allowedPorts = new int[MaxAllowedHosts];
         private int _allowedHostCount;
+        private int _port = 80;
         private PendingAction _pendingAction;
         private bool _saveFailed;
 
@@ -73,8 +79,13 @@ namespace NanoRouter.Core.Admin
         /// <param name="settings">The settings in force (loaded at boot by the board); the app changes and saves them.</param>
         /// <param name="clock">Milliseconds, for session expiry and login rate limits.</param>
         /// <param name="entropy">Random bytes for salts and tokens.</param>
-        public AdminApp(NatEngine engine, IRouterHost host, SettingsStore store, RouterSettings settings, IClock clock, IEntropySource entropy)
+        /// <param name="passwords">The board's PBKDF2 for the admin password, and its iteration count.</param>
+        /// <param name="presence">The router's button: the first password needs a press of it.</param>
+        public AdminApp(NatEngine engine, IRouterHost host, SettingsStore store, RouterSettings settings, IClock clock, IEntropySource entropy,
+            IKeyDerivation passwords, OwnerPresence presence)
         {
+            _passwords = passwords;
+            _presence = presence;
             _engine = engine;
             _host = host;
             _store = store;
@@ -98,16 +109,30 @@ namespace NanoRouter.Core.Admin
         /// <summary>The settings in force.</summary>
         public RouterSettings Settings => _settings;
 
+        /// <summary>The TCP port the admin server listens on (80 unless the board says otherwise): a
+        /// Host header that names a port must name this one.</summary>
+        public int Port
+        {
+            get => _port;
+            set => _port = value;
+        }
+
         /// <summary>Accepts another Host header value (besides the LAN address and the router
-        /// name), such as "127.0.0.1" for a port forwarded to the host. Any port is accepted.</summary>
+        /// name) on the server's own <see cref="Port"/>.</summary>
         /// <returns>False when the list (4 names) is full.</returns>
-        public bool AllowHost(string host)
+        public bool AllowHost(string host) => AllowHost(host, 0);
+
+        /// <summary>Accepts another Host header value on another port, such as "127.0.0.1" on the
+        /// port a forward on the host listens on (0: the server's own <see cref="Port"/>).</summary>
+        /// <returns>False when the list (4 names) is full.</returns>
+        public bool AllowHost(string host, int port)
         {
             if (_allowedHostCount >= MaxAllowedHosts)
             {
                 return false;
             }
 
+            _allowedPorts[_allowedHostCount] = port;
             _allowedHosts[_allowedHostCount++] = host;
             return true;
         }
@@ -224,61 +249,138 @@ namespace NanoRouter.Core.Admin
                 return false;
             }
 
-            int length = request.HostLength;
-            int colon = -1;
-            for (int i = 0; i < length; i++)
+            int length;
+            int port = HostPort(buffer, request.HostOffset, request.HostLength, out length);
+            if (port == InvalidPort || length == 0)
             {
-                if (buffer[request.HostOffset + i] == (byte)':')
-                {
-                    colon = i;
-                    break;
-                }
+                return false;
             }
 
-            if (colon >= 0)
+            // The router's own names: only on the port it serves (or none given).
+            if (port == NoPort || port == _port)
             {
-                // host ":" port, with 1 to 5 digits.
-                int digits = length - colon - 1;
-                if (digits < 1 || digits > 5)
+                _scratchWriter.Clear();
+                _scratchWriter.Address(_host.LanAddress);
+                if (length == _scratchWriter.Length && Same(buffer, request.HostOffset, _scratch, 0, length))
                 {
-                    return false;
+                    return true;
                 }
 
-                for (int i = colon + 1; i < length; i++)
+                if (HostNameMatches(buffer, request.HostOffset, length, _settings.HostName))
                 {
-                    byte b = buffer[request.HostOffset + i];
-                    if (b < (byte)'0' || b > (byte)'9')
-                    {
-                        return false;
-                    }
+                    return true;
                 }
-
-                length = colon;
-            }
-
-            _scratchWriter.Clear();
-            _scratchWriter.Address(_host.LanAddress);
-            if (length > 0
-                && length == _scratchWriter.Length
-                && Same(buffer, request.HostOffset, _scratch, 0, length))
-            {
-                return true;
-            }
-
-            if (HostNameMatches(buffer, request.HostOffset, length, _settings.HostName))
-            {
-                return true;
             }
 
             for (int i = 0; i < _allowedHostCount; i++)
             {
-                if (HostNameMatches(buffer, request.HostOffset, length, _allowedHosts[i]))
+                int allowedPort = _allowedPorts[i] == 0 ? _port : _allowedPorts[i];
+                if ((port == NoPort || port == allowedPort) && HostNameMatches(buffer, request.HostOffset, length, _allowedHosts[i]))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Whether a request may come from another web origin: when a browser sends Origin (as
+        /// every current one does on a POST, also a no-cors one), it must be http:// and this very
+        /// Host, name and port (an absent port is 80 on both sides). Such a request must not reach
+        /// a password check: a page the admin visits could otherwise lock them out.
+        /// </summary>
+        private static bool OriginMatchesHost(HttpRequest request, byte[] buffer)
+        {
+            if (request.OriginOffset < 0)
+            {
+                return true;
+            }
+
+            const string Scheme = "http://";
+            int offset = request.OriginOffset + Scheme.Length;
+            int length = request.OriginLength - Scheme.Length;
+            if (length <= 0 || request.HostOffset < 0 || !HttpRequestParser.EqualsIgnoreCase(buffer, request.OriginOffset, Scheme.Length, Scheme))
+            {
+                return false;
+            }
+
+            int originName;
+            int hostName;
+            int originPort = HostPort(buffer, offset, length, out originName);
+            int hostPort = HostPort(buffer, request.HostOffset, request.HostLength, out hostName);
+            if (originPort == InvalidPort || hostPort == InvalidPort || originName != hostName
+                || (originPort == NoPort ? 80 : originPort) != (hostPort == NoPort ? 80 : hostPort))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < hostName; i++)
+            {
+                byte a = buffer[offset + i];
+                byte b = buffer[request.HostOffset + i];
+                if (a >= (byte)'A' && a <= (byte)'Z')
+                {
+                    a = (byte)(a + 32);
+                }
+
+                if (b >= (byte)'A' && b <= (byte)'Z')
+                {
+                    b = (byte)(b + 32);
+                }
+
+                if (a != b)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Splits a Host (or Origin authority) value into its name and port: host [":" port],
+        /// the port 1 to 5 digits and at most 65535.</summary>
+        /// <param name="nameLength">The name's length (the bytes before the colon).</param>
+        /// <returns>The port; <see cref="NoPort"/> when none is given; <see cref="InvalidPort"/>
+        /// when the text after the colon is not a port.</returns>
+        private static int HostPort(byte[] buffer, int offset, int length, out int nameLength)
+        {
+            nameLength = length;
+            int colon = -1;
+            for (int i = 0; i < length; i++)
+            {
+                if (buffer[offset + i] == (byte)':')
+                {
+                    colon = i;
+                    break;
+                }
+            }
+
+            if (colon < 0)
+            {
+                return NoPort;
+            }
+
+            nameLength = colon;
+            int digits = length - colon - 1;
+            if (digits < 1 || digits > 5)
+            {
+                return InvalidPort;
+            }
+
+            int port = 0;
+            for (int i = colon + 1; i < length; i++)
+            {
+                byte b = buffer[offset + i];
+                if (b < (byte)'0' || b > (byte)'9')
+                {
+                    return InvalidPort;
+                }
+
+                port = (port * 10) + (b - '0');
+            }
+
+            return port >= 1 && port <= 65535 ? port : InvalidPort;
         }
 
         private static bool HostNameMatches(byte[] buffer, int offset, int length, string name)
@@ -326,23 +428,45 @@ namespace NanoRouter.Core.Admin
 
         // ---- Passwords ----
 
-        private void SetAdminPassword(byte[] password, int count)
+        /// <summary>Hashes a new admin password with a fresh salt and the board's iteration count.</summary>
+        /// <returns>False when the board could not hash it (the settings are unchanged).</returns>
+        private bool SetAdminPassword(byte[] password, int count)
         {
-            _entropy.Fill(_settings.AdminSalt, 0, RouterSettings.SaltBytes);
-            _settings.AdminIterations = RouterSettings.DefaultPasswordIterations;
-            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _settings.AdminHash, 0);
+            _entropy.Fill(_scratch, 0, RouterSettings.SaltBytes);
+            if (!_passwords.DeriveKey(password, count, _scratch, RouterSettings.SaltBytes, _passwords.Iterations, _hash))
+            {
+                return false;
+            }
+
+            System.Array.Copy(_scratch, 0, _settings.AdminSalt, 0, RouterSettings.SaltBytes);
+            System.Array.Copy(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes);
+            _settings.AdminIterations = _passwords.Iterations;
             _settings.HasAdminPassword = true;
+            return true;
         }
 
-        private bool CheckAdminPassword(byte[] password, int count)
+        /// <summary>Checks the admin password. After a good one made with fewer iterations than the
+        /// board now uses (<see cref="IKeyDerivation.Iterations"/>), it is hashed again with the new
+        /// count and saved, when <paramref name="upgrade"/> (a login) says so.</summary>
+        private bool CheckAdminPassword(byte[] password, int count, bool upgrade)
         {
             if (!_settings.HasAdminPassword)
             {
                 return false;
             }
 
-            _hasher.DeriveKey(password, 0, count, _settings.AdminSalt, 0, RouterSettings.SaltBytes, _settings.AdminIterations, _hash, 0);
-            return PasswordHasher.FixedTimeEquals(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes);
+            if (!_passwords.DeriveKey(password, count, _settings.AdminSalt, RouterSettings.SaltBytes, _settings.AdminIterations, _hash)
+                || !ConstantTime.Same(_hash, 0, _settings.AdminHash, 0, RouterSettings.HashBytes))
+            {
+                return false;
+            }
+
+            if (upgrade && _settings.AdminIterations < _passwords.Iterations && SetAdminPassword(password, count))
+            {
+                SaveSettings();
+            }
+
+            return true;
         }
 
         private bool SaveSettings()

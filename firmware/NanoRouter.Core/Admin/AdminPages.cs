@@ -9,7 +9,7 @@ namespace NanoRouter.Core.Admin
     {
         /// <summary>The frame around every page.</summary>
         public const string Layout =
-            "<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<!doctype html><html lang=en><head><meta charset=utf-8>{refresh}"
             + "<meta name=viewport content=\"width=device-width,initial-scale=1\">"
             + "<title>{title} - nanoRouter</title><link rel=stylesheet href=/style.css></head>"
             + "<body><header><span class=brand>nanoRouter</span>{nav}</header>"
@@ -30,13 +30,21 @@ namespace NanoRouter.Core.Admin
         /// <summary>First boot: choose the admin password.</summary>
         public const string Setup =
             "<p>Welcome. This router has no admin password yet. Choose one now: nothing else can be "
-            + "seen or changed until it is set.</p>"
+            + "seen or changed until it is set. Then the router asks you to press {presence} on it, "
+            + "so that only someone at the router can set it up.</p>"
             + "<form method=post action=/setup class=card><input type=hidden name=csrf value=\"{csrf}\">"
             + "<label for=password>New admin password <small>(at least 8 characters)</small></label>"
             + "<input type=password id=password name=password autocomplete=new-password minlength=8 maxlength=128 required>{error.password}"
             + "<label for=confirm>Repeat it</label>"
             + "<input type=password id=confirm name=confirm autocomplete=new-password required>{error.confirm}"
             + "<button id=set-password>Set password</button></form>";
+
+        /// <summary>First boot, after the password: the owner proves they are at the router.</summary>
+        public const string SetupWait =
+            "<section class=card><p>To prove that this router is yours, press <b>{presence}</b> on the router "
+            + "now, once and briefly (half a second; held for 5 seconds it would erase the router).</p>"
+            + "<p>This page goes on by itself once the router has seen the press; it waits two minutes.</p>"
+            + "<p><a class=button href=/setup id=pressed>I pressed it</a></p></section>";
 
         /// <summary>Log in.</summary>
         public const string Login =

@@ -28,7 +28,11 @@ namespace NanoRouter.Core.Admin
     /// Reads one flat JSON object (RFC 8259) member by member: <c>{"key": scalar, ...}</c>. Nested
     /// objects and arrays are refused (the API needs none), so there is no recursion and no depth
     /// to exhaust. Keys and string values are unescaped into fixed buffers; anything longer than
-    /// they hold is an error. Never throws; an error leaves a short message in <see cref="Error"/>.
+    /// they hold is an error. A key that came before in the same object (compared unescaped, so
+    /// "a" and "\u0061" are one key) is an error too, as are more than <see cref="MaxMembers"/>
+    /// members: RFC 8259 leaves duplicates to the reader, and "last one wins" would let two
+    /// readers of one text disagree. Never throws; an error leaves a short message in
+    /// <see cref="Error"/>.
     /// </summary>
     public sealed class JsonReader
     {
@@ -38,13 +42,18 @@ namespace NanoRouter.Core.Admin
         /// <summary>The longest string value, in bytes.</summary>
         public const int MaxStringBytes = 256;
 
+        /// <summary>The most members an object may have (the API's largest has 6).</summary>
+        public const int MaxMembers = 16;
+
         /// <summary>The current key's unescaped UTF-8 bytes.</summary>
         public readonly byte[] KeyBuffer = new byte[MaxKeyBytes];
 
         /// <summary>The current string value's unescaped UTF-8 bytes.</summary>
         public readonly byte[] StringBuffer = new byte[MaxStringBytes];
 
+        private readonly int[] _keyStarts = new int[MaxMembers];
         private byte[] _buffer;
+        private int _members;
         private int _position;
         private int _end;
         private bool _first;
@@ -77,6 +86,7 @@ namespace NanoRouter.Core.Admin
             _end = offset + count;
             _first = true;
             _done = false;
+            _members = 0;
             Error = null;
             SkipWhitespace();
             if (!Take((byte)'{'))
@@ -120,6 +130,7 @@ namespace NanoRouter.Core.Admin
                 return Fail("expected a key string");
             }
 
+            int keyStart = _position;
             int keyLength = ReadString(KeyBuffer);
             if (keyLength < 0)
             {
@@ -127,6 +138,17 @@ namespace NanoRouter.Core.Admin
             }
 
             KeyLength = keyLength;
+            if (_members == MaxMembers)
+            {
+                return Fail("too many members");
+            }
+
+            if (SeenBefore(keyLength))
+            {
+                return Fail("duplicate key");
+            }
+
+            _keyStarts[_members++] = keyStart;
             SkipWhitespace();
             if (!Take((byte)':'))
             {
@@ -141,6 +163,27 @@ namespace NanoRouter.Core.Admin
         public bool KeyIs(string key)
         {
             return HttpRequestParser.Equals(KeyBuffer, 0, KeyLength, key);
+        }
+
+        /// <summary>Whether an earlier member of this object has the key now in <see cref="KeyBuffer"/>:
+        /// each earlier key is unescaped again (into <see cref="StringBuffer"/>, free until the value
+        /// is read) and compared.</summary>
+        private bool SeenBefore(int keyLength)
+        {
+            int position = _position;
+            bool seen = false;
+            for (int m = 0; m < _members && !seen; m++)
+            {
+                _position = _keyStarts[m];
+                seen = ReadString(StringBuffer) == keyLength;
+                for (int i = 0; i < keyLength && seen; i++)
+                {
+                    seen = StringBuffer[i] == KeyBuffer[i];
+                }
+            }
+
+            _position = position;
+            return seen;
         }
 
         private bool Finish()

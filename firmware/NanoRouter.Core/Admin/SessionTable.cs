@@ -97,7 +97,7 @@ namespace NanoRouter.Core.Admin
             int found = -1;
             for (int i = 0; i < Capacity; i++)
             {
-                if (IsLive(i, nowMs) && PasswordHasher.FixedTimeEquals(_tokens[i], 0, _candidate, 0, TokenBytes))
+                if (IsLive(i, nowMs) && ConstantTime.Same(_tokens[i], 0, _candidate, 0, TokenBytes))
                 {
                     found = i;
                 }
@@ -119,7 +119,7 @@ namespace NanoRouter.Core.Admin
                 return false;
             }
 
-            return PasswordHasher.FixedTimeEquals(_csrf[session], 0, _candidate, 0, TokenBytes);
+            return ConstantTime.Same(_csrf[session], 0, _candidate, 0, TokenBytes);
         }
 
         /// <summary>The session's token bytes.</summary>

@@ -4,7 +4,9 @@ namespace NanoRouter.Core.Admin
 {
     /// <summary>
     /// SHA-256 (FIPS 180-4) by hand: nanoFramework's mscorlib has no cryptography. One instance
-    /// holds its state and message schedule and is reused; nothing allocates per hash.
+    /// holds its state and message schedule and is reused; nothing allocates per hash. A state
+    /// after whole blocks can be kept (<see cref="CopyState"/>) and resumed, which is how HMAC
+    /// keeps its two padded keys hashed once (<see cref="HmacSha256"/>).
     /// </summary>
     public sealed class Sha256
     {
@@ -65,15 +67,23 @@ namespace NanoRouter.Core.Admin
                     take = count;
                 }
 
-                System.Array.Copy(data, offset, _block, _blockLength, take);
-                _blockLength += take;
+                if (take == BlockBytes)
+                {
+                    Compress(data, offset);
+                }
+                else
+                {
+                    System.Array.Copy(data, offset, _block, _blockLength, take);
+                    _blockLength += take;
+                    if (_blockLength == BlockBytes)
+                    {
+                        Compress(_block, 0);
+                        _blockLength = 0;
+                    }
+                }
+
                 offset += take;
                 count -= take;
-                if (_blockLength == BlockBytes)
-                {
-                    Compress();
-                    _blockLength = 0;
-                }
             }
         }
 
@@ -89,7 +99,7 @@ namespace NanoRouter.Core.Admin
                     _block[_blockLength++] = 0;
                 }
 
-                Compress();
+                Compress(_block, 0);
                 _blockLength = 0;
             }
 
@@ -103,7 +113,43 @@ namespace NanoRouter.Core.Admin
                 _block[_blockLength++] = (byte)(bits >> (i * 8));
             }
 
-            Compress();
+            Compress(_block, 0);
+            WriteDigest(digest, offset);
+            Reset();
+        }
+
+        /// <summary>Copies the chaining state into <paramref name="target"/> (8 words). Meaningful
+        /// only after whole blocks (a multiple of <see cref="BlockBytes"/> so far).</summary>
+        public void CopyState(uint[] target)
+        {
+            System.Array.Copy(_state, target, 8);
+        }
+
+        /// <summary>Continues a hash from a state <see cref="CopyState"/> kept after
+        /// <paramref name="bytesSoFar"/> bytes (a multiple of <see cref="BlockBytes"/>).</summary>
+        public void Resume(uint[] state, long bytesSoFar)
+        {
+            System.Array.Copy(state, _state, 8);
+            _blockLength = 0;
+            _totalBytes = bytesSoFar;
+        }
+
+        /// <summary>
+        /// The digest of a message whose last block, already padded (FIPS 180-4 5.1.1), is the 64
+        /// bytes at <paramref name="offset"/> and whose earlier blocks left <paramref name="state"/>:
+        /// one compression, nothing else. HMAC's hashes of 32 bytes after a padded key are such.
+        /// The hasher is reset afterwards.
+        /// </summary>
+        public void FinalBlock(uint[] state, byte[] block, int offset, byte[] digest, int digestOffset)
+        {
+            System.Array.Copy(state, _state, 8);
+            Compress(block, offset);
+            WriteDigest(digest, digestOffset);
+            Reset();
+        }
+
+        private void WriteDigest(byte[] digest, int offset)
+        {
             for (int i = 0; i < 8; i++)
             {
                 uint v = _state[i];
@@ -112,17 +158,15 @@ namespace NanoRouter.Core.Admin
                 digest[offset + (i * 4) + 2] = (byte)(v >> 8);
                 digest[offset + (i * 4) + 3] = (byte)v;
             }
-
-            Reset();
         }
 
-        private void Compress()
+        private void Compress(byte[] data, int offset)
         {
             uint[] w = _schedule;
             for (int i = 0; i < 16; i++)
             {
-                int j = i * 4;
-                w[i] = ((uint)_block[j] << 24) | ((uint)_block[j + 1] << 16) | ((uint)_block[j + 2] << 8) | _block[j + 3];
+                int j = offset + (i * 4);
+                w[i] = ((uint)data[j] << 24) | ((uint)data[j + 1] << 16) | ((uint)data[j + 2] << 8) | data[j + 3];
             }
 
             for (int i = 16; i < 64; i++)

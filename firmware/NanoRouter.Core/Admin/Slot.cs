@@ -156,8 +156,14 @@ namespace NanoRouter.Core.Admin
         /// <summary>{wifi.notice}</summary>
         public const int WifiNotice = 48;
 
+        /// <summary>{presence}</summary>
+        public const int Presence = 49;
+
+        /// <summary>{refresh}</summary>
+        public const int Refresh = 50;
+
         /// <summary>The first {value.FIELD} slot.</summary>
-        public const int ValueBase = 49;
+        public const int ValueBase = 51;
 
         /// <summary>The first {error.FIELD} slot.</summary>
         public const int ErrorBase = ValueBase + MaxFields;
@@ -222,6 +228,8 @@ namespace NanoRouter.Core.Admin
             names[UplinkSsid] = "uplink.ssid";
             names[UplinkState] = "uplink.state";
             names[WifiNotice] = "wifi.notice";
+            names[Presence] = "presence";
+            names[Refresh] = "refresh";
             for (int f = 0; f < fields.Length; f++)
             {
                 names[ValueBase + f] = "value." + fields[f];

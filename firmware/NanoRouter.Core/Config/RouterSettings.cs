@@ -27,7 +27,8 @@ namespace NanoRouter.Core.Config
         /// <summary>The hash length (SHA-256).</summary>
         public const int HashBytes = 32;
 
-        /// <summary>The default PBKDF2 iteration count: about a second on the ESP32's interpreter.</summary>
+        /// <summary>The PBKDF2 iteration count of settings without a password (and the count every
+        /// password had before the boards chose their own, IKeyDerivation.Iterations).</summary>
         public const int DefaultPasswordIterations = 1000;
 
         /// <summary>The uplink (station) network's SSID; empty when none is configured.</summary>

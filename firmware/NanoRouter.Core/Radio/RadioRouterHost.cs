@@ -30,6 +30,7 @@ namespace NanoRouter.Core.Radio
         private readonly WifiText _apSsid = new WifiText();
         private readonly byte[] _mac = new byte[6];
         private readonly StatusLight _light;
+        private readonly OwnerPresence _presence = new OwnerPresence("the BOOT button");
         private string _accessPointNotice;
         private bool _resetDown;
         private int _resetDownSinceMs;
@@ -49,6 +50,9 @@ namespace NanoRouter.Core.Radio
 
         /// <summary>The status light (what it shows last).</summary>
         public StatusLight Light => _light;
+
+        /// <summary>Short presses of the reset button (BOOT), which confirm the first admin password.</summary>
+        public OwnerPresence Presence => _presence;
 
         /// <summary>The uplink's supervisor: the board's uplink thread runs its steps.</summary>
         public UplinkSupervisor Uplink => _uplink;
@@ -158,14 +162,17 @@ namespace NanoRouter.Core.Radio
         }
 
         /// <summary>
-        /// One look at the board from its supervision loop (every 125 ms or so): the light
-        /// shows the uplink (solid: forwarding; slow blink: no uplink), and the reset button held
-        /// for <see cref="ResetHoldMs"/> erases the settings and restarts the board.
+        /// One look at the board from its supervision loop (every 100 ms or so): the light
+        /// shows the uplink (solid: forwarding; slow blink: no uplink), the reset button pressed
+        /// briefly (up within <see cref="OwnerPresence.ShortPressMaxMs"/>) is the owner's presence,
+        /// and held for <see cref="ResetHoldMs"/> it erases the settings and restarts the board.
         /// </summary>
         /// <returns>True when the board is being reset (it restarts; on a host the call returns).</returns>
         public bool Watch(SettingsStore store, int nowMs)
         {
-            if (!_board.ResetButtonDown)
+            bool down = _board.ResetButtonDown;
+            _presence.Sample(down, nowMs);
+            if (!down)
             {
                 _resetDown = false;
                 _light.Show(UplinkConnected ? LightPattern.Solid : LightPattern.SlowBlink, nowMs);

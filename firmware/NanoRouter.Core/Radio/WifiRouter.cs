@@ -21,6 +21,19 @@ namespace NanoRouter.Core.Radio
         /// <summary>The packet loop's longest wait for a packet, and how often the engine ticks.</summary>
         public const int PacketWaitMs = 100;
 
+        /// <summary>PBKDF2 iterations for a new admin password on the board's native chain (mbedTLS):
+        /// 4 SHA-256 blocks per iteration at about 15 µs each in software at 240 MHz (less with the
+        /// SHA accelerator) make at most about 0.7 s per login, an estimate (no hardware here).</summary>
+        public const int NativePasswordIterations = 10000;
+
+        /// <summary>Native iterations per step, between two yields of the admin thread: about 2 ms
+        /// per call by the same estimate, within the 3.5 ms (6,000 IL) a managed run may take.</summary>
+        public const int NativeIterationsPerStep = 32;
+
+        /// <summary>PBKDF2 iterations for a new admin password when the board has no native chain
+        /// (the core's managed HMAC, about 15 ms per iteration on an ESP32's interpreter).</summary>
+        public const int ManagedPasswordIterations = 64;
+
         private readonly IBoard _board;
         private readonly IClock _clock;
         private readonly IUplinkRadio _uplink;
@@ -28,6 +41,7 @@ namespace NanoRouter.Core.Radio
         private readonly IPacketPort _port;
         private readonly IForwardingShim _shim;
         private readonly IEntropySource _entropy;
+        private readonly IHmacSha256Chain _passwordChain;
         private readonly NatOptions _options;
         private readonly SettingsStore _store;
         private readonly RouterSettings _settings = new RouterSettings();
@@ -46,10 +60,13 @@ namespace NanoRouter.Core.Radio
         /// <param name="port">The packet port (the native shim on the ESP32).</param>
         /// <param name="shim">The native shim that picks the packets to forward from the stack.</param>
         /// <param name="entropy">Random bytes for the admin app.</param>
+        /// <param name="passwordChain">The board's native HMAC-SHA256 chain for the admin password's
+        /// PBKDF2 (null: the core's managed one, with <see cref="ManagedPasswordIterations"/>).</param>
         /// <param name="options">The NAT engine's sizes and port range (the settings add the timeouts).</param>
         public WifiRouter(IBoard board, IClock clock, IConfigStore flash, IUplinkRadio uplink, IAccessPointRadio accessPoint,
-            IPacketPort port, IForwardingShim shim, IEntropySource entropy, NatOptions options)
+            IPacketPort port, IForwardingShim shim, IEntropySource entropy, IHmacSha256Chain passwordChain, NatOptions options)
         {
+            _passwordChain = passwordChain;
             _board = board;
             _clock = clock;
             _uplink = uplink;
@@ -127,7 +144,10 @@ namespace NanoRouter.Core.Radio
         /// <summary>Starts the admin page on a transport listening on the access point's address.</summary>
         public void StartAdmin(IAdminTransport transport)
         {
-            AdminApp app = new AdminApp(_engine, _host, _store, _settings, _clock, _entropy);
+            Pbkdf2 passwords = _passwordChain != null
+                ? new Pbkdf2(_passwordChain, NativePasswordIterations, NativeIterationsPerStep)
+                : Pbkdf2.Managed(ManagedPasswordIterations);
+            AdminApp app = new AdminApp(_engine, _host, _store, _settings, _clock, _entropy, passwords, _host.Presence);
             _admin = new AdminServer(app, transport, _clock);
         }
 

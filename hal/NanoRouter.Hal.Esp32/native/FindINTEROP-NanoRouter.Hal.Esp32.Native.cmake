@@ -37,6 +37,7 @@ list(APPEND NanoRouter.Hal.Esp32.Native_SOURCES
     ${NANOROUTER_STUBS_DIR}/NanoRouter_Hal_Esp32_Native.cpp  # generated lookup table + checksum
     ${NANOROUTER_NATIVE_DIR}/nr_interop.cpp
     ${NANOROUTER_NATIVE_DIR}/nr_esp32.c
+    ${NANOROUTER_NATIVE_DIR}/nr_kdf.c      # the admin password's PBKDF2 loop, over ESP-IDF's mbedTLS
     ${NANOROUTER_NATIVE_DIR}/nr_port.c
     ${NANOROUTER_NATIVE_DIR}/nr_ring.c
     ${NANOROUTER_NATIVE_DIR}/nr_shim.c

@@ -12,6 +12,7 @@
 //
 #include "NanoRouter_Hal_Esp32_Native.h"
 #include "nr_esp32.h"
+#include "nr_kdf.h"
 
 typedef Library_NanoRouter_Hal_Esp32_Native_NanoRouter_Hal_Esp32_Native_NativeShim NativeShim;
 
@@ -135,4 +136,30 @@ HRESULT NativeShim::NowMs___STATIC__I4(CLR_RT_StackFrame &stack)
     NANOCLR_HEADER();
     stack.SetResult_I4((CLR_INT32)nr_esp32_now_ms());
     NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// bool HmacChain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations): PBKDF2's
+// inner loop for the admin password (nr_kdf.c). The caller keeps each call short (a few ms): it
+// holds the interpreter, and with it every managed thread, until it returns.
+HRESULT NativeShim::HmacChain___STATIC__BOOLEAN__SZARRAY_U1__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        CLR_RT_HeapBlock_Array *key = stack.Arg0().DereferenceArray();
+        CLR_INT32 keyCount = stack.Arg1().NumericByRef().s4;
+        CLR_RT_HeapBlock_Array *block = stack.Arg2().DereferenceArray();
+        CLR_INT32 messageLength = stack.Arg3().NumericByRef().s4;
+        CLR_INT32 iterations = stack.Arg4().NumericByRef().s4;
+        int ok = 0;
+
+        FAULT_ON_NULL(key);
+        FAULT_ON_NULL(block);
+        if (keyCount >= 0 && (CLR_UINT32)keyCount <= key->m_numOfElements && messageLength >= 0 && iterations >= 0)
+        {
+            ok = nr_hmac_chain(key->GetFirstElement(), (size_t)keyCount, block->GetFirstElement(), block->m_numOfElements,
+                               (size_t)messageLength, (uint32_t)iterations);
+        }
+        stack.SetResult_Boolean(ok != 0);
+    }
+    NANOCLR_NOCLEANUP();
 }

@@ -58,7 +58,12 @@ namespace NanoRouter.Tests.Admin
             csrf = AdminHarness.Csrf(differ);
             Reply ok = h.Post("/setup", "csrf=" + csrf + "&password=longenough&confirm=longenough");
             Assert.AreEqual(303, ok.Status);
-            Assert.AreEqual("/", ok.Header("Location"));
+            Assert.AreEqual("/setup", ok.Header("Location"), "a claim: the password waits for the button");
+            Assert.IsFalse(h.Settings.HasAdminPassword);
+            h.PressButton();
+            Reply confirmed = h.Get("/setup");
+            Assert.AreEqual(303, confirmed.Status, confirmed.ToString());
+            Assert.AreEqual("/", confirmed.Header("Location"));
             Assert.IsTrue(h.Settings.HasAdminPassword);
             Assert.AreEqual(200, h.Get("/").Status, "setup logs the browser in");
 
@@ -73,8 +78,9 @@ namespace NanoRouter.Tests.Admin
         public void SessionCookie_IsHttpOnlySameSiteStrict_AndSecurityHeadersOnEveryResponse()
         {
             var h = new AdminHarness();
-            Reply setup = h.Get("/setup");
-            Reply done = h.Post("/setup", "csrf=" + AdminHarness.Csrf(setup) + "&password=longenough&confirm=longenough");
+            h.Claim("longenough");
+            h.PressButton();
+            Reply done = h.Get("/setup");
             string cookie = null;
             foreach (string setCookie in done.Headers("Set-Cookie"))
             {
@@ -115,16 +121,48 @@ namespace NanoRouter.Tests.Admin
 
         [TestMethod]
         [DataRow("192.168.4.1")]
-        [DataRow("192.168.4.1:8080")]
+        [DataRow("192.168.4.1:80")]
         [DataRow("nanorouter.lan")]
         [DataRow("NanoRouter.LAN:80")]
         [DataRow("127.0.0.1:8080")]
+        [DataRow("127.0.0.1")]
         public void AllowedHosts_AreServed(string host)
         {
             var h = new AdminHarness();
-            h.App.AllowHost("127.0.0.1");
+            h.App.AllowHost("127.0.0.1", 8080);
             h.SetUp();
             Assert.AreEqual(200, h.Get("/", host).Status);
+        }
+
+        [TestMethod]
+        [DataRow("192.168.4.1:99999")]
+        [DataRow("192.168.4.1:8080")]
+        [DataRow("192.168.4.1:0")]
+        [DataRow("192.168.4.1:65616")]
+        [DataRow("nanorouter.lan:81")]
+        [DataRow("127.0.0.1:80")]
+        [DataRow("127.0.0.1:99999")]
+        public void HostPort_OnlyTheRealPort_Is421Otherwise(string host)
+        {
+            var h = new AdminHarness();
+            h.App.AllowHost("127.0.0.1", 8080);
+            h.SetUp();
+            Assert.AreEqual(421, h.Get("/", host).Status, host);
+            Reply api = h.Send("POST /api/login HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n{\"password\":\"correct horse\"}");
+            Assert.AreEqual(421, api.Status, host);
+        }
+
+        [TestMethod]
+        public void HostPort_FollowsTheServersPort()
+        {
+            var h = new AdminHarness();
+            h.App.Port = 8088;
+            h.App.AllowHost("localhost");
+            h.SetUp();
+            Assert.AreEqual(200, h.Get("/", "192.168.4.1:8088").Status);
+            Assert.AreEqual(200, h.Get("/", "localhost:8088").Status);
+            Assert.AreEqual(421, h.Get("/", "192.168.4.1:80").Status);
+            Assert.AreEqual(421, h.Get("/", "localhost:80").Status);
         }
 
         [TestMethod]
@@ -232,6 +270,9 @@ namespace NanoRouter.Tests.Admin
             Assert.AreEqual(400, h.Api("POST", "/api/login", "{\"pass\":\"correct horse\"}").Status);
             Assert.AreEqual(400, h.Api("POST", "/api/login", "{}").Status);
             Assert.AreEqual(400, h.Api("POST", "/api/login", "not json").Status);
+            Reply twice = h.Api("POST", "/api/login", "{\"password\":\"nope nope\",\"password\":\"correct horse\"}");
+            Assert.AreEqual(400, twice.Status, "a duplicate key is refused, not last-one-wins");
+            Assert.AreEqual("duplicate key", TestJson.Parse(twice.Body).Get("error").String);
             Assert.AreEqual(405, h.Api("GET", "/api/login").Status);
             Assert.AreEqual(32, h.ApiLogin().Length);
         }
@@ -303,6 +344,8 @@ namespace NanoRouter.Tests.Admin
         [DataRow("{\"esp\":{\"enabled\":false}}", "nested objects and arrays are not accepted")]
         [DataRow("[false]", "expected a JSON object")]
         [DataRow("{\"esp\":false", "expected ',' or '}'")]
+        [DataRow("{\"esp\":false,\"esp\":true}", "duplicate key")]
+        [DataRow("{\"esp\":false,\"gre\":false,\"esp\":false}", "duplicate key")]
         public void Api_PutPassthrough_Invalid_Is400_AndChangesNothing(string body, string message)
         {
             var h = new AdminHarness();
@@ -339,6 +382,49 @@ namespace NanoRouter.Tests.Admin
             string token = h.ApiLogin();
             Assert.AreEqual(200, h.Api("POST", "/api/logout", "", token).Status);
             Assert.AreEqual(401, h.Api("GET", "/api/status", null, token).Status);
+        }
+
+        /// <summary>POST /api/login as a page on another origin could send it (no-cors fetch or form).</summary>
+        private static Reply ForeignLogin(AdminHarness h, string password, string headers)
+        {
+            string body = "{\"password\":\"" + password + "\"}";
+            return h.Send("POST /api/login HTTP/1.1\r\nHost: 192.168.4.1\r\n" + headers + "Content-Length: " + Text.Utf8(body).Length + "\r\n\r\n" + body);
+        }
+
+        [TestMethod]
+        public void CrossOriginLogins_NeverReachThePasswordCheck_NorCount_AdminStillLogsIn()
+        {
+            var h = new AdminHarness();
+            h.SetUp();
+            h.Cookies.Clear();
+            for (int i = 0; i < 3 * LoginRateLimiter.MaxFailures; i++)
+            {
+                // A page on 198.18.0.1:8000 the admin has open: Chromium's no-cors POST (Origin, text/plain).
+                Reply foreign = ForeignLogin(h, "guess " + i, "Origin: http://198.18.0.1:8000\r\nContent-Type: text/plain;charset=UTF-8\r\n");
+                Assert.AreEqual(403, foreign.Status, foreign.ToString());
+                Assert.AreEqual("cross-origin requests are refused", TestJson.Parse(foreign.Body).Get("error").String);
+
+                // The same with the router's name on another port, and with an opaque origin.
+                Assert.AreEqual(403, ForeignLogin(h, "guess " + i, "Origin: http://192.168.4.1:8080\r\nContent-Type: application/json\r\n").Status);
+                Assert.AreEqual(403, ForeignLogin(h, "guess " + i, "Origin: null\r\nContent-Type: application/json\r\n").Status);
+
+                // A browser that sends no Origin can still send only text/plain, form types or none.
+                Assert.AreEqual(415, ForeignLogin(h, "guess " + i, "Content-Type: text/plain\r\n").Status);
+                Assert.AreEqual(415, ForeignLogin(h, "guess " + i, "Content-Type: application/x-www-form-urlencoded\r\n").Status);
+                Assert.AreEqual(415, ForeignLogin(h, "guess " + i, "").Status);
+                Assert.AreEqual(415, ForeignLogin(h, "guess " + i, "Content-Type: application/jsonp\r\n").Status);
+
+                // The login form posted from that page has no CSRF token the page could know.
+                Reply form = h.Post("/login", "password=guess+" + i, extraHeaders: "Origin: http://198.18.0.1:8000\r\n");
+                Assert.AreEqual(403, form.Status);
+            }
+
+            Reply api = h.Api("POST", "/api/login", "{\"password\":\"correct horse\"}");
+            Assert.AreEqual(200, api.Status, "none of the foreign attempts counted: " + api);
+            Assert.AreEqual(200, ForeignLogin(h, "correct horse", "Origin: http://192.168.4.1\r\nContent-Type: Application/JSON; charset=utf-8\r\n").Status, "the router's own origin, JSON with parameters");
+            Reply login = h.Get("/login");
+            Reply page = h.Post("/login", "csrf=" + AdminHarness.Csrf(login) + "&password=correct+horse", extraHeaders: "Origin: http://192.168.4.1\r\n");
+            Assert.AreEqual(303, page.Status, page.ToString());
         }
 
         [TestMethod]

@@ -419,14 +419,20 @@ namespace NanoRouter.Tests.Admin
         public readonly RouterSettings Settings = new RouterSettings();
         public readonly NatEngine Engine;
         public readonly AdminApp App;
-        public readonly CookieJar Cookies = new CookieJar();
+        public readonly OwnerPresence Presence = new OwnerPresence("the test button");
+        public readonly Pbkdf2 Passwords;
+        public CookieJar Cookies = new CookieJar();
         public uint RemoteAddress = 0xC0A80402;
         private readonly HttpRequest _request = new HttpRequest();
         private readonly HttpResponse _response = new HttpResponse();
         private readonly ResponseCapture _capture = new ResponseCapture();
 
-        public AdminHarness(PrepareStore prepare = null)
+        /// <summary>The PBKDF2 iterations the harness's board gives new passwords.</summary>
+        public const int Iterations = 1000;
+
+        public AdminHarness(PrepareStore prepare = null, int iterations = Iterations)
         {
+            Passwords = Pbkdf2.Managed(iterations);
             if (prepare != null)
             {
                 prepare(RawStore);
@@ -438,7 +444,7 @@ namespace NanoRouter.Tests.Admin
             Settings.ApplyTo(options);
             Engine = new NatEngine(options, Clock);
             Settings.ApplyTo(Engine.Passthrough);
-            App = new AdminApp(Engine, Host, Store, Settings, Clock, new SeededEntropy(7));
+            App = new AdminApp(Engine, Host, Store, Settings, Clock, new SeededEntropy(7), Passwords, Presence);
         }
 
         public Reply Send(string raw)
@@ -546,12 +552,32 @@ namespace NanoRouter.Tests.Admin
             return Text.Slice(page.Body, at + marker.Length, 32);
         }
 
-        /// <summary>First boot: sets the password through the setup page; leaves the browser logged in.</summary>
-        public void SetUp(string password = "correct horse")
+        /// <summary>First boot: the setup page's password is a claim (303 back to /setup, which waits).</summary>
+        public Reply Claim(string password = "correct horse")
         {
             Reply setup = Get("/setup");
-            Reply done = Post("/setup", "csrf=" + Csrf(setup) + "&password=" + Text.PercentEncode(password) + "&confirm=" + Text.PercentEncode(password));
+            return Post("/setup", "csrf=" + Csrf(setup) + "&password=" + Text.PercentEncode(password) + "&confirm=" + Text.PercentEncode(password));
+        }
+
+        /// <summary>A short press of the router's button, as its watch loop sees it (down, then up 200 ms later).</summary>
+        public void PressButton()
+        {
+            Presence.Sample(true, Clock.NowMs);
+            Clock.NowMs += 200;
+            Presence.Sample(false, Clock.NowMs);
+        }
+
+        /// <summary>First boot: sets the password through the setup page and the owner's press of
+        /// the router's button; leaves the browser logged in.</summary>
+        public void SetUp(string password = "correct horse")
+        {
+            Reply done = Claim(password);
             Assert.AreEqual(303, done.Status, done.ToString());
+            Assert.AreEqual("/setup", done.Header("Location"));
+            PressButton();
+            Reply confirmed = Get("/setup");
+            Assert.AreEqual(303, confirmed.Status, confirmed.ToString());
+            Assert.AreEqual("/", confirmed.Header("Location"));
         }
 
         public string ApiLogin(string password = "correct horse")

@@ -164,6 +164,54 @@ namespace NanoRouter.Tests.Admin
         }
 
         [TestMethod]
+        [DataRow("{\"a\":1,\"a\":2}")]
+        [DataRow("{\"a\":1,\"b\":2,\"a\":true}")]
+        [DataRow("{\"esp\":true,\"\\u0065sp\":false}")]
+        [DataRow("{\"\\u00e9\":1,\"\u00e9\":2}")]
+        public void Json_DuplicateKey_IsAnError_EvenWhenEscapedDifferently(string json)
+        {
+            JsonReader r = Read(json);
+            int members = 0;
+            while (r.Next())
+            {
+                members++;
+            }
+
+            Assert.AreEqual("duplicate key", r.Error, json);
+            Assert.IsTrue(members >= 1, "the members before the duplicate are read");
+        }
+
+        [TestMethod]
+        public void Json_KeysDifferingInOneByte_AreNotDuplicates_AndMembersAreBounded()
+        {
+            JsonReader r = Read("{\"a\":1,\"ab\":2,\"b\":3,\"A\":4}");
+            int members = 0;
+            while (r.Next())
+            {
+                members++;
+            }
+
+            Assert.IsNull(r.Error);
+            Assert.AreEqual(4, members);
+
+            string many = "{";
+            for (int i = 0; i <= JsonReader.MaxMembers; i++)
+            {
+                many += (i > 0 ? "," : "") + "\"k" + i + "\":" + i;
+            }
+
+            r = Read(many + "}");
+            members = 0;
+            while (r.Next())
+            {
+                members++;
+            }
+
+            Assert.AreEqual("too many members", r.Error);
+            Assert.AreEqual(JsonReader.MaxMembers, members);
+        }
+
+        [TestMethod]
         public void Json_DeepNesting_FailsFastWithoutRecursion()
         {
             JsonReader r = Read("{\"a\":" + new string('[', 2000) + "}");

@@ -118,7 +118,7 @@ namespace NanoRouter.Tests.Admin
             byte[] key = Hex.Bytes(keyHex);
             byte[] data = Hex.Bytes(dataHex);
             byte[] mac = new byte[32];
-            var hasher = new PasswordHasher();
+            var hasher = new HmacSha256();
             hasher.SetKey(key, 0, key.Length);
             hasher.Mac(data, 0, data.Length, null, 0, 0, mac, 0);
             Assert.AreEqual(macHex, Lower(mac, macHex.Length / 2));
@@ -134,7 +134,7 @@ namespace NanoRouter.Tests.Admin
             // with zeros. Written here from the definition, over the vector-checked SHA-256, for the
             // key lengths where the two cases meet. The second part of a message counts like the first.
             var random = new TestRandom(2);
-            var hasher = new PasswordHasher();
+            var hasher = new HmacSha256();
             foreach (int keyLength in new[] { 0, 1, 32, 63, 64, 65, 200 })
             {
                 byte[] key = random.Bytes(keyLength, keyLength);
@@ -205,8 +205,70 @@ namespace NanoRouter.Tests.Admin
             byte[] password = Hex.Bytes(passwordHex);
             byte[] salt = Hex.Bytes(saltHex);
             byte[] output = new byte[32];
-            new PasswordHasher().DeriveKey(password, 0, password.Length, salt, 0, salt.Length, iterations, output, 0);
+            Assert.IsTrue(Pbkdf2.Managed(1).DeriveKey(password, password.Length, salt, salt.Length, iterations, output));
             Assert.AreEqual(keyHex, Lower(output, keyHex.Length / 2));
+        }
+
+        /// <summary>The iterations run in steps (the thread yields between them): any step size
+        /// gives the same key, also when the step does not divide the count.</summary>
+        [TestMethod]
+        [DataRow(1)]
+        [DataRow(7)]
+        [DataRow(4095)]
+        [DataRow(4096)]
+        [DataRow(100000)]
+        public void Pbkdf2_AnyStepSize_SameKey(int step)
+        {
+            byte[] password = Text.Ascii("password");
+            byte[] salt = Text.Ascii("salt");
+            byte[] output = new byte[32];
+            var pbkdf2 = new Pbkdf2(new HmacSha256(), 1, step);
+            Assert.IsTrue(pbkdf2.DeriveKey(password, password.Length, salt, salt.Length, 4096, output));
+            Assert.AreEqual("c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a", Lower(output, 32));
+        }
+
+        /// <summary>The chain alone, as the native one must behave (tests/native checks the C one
+        /// against these): T ^= U for each U, the message replaced by U, bad arguments refused.</summary>
+        [TestMethod]
+        public void HmacChain_ContractAndBounds()
+        {
+            var chain = new HmacSha256();
+            byte[] key = Text.Ascii("password");
+            byte[] block = new byte[96];
+            byte[] salt = Text.Ascii("salt");
+            System.Array.Copy(salt, 0, block, 32, 4);
+            block[39] = 1;
+            Assert.IsTrue(chain.Chain(key, key.Length, block, 8, 1));
+            Assert.AreEqual("120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b", Lower(block, 32), "T = U1");
+            Assert.IsTrue(chain.Chain(key, key.Length, block, 32, 1));
+            Assert.AreEqual("ae4d0c95af6b46d32d0adff928f06dd02a303f8ef3c251dfd6e2d85a95474c43", Lower(block, 32), "T = U1 ^ U2");
+            byte[] before = (byte[])block.Clone();
+            Assert.IsTrue(chain.Chain(key, key.Length, block, 32, 0), "no iterations: nothing changes");
+            CollectionAssert.AreEqual(before, block);
+            Assert.IsFalse(chain.Chain(key, 9, block, 32, 1), "key longer than its array");
+            Assert.IsFalse(chain.Chain(key, key.Length, block, 65, 1), "message past the block");
+            Assert.IsFalse(chain.Chain(key, key.Length, new byte[63], 0, 1), "block shorter than T and U");
+            Assert.IsFalse(chain.Chain(key, key.Length, block, 32, -1));
+            CollectionAssert.AreEqual(before, block, "refused calls change nothing");
+        }
+
+        [TestMethod]
+        public void Pbkdf2_RefusesWhatDoesNotFit_AndAFailingChain_LeavesTheOutput()
+        {
+            byte[] password = Text.Ascii("password");
+            byte[] output = new byte[32];
+            var pbkdf2 = new Pbkdf2(new HmacSha256(), 1, 1);
+            Assert.IsFalse(pbkdf2.DeriveKey(password, password.Length, new byte[Pbkdf2.MaxSaltBytes + 1], Pbkdf2.MaxSaltBytes + 1, 1, output));
+            Assert.IsFalse(pbkdf2.DeriveKey(password, password.Length, new byte[4], 4, 0, output));
+            Assert.IsTrue(pbkdf2.DeriveKey(password, password.Length, new byte[Pbkdf2.MaxSaltBytes], Pbkdf2.MaxSaltBytes, 2, output));
+            byte[] kept = (byte[])output.Clone();
+            Assert.IsFalse(new Pbkdf2(new RefusingChain(), 1, 1).DeriveKey(password, password.Length, new byte[4], 4, 3, output));
+            CollectionAssert.AreEqual(kept, output, "a failed derivation writes nothing");
+        }
+
+        private sealed class RefusingChain : NanoRouter.Hal.IHmacSha256Chain
+        {
+            public bool Chain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations) => false;
         }
 
         [TestMethod]
@@ -217,10 +279,10 @@ namespace NanoRouter.Tests.Admin
             {
                 byte[] b = new byte[32];
                 b[i] = 1;
-                Assert.IsFalse(PasswordHasher.FixedTimeEquals(a, 0, b, 0, 32));
+                Assert.IsFalse(ConstantTime.Same(a, 0, b, 0, 32));
             }
 
-            Assert.IsTrue(PasswordHasher.FixedTimeEquals(a, 0, new byte[32], 0, 32));
+            Assert.IsTrue(ConstantTime.Same(a, 0, new byte[32], 0, 32));
         }
     }
 }

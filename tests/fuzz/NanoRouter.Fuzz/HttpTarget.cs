@@ -30,6 +30,7 @@ namespace NanoRouter.Fuzz
         private readonly Wire _wire = new Wire();
         private readonly byte[] _salt = new byte[RouterSettings.SaltBytes];
         private readonly byte[] _hash = new byte[RouterSettings.HashBytes];
+        private readonly Pbkdf2 _passwords = Pbkdf2.Managed(PasswordIterations);
 
         public HttpTarget()
         {
@@ -39,7 +40,7 @@ namespace NanoRouter.Fuzz
             }
 
             byte[] password = System.Text.Encoding.ASCII.GetBytes(Password);
-            new PasswordHasher().DeriveKey(password, 0, password.Length, _salt, 0, _salt.Length, PasswordIterations, _hash, 0);
+            _passwords.DeriveKey(password, password.Length, _salt, _salt.Length, PasswordIterations, _hash);
         }
 
         public string Name => "http";
@@ -83,7 +84,8 @@ namespace NanoRouter.Fuzz
             var engine = new NatEngine(options, clock);
             var host = new FakeRouterHost();
             var entropy = new CountingEntropy();
-            var app = new AdminApp(engine, host, store, settings, clock, entropy);
+            var presence = new OwnerPresence("the fuzz button");
+            var app = new AdminApp(engine, host, store, settings, clock, entropy, _passwords, presence);
             if (mode == 2)
             {
                 app.Sessions.Create(entropy, clock.NowMs);

@@ -391,7 +391,7 @@ namespace NanoRouter.E2E.Hostile.Tests
         [TestMethod]
         public void Admin_WrongHostHeader_421_RouterNamesAccepted()
         {
-            foreach (var host in new[] { "evil.example", "198.19.4.1.nip.io", "nanorouter.lan.evil.example", "198.19.4.1:80x", "198.19.4.1:", "localhost", "198.18.0.2" })
+            foreach (var host in new[] { "evil.example", "198.19.4.1.nip.io", "nanorouter.lan.evil.example", "198.19.4.1:80x", "198.19.4.1:", "198.19.4.1:99999", "198.19.4.1:8080", "localhost", "198.18.0.2" })
             {
                 var page = Get(Attacker, "/login", host);
                 var api = RawHttp.Send(Attacker, Router, SmallLab.AdminPort, RawHttp.Request("POST", "/api/login", host, SharedSmallLab.LoginBody(SmallLab.Password), "Content-Type: application/json"));
