@@ -77,6 +77,12 @@ namespace NanoRouter.Core.Nat
                 int host = (int)(source >> 24);
                 key |= BitConverter.ToUInt16(packet, 20) | (source & 0xFF000000);
                 uint remote = BitConverter.ToUInt32(packet, 16);
+                if (remote == _wanWire)
+                {
+                    // To the WAN address: hairpinned back into the LAN, which the slow path does.
+                    return ProcessSlow(packet, length, ingress);
+                }
+
                 e = _outHead[(int)((key * _hashMultiplier) >> _hashShift)];
                 while (true)
                 {

@@ -131,6 +131,32 @@ namespace NanoRouter.Tests.Nat
             Assert.AreEqual((ushort)40000, Check.DestinationPort(toA));
         }
 
+        /// <summary>
+        /// Hairpinned datagrams the size of real traffic, again and again: each one must come back
+        /// into the LAN, also once a session for it exists (the fast path must not send a packet
+        /// to the WAN address out of the WAN).
+        /// </summary>
+        [TestMethod]
+        public void Process_HairpinRepeatedFullSizeDatagrams_EachReachesTheOtherHost()
+        {
+            var rig = new NatRig();
+            rig.Out(Packets.Udp(Net.HostA, 40000, Net.Server, 3478));
+            ushort portB = Check.SourcePort(rig.Out(Packets.Udp(Net.HostB, 40000, Net.Server, 3478)));
+            rig.Process(Packets.Udp(Net.HostB, 40000, Net.Wan, 40000), Side.Lan);
+            byte[] payload = new byte[100];
+            for (int i = 0; i < 5; i++)
+            {
+                payload[0] = (byte)i;
+                Verdict verdict = rig.Process(Packets.Udp(Net.HostA, 40000, Net.Wan, portB, payload), Side.Lan, out byte[] toB);
+                Assert.AreEqual(Verdict.Forward, verdict, "datagram " + i + " (last drop " + rig.Engine.LastDrop + ")");
+                Assert.AreEqual(Side.Lan, rig.Engine.Egress, "datagram " + i + " egress");
+                Check.ChecksumsValid(toB, "hairpinned datagram " + i);
+                Assert.AreEqual(Net.Wan, Check.Source(toB), "datagram " + i + " source");
+                Assert.AreEqual(Net.HostB, Check.Destination(toB), "datagram " + i + " destination");
+                Assert.AreEqual((ushort)40000, Check.DestinationPort(toB), "datagram " + i + " port");
+            }
+        }
+
         [TestMethod]
         public void Process_HairpinToUnmappedPort_NotForwarded()
         {
