@@ -53,6 +53,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The layout checks below hold in C and in C++ alike: the ESP32's interop glue (nr_interop.cpp) is
+ * C++ and reaches this header through nr_port.h, and _Static_assert is C11 only. */
+#ifdef __cplusplus
+#define NR_FLOW_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define NR_FLOW_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -203,13 +211,13 @@ typedef struct nr_flow_spec {
     } u; /* 8 */
 } nr_flow_spec;
 
-_Static_assert(sizeof(nr_flow_spec) == NR_FLOW_SPEC_BYTES, "the spec is 24 bytes");
-_Static_assert(offsetof(nr_flow_spec, last_seen) == 4 && offsetof(nr_flow_spec, host) == 6 &&
+NR_FLOW_STATIC_ASSERT(sizeof(nr_flow_spec) == NR_FLOW_SPEC_BYTES, "the spec is 24 bytes");
+NR_FLOW_STATIC_ASSERT(offsetof(nr_flow_spec, last_seen) == 4 && offsetof(nr_flow_spec, host) == 6 &&
                    offsetof(nr_flow_spec, kind) == 7 && offsetof(nr_flow_spec, u) == 8,
                "spec header offsets");
-_Static_assert(offsetof(nr_flow_spec, u.tcp.ack) == 12 && offsetof(nr_flow_spec, u.tcp.window) == 20,
+NR_FLOW_STATIC_ASSERT(offsetof(nr_flow_spec, u.tcp.ack) == 12 && offsetof(nr_flow_spec, u.tcp.window) == 20,
                "spec TCP offsets");
-_Static_assert(offsetof(nr_flow_spec, u.ports.rewrite) == 12 && offsetof(nr_flow_spec, u.ports.packets) == 16 &&
+NR_FLOW_STATIC_ASSERT(offsetof(nr_flow_spec, u.ports.rewrite) == 12 && offsetof(nr_flow_spec, u.ports.packets) == 16 &&
                    offsetof(nr_flow_spec, u.tunnel.id) == 8 && offsetof(nr_flow_spec, u.tunnel.packets) == 16,
                "spec counter offsets");
 
@@ -226,7 +234,7 @@ typedef struct nr_flow_entry {
 #define NR_FLOW_BUCKET_BYTES 4u /* two 16-bit heads: one per direction */
 /* Per flow with one bucket per entry (capacity a power of two): 28 + 4. */
 #define NR_FLOW_BYTES_PER_FLOW (NR_FLOW_ENTRY_BYTES + NR_FLOW_BUCKET_BYTES)
-_Static_assert(sizeof(nr_flow_entry) == NR_FLOW_ENTRY_BYTES, "the entry is 28 bytes");
+NR_FLOW_STATIC_ASSERT(sizeof(nr_flow_entry) == NR_FLOW_ENTRY_BYTES, "the entry is 28 bytes");
 
 /* ---- the one-writer protocol ----
  *
@@ -351,7 +359,7 @@ typedef struct nr_flow_state {
     uint32_t value[2];  /* TCP: ack[d]; others: packets[d] */
     uint16_t window[2]; /* TCP: window[d]; others: 0 */
 } nr_flow_state;
-_Static_assert(sizeof(nr_flow_state) == 20, "the state is 20 bytes");
+NR_FLOW_STATIC_ASSERT(sizeof(nr_flow_state) == 20, "the state is 20 bytes");
 
 /* ---- control thread ---- */
 
