@@ -10,8 +10,9 @@ ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 export ROOT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 RESULTS=$(mktemp)
-export RESULTS
-trap 'rm -f "$RESULTS"' EXIT
+FAILURES=$(mktemp)
+export RESULTS FAILURES
+trap 'rm -f "$RESULTS" "$FAILURES"' EXIT
 
 record() { echo "$1 $2 ${3:-}" >> "$RESULTS"; }
 
@@ -25,6 +26,9 @@ record_dotnet_test() {
     line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -1)
     passed=$(echo "$line" | sed -nE 's/.*Passed: +([0-9]+).*/\1/p')
     failed=$(echo "$line" | sed -nE 's/.*Failed: +([0-9]+), Passed.*/\1/p')
+    # Each failed test's name and the first lines of its message, repeated at the very end,
+    # where a CI log cut to its tail still shows them.
+    awk -v p="$project" '/^ +Failed [^:]/ { n = 8; print p ":" } n > 0 { print; n-- }' "$log" >> "$FAILURES"
     rm -f "$log"
     if [ -z "$passed" ]; then passed=0; failed=1; fi
     if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
@@ -57,6 +61,10 @@ passed=$(awk '{p+=$1} END {print p+0}' "$RESULTS")
 failed=$(awk '{f+=$2} END {print f+0}' "$RESULTS")
 echo "=== results by stage"
 awk '{printf "  %-50s %5d passed %3d failed\n", $3, $1, $2}' "$RESULTS"
+if [ -s "$FAILURES" ]; then
+    echo "=== failed tests (name and the start of the message; the whole output is above)"
+    cut -c1-400 "$FAILURES"
+fi
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed"
