@@ -57,13 +57,16 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>A later fragment held until its first fragment arrives (not lost: released then).</summary>
         FragmentHeld = 17,
+
+        /// <summary>To a port-forwarding rule that is switched off.</summary>
+        ForwardOff = 18,
     }
 
     /// <summary>Names of the drop reasons, as the admin API and page show them.</summary>
     public static class DropReasons
     {
         /// <summary>The highest reason plus one: reasons are 1 to <see cref="Count"/> - 1.</summary>
-        public const int Count = (int)DropReason.FragmentHeld + 1;
+        public const int Count = (int)DropReason.ForwardOff + 1;
 
         /// <summary>The reason's JSON key (camelCase), or "unknown".</summary>
         public static string KeyOf(DropReason reason)
@@ -87,6 +90,7 @@ namespace NanoRouter.Core.Nat
                 case DropReason.Martian: return "martian";
                 case DropReason.NoUplink: return "noUplink";
                 case DropReason.FragmentHeld: return "fragmentHeld";
+                case DropReason.ForwardOff: return "forwardOff";
                 default: return "unknown";
             }
         }

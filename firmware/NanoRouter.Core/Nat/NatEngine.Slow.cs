@@ -439,7 +439,7 @@ namespace NanoRouter.Core.Nat
             }
 
             uint wire = (uint)(((port & 0xFF) << 8) | (port >> 8));
-            return !_table.IsExternalPortTaken(wire, code, key);
+            return !_table.IsExternalPortTaken(wire, code, key) && (_forwardCount == 0 || !IsForwardPort(code, wire, key));
         }
 
         /// <summary>
@@ -492,7 +492,12 @@ namespace NanoRouter.Core.Nat
                 bool scaled = TcpSegment.TryParse(p, l4, ip.TotalLength - l4, out syn) == WireStatus.Ok && syn.TryGetWindowScale(out shift);
 
                 uint synAfter = SwapAddress(NetworkOrder.ReadUInt32(p, l4 + TcpSegment.SequenceNumberOffset) + 1);
-                if (outbound && (flags & TcpSegment.FlagAck) == 0)
+                if ((_inside[e] & (NatTable.SlowFlag | NatTable.ForwardedFlag)) == NatTable.ForwardedFlag)
+                {
+                    // Opened from the WAN by a port forward: the roles of the SYNs are swapped.
+                    TrackForwardedSyn(e, flags, outbound, scaled, shift, synAfter);
+                }
+                else if (outbound && (flags & TcpSegment.FlagAck) == 0)
                 {
                     // The LAN host's SYN: its offer, and what the remote will acknowledge.
                     _table.TcpScale[e] = (byte)(scaled ? shift + 1 : 0);
@@ -677,6 +682,20 @@ namespace NanoRouter.Core.Nat
             int e = _table.FindInbound(externalWire, code, remoteWire, out any);
             int remotePort = NetworkOrder.ReadUInt16(p, l4);
             PassthroughProtocol rule;
+            if (e == NoIndex && _forwardCount != 0)
+            {
+                // A port forward's new session (NatEngine.Forwards.cs); only packets that miss the table look.
+                int forward = FindForward(code, externalWire);
+                if (forward >= 0)
+                {
+                    e = OpenForward(forward, p, ip, remoteWire, BitConverter.ToUInt16(p, l4));
+                    if (e == NoIndex)
+                    {
+                        return Verdict.Drop;
+                    }
+                }
+            }
+
             if (e == NoIndex)
             {
                 if (any != NoIndex)
@@ -1075,6 +1094,21 @@ namespace NanoRouter.Core.Nat
 
             int any;
             int target = _table.FindInbound(BitConverter.ToUInt16(p, l4 + 2), code, _wanWire, out any);
+            if (target == NoIndex && e != NoIndex && _forwardCount != 0)
+            {
+                // To a port forward: its host gets the packet from the WAN address and the sender's
+                // external port, so its replies come back here and go to the sender.
+                int forward = FindForward(code, BitConverter.ToUInt16(p, l4 + 2));
+                if (forward >= 0)
+                {
+                    target = OpenForward(forward, p, ip, _wanWire, _outside[e]);
+                    if (target == NoIndex)
+                    {
+                        return Verdict.Drop;
+                    }
+                }
+            }
+
             if (target == NoIndex)
             {
                 if (any != NoIndex)

@@ -339,6 +339,11 @@ namespace NanoRouter.Core.Nat
                 _flows.Tick();
             }
 
+            if (_forwardsVersion != _forwardsApplied)
+            {
+                ApplyForwards();
+            }
+
             if (_rules.Version != _rulesVersion)
             {
                 _rulesVersion = _rules.Version;

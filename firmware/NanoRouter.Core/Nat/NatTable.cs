@@ -23,7 +23,8 @@ namespace NanoRouter.Core.Nat
     /// Layout of <see cref="Inside"/>: bits 0-15 the LAN port (or ICMP echo identifier) in wire
     /// form; bits 16-17 the protocol code; bit 18 "external port differs"; bit 19 "slow path only"
     /// (passthrough flows that must be counted or parsed); bits 20-21 the TCP state; bits 22-23 the
-    /// passthrough rule of a slow-path session; bits 24-31 the
+    /// passthrough rule of a slow-path session (bit 22 without the slow flag: opened by a port
+    /// forward, <see cref="ForwardedFlag"/>); bits 24-31 the
     /// LAN host (last address byte; the LAN is a /24 or smaller).
     /// </para>
     /// <para>
@@ -80,6 +81,10 @@ namespace NanoRouter.Core.Nat
 
         /// <summary>Mask of the passthrough rule.</summary>
         public const uint RuleMask = 3u << RuleShift;
+
+        /// <summary>On an entry without <see cref="SlowFlag"/> (whose rule bits are otherwise unused):
+        /// the session was opened from the WAN by a port-forwarding rule (NatEngine.Forwards.cs).</summary>
+        public const uint ForwardedFlag = 1u << RuleShift;
 
         /// <summary>The bits that identify a mapping's inside end: host, port, protocol and the slow flag.</summary>
         public const uint KeyMask = ~(RemappedFlag | StateMask | RuleMask);

@@ -25,7 +25,7 @@ namespace NanoRouter.Tests.Nat
 
         [TestMethod]
         [DataRow(0)]
-        [DataRow(18)]
+        [DataRow(19)]
         [DataRow(255)]
         public void NoneAndOutOfRangeAreUnknown(int value)
         {
@@ -35,7 +35,7 @@ namespace NanoRouter.Tests.Nat
         [TestMethod]
         public void CountCoversTheLastReason()
         {
-            Assert.AreEqual("fragmentHeld", DropReasons.KeyOf((DropReason)(DropReasons.Count - 1)));
+            Assert.AreEqual("forwardOff", DropReasons.KeyOf((DropReason)(DropReasons.Count - 1)));
             Assert.AreEqual("unknown", DropReasons.KeyOf((DropReason)DropReasons.Count));
         }
     }
