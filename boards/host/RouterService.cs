@@ -83,6 +83,7 @@ namespace NanoRouter.Host
             _flows = _line.Native ? new NativeFlowTable(Math.Min(0xFFFE, 2 * options.Capacity)) : null;
             var engine = new NatEngine(options, clock, _flows);
             settings.ApplyTo(engine.Passthrough);
+            settings.ApplyForwardsTo(engine);
             string settingsNote = _line.ConfigFile == null ? "in memory (no --config)"
                 : (loaded == SettingsLoadStatus.Loaded ? "loaded from " : "defaults (" + loaded + "), saved to ") + _line.ConfigFile;
             var passwords = new DotNetKeyDerivation();

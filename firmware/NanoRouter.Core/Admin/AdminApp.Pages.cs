@@ -745,6 +745,7 @@ namespace NanoRouter.Core.Admin
             _settings.SetDefaults();
             ForgetClaim();
             _settings.ApplyTo(_engine.Passthrough);
+            _settings.ApplyForwardsTo(_engine);
             _sessions.Clear();
             _session = -1;
             _saveFailed = false;

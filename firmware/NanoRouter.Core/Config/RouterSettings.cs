@@ -80,6 +80,9 @@ namespace NanoRouter.Core.Config
         /// <summary>PBKDF2-HMAC-SHA256(password, salt, iterations), 32 bytes.</summary>
         public readonly byte[] AdminHash = new byte[HashBytes];
 
+        /// <summary>The port-forwarding rules (none by default).</summary>
+        public readonly PortForwards Forwards = new PortForwards();
+
         /// <summary>Creates the factory defaults.</summary>
         public RouterSettings()
         {
@@ -105,6 +108,7 @@ namespace NanoRouter.Core.Config
             AdminIterations = DefaultPasswordIterations;
             System.Array.Clear(AdminSalt, 0, SaltBytes);
             System.Array.Clear(AdminHash, 0, HashBytes);
+            Forwards.Clear();
         }
 
         /// <summary>Copies every field from another instance.</summary>
@@ -126,6 +130,7 @@ namespace NanoRouter.Core.Config
             AdminIterations = other.AdminIterations;
             System.Array.Copy(other.AdminSalt, AdminSalt, SaltBytes);
             System.Array.Copy(other.AdminHash, AdminHash, HashBytes);
+            Forwards.CopyFrom(other.Forwards);
         }
 
         /// <summary>Whether a passthrough switch is on.</summary>
@@ -152,6 +157,22 @@ namespace NanoRouter.Core.Config
             options.TcpTransitoryTimeoutMs = TcpTransitoryTimeoutSeconds * 1000;
             options.IcmpTimeoutMs = IcmpTimeoutSeconds * 1000;
             options.MssClamp = MssClamp;
+        }
+
+        /// <summary>Hands the saved port forwards to the engine (at boot): a rule the engine's options
+        /// refuse now (say, a host outside a LAN that changed since) is left out; the rest apply at the
+        /// engine's next tick.</summary>
+        public void ApplyForwardsTo(NatEngine engine)
+        {
+            var rules = new PortForwards();
+            rules.CopyFrom(Forwards);
+            int bad;
+            while (rules.Validate(engine.Options, out bad) != null)
+            {
+                rules.RemoveAt(bad);
+            }
+
+            engine.SetForwards(rules);
         }
 
         /// <summary>Sets the engine's passthrough switches from <see cref="PassthroughMask"/>.</summary>

@@ -1,4 +1,5 @@
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Nat;
 using NanoRouter.Core.Wire;
 
 namespace NanoRouter.Core.Config
@@ -29,7 +30,7 @@ namespace NanoRouter.Core.Config
     /// The settings record, all big-endian:
     /// <code>
     /// 0  "NRCF" magic
-    /// 4  u8 format version (1)        5  u8 reserved (0)
+    /// 4  u8 format version (2; 1 is read)   5  u8 reserved (0)
     /// 6  u16 payload length           8  u32 sequence number (newer wins, serial arithmetic)
     /// 12 payload                      12+n  u32 CRC-32 of bytes 0 .. 12+n
     /// payload v1: str uplinkSsid, str uplinkPassword, str apSsid, str apPassword, str hostName
@@ -37,20 +38,29 @@ namespace NanoRouter.Core.Config
     ///   typed, see <see cref="WifiText"/>), u8 apChannel, u32 udp/tcpEstablished/tcpTransitory/icmp
     ///   timeouts (s), u16 mssClamp, u8 passthrough mask, u8 hasAdminPassword,
     ///   u32 iterations, 16 salt, 32 hash
+    /// payload v2: the v1 payload, then u8 rule count (at most PortForwards.Capacity) and per rule
+    ///   u8 protocol (6 or 17), u8 flags (bit 0: enabled), u16 external port, u32 LAN host, u16 port
     /// </code>
+    /// A v1 record (before port forwarding) reads as the same settings with no rules.
     /// The CRC covers the header, so a record cut short, a mix of two records, or a flipped bit is
     /// never accepted.
     /// </summary>
     public static class SettingsCodec
     {
-        /// <summary>The format version this firmware writes and reads.</summary>
-        public const byte Version = 1;
+        /// <summary>The format version this firmware writes (it reads it and <see cref="VersionWithoutForwards"/>).</summary>
+        public const byte Version = 2;
+
+        /// <summary>The first format: no port forwarding.</summary>
+        public const byte VersionWithoutForwards = 1;
+
+        /// <summary>Bytes of one port-forwarding rule in a v2 record.</summary>
+        public const int ForwardBytes = 10;
 
         /// <summary>The header size.</summary>
         public const int HeaderBytes = 12;
 
         /// <summary>The largest record: header, the longest payload, CRC.</summary>
-        public const int MaxRecordBytes = HeaderBytes + 5 + (2 * RouterSettings.MaxSsidBytes) + (2 * RouterSettings.MaxWifiPasswordBytes) + RouterSettings.MaxHostNameBytes + 1 + 16 + 2 + 1 + 1 + 4 + RouterSettings.SaltBytes + RouterSettings.HashBytes + 4;
+        public const int MaxRecordBytes = HeaderBytes + 5 + (2 * RouterSettings.MaxSsidBytes) + (2 * RouterSettings.MaxWifiPasswordBytes) + RouterSettings.MaxHostNameBytes + 1 + 16 + 2 + 1 + 1 + 4 + RouterSettings.SaltBytes + RouterSettings.HashBytes + 1 + (PortForwards.Capacity * ForwardBytes) + 4;
 
         private const byte Magic0 = (byte)'N';
         private const byte Magic1 = (byte)'R';
@@ -96,6 +106,18 @@ namespace NanoRouter.Core.Config
             p += RouterSettings.SaltBytes;
             System.Array.Copy(settings.AdminHash, 0, buffer, p, RouterSettings.HashBytes);
             p += RouterSettings.HashBytes;
+            PortForwards forwards = settings.Forwards;
+            buffer[p++] = (byte)forwards.Count;
+            for (int i = 0; i < forwards.Count; i++)
+            {
+                buffer[p] = forwards.Protocol[i];
+                buffer[p + 1] = forwards.Enabled[i] ? (byte)1 : (byte)0;
+                NetworkOrder.WriteUInt16(buffer, p + 2, forwards.ExternalPort[i]);
+                NetworkOrder.WriteUInt32(buffer, p + 4, forwards.Host[i]);
+                NetworkOrder.WriteUInt16(buffer, p + 8, forwards.Port[i]);
+                p += ForwardBytes;
+            }
+
             NetworkOrder.WriteUInt16(buffer, 6, (ushort)(p - HeaderBytes));
             NetworkOrder.WriteUInt32(buffer, p, Crc32.Compute(buffer, 0, p));
             return p + 4;
@@ -132,15 +154,15 @@ namespace NanoRouter.Core.Config
             }
 
             sequence = NetworkOrder.ReadUInt32(buffer, 8);
-            if (buffer[4] != Version)
+            if (buffer[4] != Version && buffer[4] != VersionWithoutForwards)
             {
                 return SettingsDecodeStatus.UnknownVersion;
             }
 
-            return DecodePayload(buffer, HeaderBytes, crcOffset, settings) ? SettingsDecodeStatus.Ok : SettingsDecodeStatus.BadField;
+            return DecodePayload(buffer, HeaderBytes, crcOffset, buffer[4] == Version, settings) ? SettingsDecodeStatus.Ok : SettingsDecodeStatus.BadField;
         }
 
-        private static bool DecodePayload(byte[] buffer, int p, int end, RouterSettings settings)
+        private static bool DecodePayload(byte[] buffer, int p, int end, bool withForwards, RouterSettings settings)
         {
             // Text fields are checked where they lie and copied only once the whole record passed.
             int uplinkSsid = p;
@@ -158,7 +180,18 @@ namespace NanoRouter.Core.Config
             }
 
             const int Fixed = 1 + 16 + 2 + 1 + 1 + 4 + RouterSettings.SaltBytes + RouterSettings.HashBytes;
-            if (end - p != Fixed)
+            int forwardsAt = p + Fixed;
+            int rules = 0;
+            if (withForwards)
+            {
+                // v2: the v1 fields, then a count and that many fixed-size rules, nothing after.
+                rules = forwardsAt < end ? buffer[forwardsAt] : -1;
+                if (rules < 0 || rules > PortForwards.Capacity || end - p != Fixed + 1 + (rules * ForwardBytes) || !ForwardsValid(buffer, forwardsAt + 1, rules))
+                {
+                    return false;
+                }
+            }
+            else if (end - p != Fixed)
             {
                 return false;
             }
@@ -197,6 +230,27 @@ namespace NanoRouter.Core.Config
             System.Array.Copy(buffer, p, settings.AdminSalt, 0, RouterSettings.SaltBytes);
             p += RouterSettings.SaltBytes;
             System.Array.Copy(buffer, p, settings.AdminHash, 0, RouterSettings.HashBytes);
+            settings.Forwards.Clear();
+            for (int i = 0, at = forwardsAt + 1; i < rules; i++, at += ForwardBytes)
+            {
+                settings.Forwards.Add(buffer[at], NetworkOrder.ReadUInt16(buffer, at + 2), NetworkOrder.ReadUInt32(buffer, at + 4), NetworkOrder.ReadUInt16(buffer, at + 8), buffer[at + 1] == 1);
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether each stored rule is TCP or UDP, with a known flag and non-zero ports.</summary>
+        private static bool ForwardsValid(byte[] buffer, int at, int rules)
+        {
+            for (int i = 0; i < rules; i++, at += ForwardBytes)
+            {
+                if ((buffer[at] != PortForwards.ProtocolTcp && buffer[at] != PortForwards.ProtocolUdp) || buffer[at + 1] > 1
+                    || NetworkOrder.ReadUInt16(buffer, at + 2) == 0 || NetworkOrder.ReadUInt16(buffer, at + 8) == 0)
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 

@@ -108,6 +108,7 @@ namespace NanoRouter.Core.Radio
             _settings.ApplyTo(_options);
             _engine = new NatEngine(_options, _clock);
             _settings.ApplyTo(_engine.Passthrough);
+            _settings.ApplyForwardsTo(_engine);
             _host = new RadioRouterHost(_engine, _settings, _uplink, _accessPoint, _board, _clock, this);
             if (_host.ApplyAccessPoint())
             {

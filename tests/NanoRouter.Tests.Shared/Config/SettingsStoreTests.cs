@@ -1,4 +1,5 @@
 using NanoRouter.Core.Config;
+using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Tests.Admin;
 using NanoRouter.Tests.Support;
@@ -70,6 +71,8 @@ namespace NanoRouter.Tests.Config
                 s.AdminHash[i] = (byte)(200 - i);
             }
 
+            s.Forwards.Add(PortForwards.ProtocolTcp, 8022, 0xC6130402, 22, true);
+            s.Forwards.Add(PortForwards.ProtocolUdp, (ssid.Length * 100) + 1000, 0xC61304FE, 65535, false);
             return s;
         }
 
@@ -91,6 +94,11 @@ namespace NanoRouter.Tests.Config
             Assert.AreEqual(expected.AdminIterations, actual.AdminIterations);
             CollectionAssert.AreEqual(expected.AdminSalt, actual.AdminSalt);
             CollectionAssert.AreEqual(expected.AdminHash, actual.AdminHash);
+            Assert.AreEqual(expected.Forwards.Count, actual.Forwards.Count, "port forwards");
+            for (int i = 0; i < PortForwards.Capacity; i++)
+            {
+                Assert.IsTrue(actual.Forwards.SameRule(i, expected.Forwards, i), "port forward " + i);
+            }
         }
 
         [TestMethod]
@@ -221,7 +229,7 @@ namespace NanoRouter.Tests.Config
             store.Load(new RouterSettings());
             Assert.IsTrue(store.Save(Sample("v1")));
             byte[] record = MemoryConfigStore.Copy(raw.Slot(0), raw.Slot(0).Length);
-            record[4] = 2; // a newer format
+            record[4] = SettingsCodec.Version + 1; // a newer format
             int crcAt = record.Length - 4;
             uint crc = Crc32.Compute(record, 0, crcAt);
             record[crcAt] = (byte)(crc >> 24);
