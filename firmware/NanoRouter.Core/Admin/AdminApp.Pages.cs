@@ -65,6 +65,8 @@ namespace NanoRouter.Core.Admin
         private static readonly Template s_system;
         private static readonly Template s_confirm;
         private static readonly Template s_message;
+        private static readonly Template s_forwardSection;
+        private static readonly Template s_forwardRow;
 
         /// <summary>Builds the templates; the slot names they are built from are garbage afterwards.</summary>
         static AdminApp()
@@ -88,6 +90,8 @@ namespace NanoRouter.Core.Admin
             s_system = new Template(AdminPages.System, names);
             s_confirm = new Template(AdminPages.Confirm, names);
             s_message = new Template(AdminPages.Message, names);
+            s_forwardSection = new Template(ForwardPages.Section, names);
+            s_forwardRow = new Template(ForwardPages.Row, names);
         }
 
         private static readonly string[] s_navHrefs = new string[] { "/", "/passthrough", "/settings", "/system" };
@@ -230,6 +234,16 @@ namespace NanoRouter.Core.Admin
                     FillSettingsValues();
                     ShowPage(response, "Settings", "/settings", s_settingsPage);
                 }
+            }
+            else if (request.PathIs("/forwards"))
+            {
+                if (!post)
+                {
+                    Redirect(response, "/settings");
+                    return;
+                }
+
+                PostForwards(response);
             }
             else if (request.PathIs("/password"))
             {
@@ -915,7 +929,7 @@ namespace NanoRouter.Core.Admin
                     return;
             }
 
-            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w))
+            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w) || WriteForwardSlot(slot, w))
             {
                 return;
             }

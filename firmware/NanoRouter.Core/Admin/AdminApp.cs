@@ -150,6 +150,7 @@ namespace NanoRouter.Core.Admin
             _notice = null;
             _noticeKind = null;
             ClearFields();
+            ClearForwardForm();
             response.Begin(200, "OK");
             bool head = request.Method == HttpMethod.Head;
             response.HeadOnly = head;

@@ -126,7 +126,7 @@ namespace NanoRouter.Core.Admin
             + "<input type=number id=icmptimeout name=icmptimeout value=\"{value.icmptimeout}\">{error.icmptimeout}</div>"
             + "<div><label for=mssclamp>TCP MSS clamp <small>(0 = off, or 536-1460)</small></label>"
             + "<input type=number id=mssclamp name=mssclamp value=\"{value.mssclamp}\">{error.mssclamp}</div></div>"
-            + "<button id=save-settings>Save settings</button></form>"
+            + "<button id=save-settings>Save settings</button></form>{forward.section}"
             + "<form method=post action=/password class=card><input type=hidden name=csrf value=\"{csrf}\">"
             + "<h2>Admin password</h2>"
             + "<label for=current>Current password</label>"

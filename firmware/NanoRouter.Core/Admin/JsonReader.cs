@@ -32,7 +32,8 @@ namespace NanoRouter.Core.Admin
     /// "a" and "\u0061" are one key) is an error too, as are more than <see cref="MaxMembers"/>
     /// members: RFC 8259 leaves duplicates to the reader, and "last one wins" would let two
     /// readers of one text disagree. Never throws; an error leaves a short message in
-    /// <see cref="Error"/>.
+    /// <see cref="Error"/>. One level of array is read too, for a list of such objects
+    /// (<see cref="BeginArray"/>, <see cref="NextObject"/>): <c>[{...}, {...}]</c>.
     /// </summary>
     public sealed class JsonReader
     {
@@ -58,6 +59,8 @@ namespace NanoRouter.Core.Admin
         private int _end;
         private bool _first;
         private bool _done;
+        private bool _inArray;
+        private bool _firstElement;
 
         /// <summary>The current key's length.</summary>
         public int KeyLength;
@@ -87,6 +90,7 @@ namespace NanoRouter.Core.Admin
             _first = true;
             _done = false;
             _members = 0;
+            _inArray = false;
             Error = null;
             SkipWhitespace();
             if (!Take((byte)'{'))
@@ -94,6 +98,69 @@ namespace NanoRouter.Core.Admin
                 return Fail("expected a JSON object");
             }
 
+            return true;
+        }
+
+        /// <summary>Starts reading an array of flat objects from a byte range; then
+        /// <see cref="NextObject"/> before each object's members.</summary>
+        /// <returns>False (with <see cref="Error"/>) when the text does not start with '['.</returns>
+        public bool BeginArray(byte[] buffer, int offset, int count)
+        {
+            _buffer = buffer;
+            _position = offset;
+            _end = offset + count;
+            _done = true;
+            _inArray = true;
+            _firstElement = true;
+            Error = null;
+            SkipWhitespace();
+            if (!Take((byte)'['))
+            {
+                return Fail("expected a JSON array");
+            }
+
+            return true;
+        }
+
+        /// <summary>Steps into the array's next object, whose members <see cref="Next"/> then reads.</summary>
+        /// <returns>True at the start of an object; false at the end of the array (<see cref="Error"/>
+        /// null, and nothing may follow it) or on an error.</returns>
+        public bool NextObject()
+        {
+            Pace.Spend(16);
+            if (!_inArray || Error != null)
+            {
+                return false;
+            }
+
+            if (!_done)
+            {
+                return Fail("the previous object was not read to its end");
+            }
+
+            SkipWhitespace();
+            if (Take((byte)']'))
+            {
+                _inArray = false;
+                SkipWhitespace();
+                return _position == _end ? false : Fail("unexpected text after the array");
+            }
+
+            if (!_firstElement && !Take((byte)','))
+            {
+                return Fail("expected ',' or ']'");
+            }
+
+            _firstElement = false;
+            SkipWhitespace();
+            if (!Take((byte)'{'))
+            {
+                return Fail("expected a JSON object in the array");
+            }
+
+            _first = true;
+            _done = false;
+            _members = 0;
             return true;
         }
 
@@ -189,6 +256,12 @@ namespace NanoRouter.Core.Admin
         private bool Finish()
         {
             SkipWhitespace();
+            if (_inArray)
+            {
+                _done = true;
+                return false;
+            }
+
             if (_position != _end)
             {
                 return Fail("unexpected text after the object");

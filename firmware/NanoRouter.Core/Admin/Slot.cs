@@ -168,8 +168,62 @@ namespace NanoRouter.Core.Admin
         /// <summary>The first {error.FIELD} slot.</summary>
         public const int ErrorBase = ValueBase + MaxFields;
 
+        /// <summary>The first slot of the port-forwarding section (issue 14), after room for 16 others.</summary>
+        public const int ForwardBase = ErrorBase + MaxFields + 16;
+
+        /// <summary>{forward.section}</summary>
+        public const int ForwardSection = ForwardBase + 0;
+
+        /// <summary>{forward.rows}</summary>
+        public const int ForwardRows = ForwardBase + 1;
+
+        /// <summary>{forward.index}</summary>
+        public const int ForwardIndex = ForwardBase + 2;
+
+        /// <summary>{forward.protocol}</summary>
+        public const int ForwardProtocol = ForwardBase + 3;
+
+        /// <summary>{forward.external}</summary>
+        public const int ForwardExternal = ForwardBase + 4;
+
+        /// <summary>{forward.host}</summary>
+        public const int ForwardHost = ForwardBase + 5;
+
+        /// <summary>{forward.port}</summary>
+        public const int ForwardPort = ForwardBase + 6;
+
+        /// <summary>{forward.state}</summary>
+        public const int ForwardState = ForwardBase + 7;
+
+        /// <summary>{forward.class}</summary>
+        public const int ForwardClass = ForwardBase + 8;
+
+        /// <summary>{forward.flows}</summary>
+        public const int ForwardFlows = ForwardBase + 9;
+
+        /// <summary>{forward.refused}</summary>
+        public const int ForwardRefused = ForwardBase + 10;
+
+        /// <summary>{forward.action}</summary>
+        public const int ForwardAction = ForwardBase + 11;
+
+        /// <summary>{forward.error}</summary>
+        public const int ForwardError = ForwardBase + 12;
+
+        /// <summary>{forward.inexternal}</summary>
+        public const int ForwardInexternal = ForwardBase + 13;
+
+        /// <summary>{forward.inhost}</summary>
+        public const int ForwardInhost = ForwardBase + 14;
+
+        /// <summary>{forward.inport}</summary>
+        public const int ForwardInport = ForwardBase + 15;
+
+        /// <summary>{forward.udpselected}</summary>
+        public const int ForwardUdpselected = ForwardBase + 16;
+
         /// <summary>How many slot numbers there are.</summary>
-        public const int Count = ErrorBase + MaxFields;
+        public const int Count = ForwardBase + 17;
 
         /// <summary>The most form fields.</summary>
         public const int MaxFields = 32;
@@ -230,6 +284,23 @@ namespace NanoRouter.Core.Admin
             names[WifiNotice] = "wifi.notice";
             names[Presence] = "presence";
             names[Refresh] = "refresh";
+            names[ForwardSection] = "forward.section";
+            names[ForwardRows] = "forward.rows";
+            names[ForwardIndex] = "forward.index";
+            names[ForwardProtocol] = "forward.protocol";
+            names[ForwardExternal] = "forward.external";
+            names[ForwardHost] = "forward.host";
+            names[ForwardPort] = "forward.port";
+            names[ForwardState] = "forward.state";
+            names[ForwardClass] = "forward.class";
+            names[ForwardFlows] = "forward.flows";
+            names[ForwardRefused] = "forward.refused";
+            names[ForwardAction] = "forward.action";
+            names[ForwardError] = "forward.error";
+            names[ForwardInexternal] = "forward.inexternal";
+            names[ForwardInhost] = "forward.inhost";
+            names[ForwardInport] = "forward.inport";
+            names[ForwardUdpselected] = "forward.udpselected";
             for (int f = 0; f < fields.Length; f++)
             {
                 names[ValueBase + f] = "value." + fields[f];

@@ -89,7 +89,8 @@ namespace NanoRouter.Core.Nat
             return null;
         }
 
-        /// <summary>At a tick: puts rules handed over by <see cref="SetForwards"/> in force.</summary>
+        /// <summary>At a tick: puts rules handed over by <see cref="SetForwards"/> in force (a rule that
+        /// stays at its place with the same target keeps its counters, switched or not).</summary>
         private void ApplyForwards()
         {
             _previousForwards.CopyFrom(_forwards);
@@ -102,7 +103,7 @@ namespace NanoRouter.Core.Nat
             _forwardCount = _forwards.Count;
             for (int i = 0; i < PortForwards.Capacity; i++)
             {
-                if (i >= _forwardCount || i >= _previousForwards.Count || !_forwards.SameRule(i, _previousForwards, i))
+                if (i >= _forwardCount || i >= _previousForwards.Count || !_forwards.SameTarget(i, _previousForwards, i))
                 {
                     _forwardFlows[i] = 0;
                     _forwardRefused[i] = 0;

@@ -119,6 +119,14 @@ namespace NanoRouter.Core.Nat
                 && Host[index] == other.Host[otherIndex] && Port[index] == other.Port[otherIndex] && Enabled[index] == other.Enabled[otherIndex];
         }
 
+        /// <summary>Whether rule <paramref name="index"/> forwards the same port to the same place as
+        /// <paramref name="otherIndex"/> of <paramref name="other"/>, switched on or not (its counters carry over).</summary>
+        public bool SameTarget(int index, PortForwards other, int otherIndex)
+        {
+            return Protocol[index] == other.Protocol[otherIndex] && ExternalPort[index] == other.ExternalPort[otherIndex]
+                && Host[index] == other.Host[otherIndex] && Port[index] == other.Port[otherIndex];
+        }
+
         /// <summary>The JSON and form name of a rule's protocol: "tcp" or "udp".</summary>
         public static string ProtocolName(byte protocol) => protocol == ProtocolUdp ? "udp" : "tcp";
 
