@@ -230,7 +230,7 @@ namespace NanoRouter.Tests.Gate
         {
             string root = RepoRoot();
             var found = new List<string>();
-            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Launcher" })
+            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Forwards", "tests/NanoRouter.Tests.Nano.Launcher" })
             {
                 foreach (string file in Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
                 {
@@ -256,8 +256,9 @@ namespace NanoRouter.Tests.Gate
 
         /// <summary>
         /// The shared set runs in nanoCLR as two assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
-        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems). Every shared test class must be in one
-        /// of them, and only the helpers' own SupportTests in both.
+        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems) and the port-forwarding part
+        /// (tests/NanoRouter.Tests.Nano.Forwards: Forwards.projitems). Every shared test class must be in one
+        /// of them, and only the helpers' own SupportTests in both halves.
         /// </summary>
         [TestMethod]
         public void Gate_NanoHalves_HoldEveryTestClass_OnlySupportTestsInBoth()
@@ -265,10 +266,11 @@ namespace NanoRouter.Tests.Gate
             string[] all = TestClasses("NanoRouter.NanoGate.Tests.dll");
             string[] packetPath = TestClasses("NanoRouter.NanoGate.Tests.PacketPath.dll");
             string[] control = TestClasses("NanoRouter.NanoGate.Tests.Control.dll");
+            string[] forwards = TestClasses("NanoRouter.NanoGate.Tests.Forwards.dll");
             var missing = new List<string>();
             foreach (string name in all)
             {
-                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0)
+                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0 && Array.IndexOf(forwards, name) < 0)
                 {
                     missing.Add(name);
                 }
@@ -285,7 +287,13 @@ namespace NanoRouter.Tests.Gate
 
             Assert.AreEqual(0, missing.Count, "shared test classes in neither nanoFramework test project (add their folder to PacketPath.projitems or Control.projitems): " + string.Join(", ", missing));
             CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in both halves");
-            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length, "the halves hold the whole set's test classes, and nothing else");
+            foreach (string name in forwards)
+            {
+                Assert.IsTrue(Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0, name + " is in the port-forwarding part and a half");
+            }
+
+            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length + forwards.Length, "the halves and the port-forwarding part hold the whole set's test classes, and nothing else");
+            Assert.AreEqual(3, forwards.Length, "the port-forwarding part's test classes");
             Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10, "halves of " + packetPath.Length + " and " + control.Length + " test classes");
         }
 
@@ -303,6 +311,7 @@ namespace NanoRouter.Tests.Gate
         [TestMethod]
         [DataRow("NanoRouter.NanoGate.Tests.PacketPath.dll")]
         [DataRow("NanoRouter.NanoGate.Tests.Control.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.Forwards.dll")]
         public void Gate_NanoHalves_StringsFitTheStringTable(string assembly)
         {
             using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
