@@ -161,6 +161,61 @@ namespace NanoRouter.E2E.Admin
             }
         }
 
+        /// <summary>Hairpinning: a second LAN host reaches the forwarded service through the WAN
+        /// address; the service sees the router's WAN address (so its replies come back through the
+        /// router) and the client sees the WAN address and the external port.</summary>
+        [TestMethod]
+        public void Forwards_HairpinFromAnotherLanHost_ReachesTheService()
+        {
+            string directory = Directory.CreateTempSubdirectory("nre-hairpin-").FullName;
+            try
+            {
+                string passwordFile = Path.Combine(directory, "password");
+                File.WriteAllText(passwordFile, Password + "\n");
+                using TestLab lab = TestLab.Create(2);
+                using RouterUnderTest router = RouterUnderTest.Start(lab, "--admin-password-file", passwordFile);
+                string token = Login(lab);
+                var put = Curl(lab, lab.Lan(), "-X", "PUT", "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/json",
+                    "--data", "[{\"protocol\":\"tcp\",\"externalPort\":8022,\"host\":\"198.19.4.2\",\"port\":2222,\"enabled\":true}]",
+                    "http://198.19.4.1/api/forwards");
+                Assert.AreEqual("200", put.Code, put.Body);
+                Thread.Sleep(300);
+                using Socket listener = NsSocket.TcpListener(lab.Lan(0), NamespaceLab.ClientAddress(0), 2222);
+                string seenFrom = null;
+                var server = new Thread(() =>
+                {
+                    using Socket connection = listener.Accept();
+                    seenFrom = ((IPEndPoint)connection.RemoteEndPoint).Address.ToString();
+                    byte[] chunk = new byte[4096];
+                    int r;
+                    while ((r = connection.Receive(chunk)) > 0)
+                    {
+                        connection.Send(chunk, 0, r, SocketFlags.None);
+                    }
+
+                    connection.Shutdown(SocketShutdown.Send);
+                })
+                { IsBackground = true };
+                server.Start();
+                using (Socket client = NsSocket.TcpConnect(lab.Lan(1), WanAddress, 8022))
+                {
+                    Assert.AreEqual(WanAddress + ":8022", client.RemoteEndPoint.ToString());
+                    byte[] data = Encoding.ASCII.GetBytes("hairpinned through the router");
+                    client.Send(data);
+                    client.Shutdown(SocketShutdown.Send);
+                    CollectionAssert.AreEqual(data, ReceiveAll(client, data.Length), router.Transcript);
+                }
+
+                Assert.IsTrue(server.Join(10000), "the service finished");
+                Assert.AreEqual(WanAddress, seenFrom, "the service sees the router's WAN address, so its replies come back through it");
+                router.StopAndVerify();
+            }
+            finally
+            {
+                Directory.Delete(directory, true);
+            }
+        }
+
         private static byte[] ReceiveAll(Socket socket, int expected)
         {
             socket.ReceiveTimeout = 15000;
