@@ -100,7 +100,26 @@ namespace NanoRouter.Fuzz
                 && a.UdpTimeoutSeconds == b.UdpTimeoutSeconds && a.TcpEstablishedTimeoutSeconds == b.TcpEstablishedTimeoutSeconds
                 && a.TcpTransitoryTimeoutSeconds == b.TcpTransitoryTimeoutSeconds && a.IcmpTimeoutSeconds == b.IcmpTimeoutSeconds
                 && a.MssClamp == b.MssClamp && a.PassthroughMask == b.PassthroughMask && a.HasAdminPassword == b.HasAdminPassword
-                && a.AdminIterations == b.AdminIterations && a.AdminSalt.AsSpan().SequenceEqual(b.AdminSalt) && a.AdminHash.AsSpan().SequenceEqual(b.AdminHash);
+                && a.AdminIterations == b.AdminIterations && a.AdminSalt.AsSpan().SequenceEqual(b.AdminSalt) && a.AdminHash.AsSpan().SequenceEqual(b.AdminHash)
+                && SameForwards(a.Forwards, b.Forwards);
+        }
+
+        private static bool SameForwards(NanoRouter.Core.Nat.PortForwards a, NanoRouter.Core.Nat.PortForwards b)
+        {
+            if (a.Count != b.Count)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < NanoRouter.Core.Nat.PortForwards.Capacity; i++)
+            {
+                if (!a.SameRule(i, b, i))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 }

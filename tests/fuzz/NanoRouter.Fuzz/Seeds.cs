@@ -612,7 +612,14 @@ namespace NanoRouter.Fuzz
             settings.HostName = new string('h', 63);
             n = NanoRouter.Core.Config.SettingsCodec.Encode(settings, 7, record);
             list.Add(("longest", record.AsSpan(0, n).ToArray()));
-            record[4] = 2;
+            for (int i = 0; i < NanoRouter.Core.Nat.PortForwards.Capacity; i++)
+            {
+                settings.Forwards.Add(i % 2 == 0 ? (byte)6 : (byte)17, 60000 + i, 0xC0A80402u + (uint)i, 65535 - i, i % 3 != 0);
+            }
+
+            n = NanoRouter.Core.Config.SettingsCodec.Encode(settings, 8, record);
+            list.Add(("longest-with-forwards", record.AsSpan(0, n).ToArray()));
+            record[4] = NanoRouter.Core.Config.SettingsCodec.Version + 1;
             list.Add(("unknown-version", record.AsSpan(0, n).ToArray()));
             list.Add(("cut", record.AsSpan(0, n / 2).ToArray()));
             return list;

@@ -86,8 +86,20 @@ namespace NanoRouter.Fuzz
             int encodedLength = SettingsCodec.Encode(settings, sequence, _encoded);
             Invariant.That(encodedLength > 0, "decoded settings encode again");
             int recordLength = SettingsCodec.HeaderBytes + Be.U16(record, 6) + 4;
-            Invariant.That(encodedLength == recordLength, "the record re-encodes to its own length");
-            Invariant.That(_encoded.AsSpan(0, 5).SequenceEqual(record.AsSpan(0, 5)) && _encoded.AsSpan(6, encodedLength - 10).SequenceEqual(record.AsSpan(6, encodedLength - 10)), "the record re-encodes to the same bytes");
+            if (record[4] == SettingsCodec.VersionWithoutForwards)
+            {
+                // A format-1 record re-encodes as format 2: the same payload, then a rule count of 0.
+                Invariant.That(encodedLength == recordLength + 1, "a format-1 record re-encodes one byte longer");
+                Invariant.That(_encoded[4] == SettingsCodec.Version && _encoded.AsSpan(0, 4).SequenceEqual(record.AsSpan(0, 4))
+                    && _encoded.AsSpan(8, recordLength - 12).SequenceEqual(record.AsSpan(8, recordLength - 12)) && _encoded[recordLength - 4] == 0,
+                    "a format-1 record re-encodes as format 2 with the same fields and no rules");
+            }
+            else
+            {
+                Invariant.That(encodedLength == recordLength, "the record re-encodes to its own length");
+                Invariant.That(_encoded.AsSpan(0, 5).SequenceEqual(record.AsSpan(0, 5)) && _encoded.AsSpan(6, encodedLength - 10).SequenceEqual(record.AsSpan(6, encodedLength - 10)), "the record re-encodes to the same bytes");
+            }
+
             var again = new RouterSettings();
             uint sequenceAgain;
             Invariant.That(SettingsCodec.Decode(_encoded, encodedLength, again, out sequenceAgain) == SettingsDecodeStatus.Ok && sequenceAgain == sequence, "the re-encoded record decodes");
