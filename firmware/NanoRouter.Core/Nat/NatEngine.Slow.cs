@@ -285,7 +285,7 @@ namespace NanoRouter.Core.Nat
                 }
             }
 
-            if (_flows != null)
+            if (_flows != null && (!special || rule != PassthroughProtocol.NatT || IsEspInUdp(p, ip)))
             {
                 _flows.SessionForwarded(e, false);
             }
@@ -736,12 +736,23 @@ namespace NanoRouter.Core.Nat
                 _rules.CountIn(rule);
             }
 
-            if (_flows != null)
+            if (_flows != null && (!special || rule != PassthroughProtocol.NatT || IsEspInUdp(p, ip)))
             {
                 _flows.SessionForwarded(e, true);
             }
 
             return Forward(Side.Lan);
+        }
+
+        /// <summary>
+        /// Whether a NAT-T datagram carries ESP (RFC 3948: at least an SPI and a sequence number, the SPI
+        /// not 0, which is the non-ESP marker of IKE). Only these offer a NAT-T session to the native
+        /// path (FlowInstaller): the session's IKE exchange and keepalives are all seen here first.
+        /// </summary>
+        private static bool IsEspInUdp(byte[] p, IPv4Packet ip)
+        {
+            int payload = ip.HeaderLength + UdpDatagram.HeaderLength;
+            return ip.TotalLength - payload >= 8 && (p[payload] | p[payload + 1] | p[payload + 2] | p[payload + 3]) != 0;
         }
 
         /// <summary>Whether a packet from the WAN to the WAN address is one the slow path hands to the
