@@ -379,6 +379,7 @@ namespace NanoRouter.Core.Nat
                 _secondHalfDue = false;
                 _fragments.Expire(_nowMs);
                 CountPassthroughMappings();
+                _vpn.Tick(_seconds);
             }
         }
 
