@@ -7,12 +7,13 @@ namespace NanoRouter.Host
         public const string Usage =
             "usage: nanorouter                      build the nr-* lab (nr-lan, nr-rtr, nr-wan) and run the router in it\n" +
             "       nanorouter run --lan IF --wan IF [--config FILE] [--admin-port N]\n" +
-            "                      [--admin-password-file FILE] [--queue N] [--no-gso] [--native]\n" +
+            "                      [--admin-password-file FILE] [--queue N] [--no-gso] [--no-native]\n" +
             "                                       run in the current network namespace on existing, addressed interfaces\n" +
             "options (both modes): --config FILE    the settings file\n" +
             "                      --admin-password-file FILE  sets the admin password when none is set yet\n" +
-            "                      --native         forward established flows in C (libnrflow.so, the ESP32's flow path);\n" +
-            "                                       off by default, also on with NANOROUTER_NATIVE=1 in the environment\n" +
+            "                      --no-native      every packet through the managed engine, for comparison (also with\n" +
+            "                                       NANOROUTER_NATIVE=0); by default established flows are forwarded in C\n" +
+            "                                       (libnrflow.so, the ESP32's flow path). --native is accepted and is the default\n" +
             "run only:             --admin-port N   admin web server port on the LAN address (default 80)\n" +
             "                      --queue N        NFQUEUE queue number (default 0)\n" +
             "                      --no-gso         queue MTU-sized packets only (the kernel segments; slower)\n" +
@@ -47,10 +48,10 @@ namespace NanoRouter.Host
         /// <summary>--no-gso: have the kernel segment GSO/GRO super-packets to the MTU before queueing.</summary>
         public bool NoGso { get; private set; }
 
-        /// <summary>--native, or NANOROUTER_NATIVE=1 in the environment: the native flow path (libnrflow.so)
-        /// forwards established flows in the NFQUEUE loop. Off by default: every packet goes through the
-        /// managed engine (the e2e, VPN and hostile suites are proven that way; see README).</summary>
-        public bool Native { get; private set; }
+        /// <summary>The native flow path (libnrflow.so) forwards established flows in the NFQUEUE loop: the
+        /// default. --no-native, or NANOROUTER_NATIVE=0 in the environment, turns it off (every packet through
+        /// the managed engine, for comparison); --native after --no-native turns it back on.</summary>
+        public bool Native { get; private set; } = true;
 
         /// <summary>--allow-host: one more Host header name the admin page answers to (the lab passes 127.0.0.1:8080).</summary>
         public string AllowHost { get; private set; }
@@ -65,7 +66,14 @@ namespace NanoRouter.Host
         public static bool TryParse(string[] args, out CommandLine line, out string error)
         {
             line = new CommandLine();
-            line.Native = System.Environment.GetEnvironmentVariable("NANOROUTER_NATIVE") == "1";
+            string nativeSwitch = System.Environment.GetEnvironmentVariable("NANOROUTER_NATIVE");
+            if (!string.IsNullOrEmpty(nativeSwitch) && nativeSwitch != "0" && nativeSwitch != "1")
+            {
+                error = "NANOROUTER_NATIVE must be 0 (native flow path off) or 1 (on, the default), not '" + nativeSwitch + "'";
+                return false;
+            }
+
+            line.Native = nativeSwitch != "0";
             error = null;
             int i = 0;
             if (args.Length > 0 && !args[0].StartsWith("-"))
@@ -89,9 +97,9 @@ namespace NanoRouter.Host
                     return true;
                 }
 
-                if (option == "--native")
+                if (option == "--native" || option == "--no-native")
                 {
-                    line.Native = true;
+                    line.Native = option == "--native";
                     continue;
                 }
 

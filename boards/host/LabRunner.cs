@@ -152,9 +152,9 @@ namespace NanoRouter.Host
                 arguments.Add(Path.GetFullPath(_line.AdminPasswordFile));
             }
 
-            if (_line.Native)
+            if (!_line.Native)
             {
-                arguments.Add("--native");
+                arguments.Add("--no-native");
             }
 
             foreach (string argument in arguments)

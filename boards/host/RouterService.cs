@@ -77,9 +77,9 @@ namespace NanoRouter.Host
             settings.ApplyTo(options);
 
             // The native flow path (dataplane/, libnrflow.so: the C code the ESP32 runs in its lwIP
-            // hook) forwards established flows in the NFQUEUE loop with --native (off by default until
-            // every e2e, VPN and hostile test is proven with it on). Room for every flow the engine can
-            // hold: its sessions, tunnel mappings and PPTP calls.
+            // hook) forwards established flows in the NFQUEUE loop: the default, and every e2e, VPN and
+            // hostile test runs that way; --no-native sends every packet through the managed engine, for
+            // comparison. Room for every flow the engine can hold: its sessions, tunnel mappings and PPTP calls.
             _flows = _line.Native ? new NativeFlowTable(Math.Min(0xFFFE, 2 * options.Capacity)) : null;
             var engine = new NatEngine(options, clock, _flows);
             settings.ApplyTo(engine.Passthrough);
@@ -167,7 +167,7 @@ namespace NanoRouter.Host
                     Log.Info("start: lan " + lan.Name + " " + lan.AddressText + "/" + lan.PrefixLength
                         + ", wan " + wan.Name + ", NFQUEUE " + _line.Queue + (port.Gso ? " with GSO" : " without GSO") + " (iptables chain " + rules.ChainName + "), NAT capacity " + engine.Capacity);
                     Log.Info("settings " + settingsNote);
-                    Log.Info(_flows == null ? "native flow path off (the default; --native turns it on): every packet through the managed engine"
+                    Log.Info(_flows == null ? "native flow path off (--no-native): every packet through the managed engine"
                         : "native flow path on: " + _flows.Capacity + " slots (libnrflow.so); established flows are forwarded in C");
                     if (awaitingOwner)
                     {
@@ -187,7 +187,8 @@ namespace NanoRouter.Host
                         + port.PacketsDropped + " dropped, " + port.Overruns + " queue overruns; "
                         + port.PacketsNative + " forwarded by the native flow path, "
                         + (all == 0 ? "0" : (100.0 * port.PacketsReceived / all).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)) + " % of packets reached the managed engine"
-                        + (engine.Flows != null ? "; flows installed " + engine.Flows.Installs + ", removed " + engine.Flows.Removals + ", offloaded now " + engine.Flows.Offloaded : string.Empty));
+                        + (engine.Flows != null ? "; flows installed " + engine.Flows.Installs + ", removed " + engine.Flows.Removals + ", offloaded now " + engine.Flows.Offloaded
+                            + ", installs refused " + engine.Flows.RefusedFull + " full / " + engine.Flows.RefusedBusy + " busy / " + engine.Flows.RefusedOther + " other" : string.Empty));
                 }
             }
 

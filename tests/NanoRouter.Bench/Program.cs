@@ -16,6 +16,7 @@ namespace NanoRouter.Bench
     /// nanoRouter's cost benchmark.
     ///   il      IL instructions, calls and allocations per forwarded packet (instrumented core), and
     ///           bytes per NAT entry. One line per case: "il CASE flows=N instructions=X calls=Y allocations=Z".
+    ///   il-install  only the managed cost of installing native flows (FlowInstallCost), in IL.
     ///   speed   BenchmarkDotNet: ns per packet on this machine for the same cases.
     /// </summary>
     public static class Program
@@ -36,6 +37,8 @@ namespace NanoRouter.Bench
                 {
                     case "il":
                         return RunIl(args.Skip(1).ToArray());
+                    case "il-install":
+                        return RunIlInstall();
                     case "dump":
                         using (AssemblyDefinition a = AssemblyDefinition.ReadAssembly(typeof(NatEngine).Assembly.Location))
                         {
@@ -159,8 +162,22 @@ namespace NanoRouter.Bench
             }
 
             PrintTick(engineType, optionsType);
+            FlowInstallCost.Print(engineType, optionsType, o => CopyOptions(o, optionsType));
             PrintEntryBytes();
             AdminWork.Print(core, o => CopyOptions(o, optionsType), counter.Methods, args.Contains("--profile"));
+            return 0;
+        }
+
+        /// <summary>Only the flow-install lines of `il` (<see cref="FlowInstallCost"/>), for tests/bench/native-cost.sh.</summary>
+        private static int RunIlInstall()
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "nanorouter-il-" + Environment.ProcessId);
+            var counter = new IlCounter();
+            string instrumented = counter.Instrument(typeof(NatEngine).Assembly.Location, dir);
+            Assembly core = new InstrumentedContext(instrumented).LoadFromAssemblyPath(instrumented);
+            Type engineType = core.GetType("NanoRouter.Core.Nat.NatEngine", true);
+            Type optionsType = core.GetType("NanoRouter.Core.Nat.NatOptions", true);
+            FlowInstallCost.Print(engineType, optionsType, o => CopyOptions(o, optionsType));
             return 0;
         }
 

@@ -48,4 +48,10 @@ for kind in tcp udp icmp esp gre; do
     done
 done
 echo "native-entry-bytes $("$bench" --entry-bytes)"
+# The managed side's cost of putting a flow there, in nanoCLR terms (IL instructions executed, the
+# instrumented core; tests/NanoRouter.Bench/FlowInstallCost.cs), on the same workload.
+if command -v dotnet > /dev/null; then
+    dotnet run -c Release --project "$ROOT/tests/NanoRouter.Bench" -- il-install 2> "$work/install.log" | sed 's/^il flow-install /managed-install /' \
+        || { cat "$work/install.log" >&2; status=1; }
+fi
 exit $status

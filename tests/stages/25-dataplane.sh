@@ -5,7 +5,8 @@
 #    show no race (halt_on_error) and keep their exact-counter and no-half-written-spec checks;
 #  - dataplane/CMakeLists.txt as the host board would build it (libnrflow.a and libnrflow.so);
 #  - tests/bench/native-cost.sh: every line of its contract, <= 170 x86 instructions per packet at
-#    every flow count, at most 1.1x from 16 to 512 flows, native-entry-bytes <= 32.
+#    every flow count, at most 1.1x from 16 to 512 flows, native-entry-bytes <= 32, and the managed
+#    install cost (IL, the nanoCLR measure) for every case without allocation.
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 
@@ -52,7 +53,12 @@ out=$("$ROOT/tests/bench/native-cost.sh" 2>&1)
 rc=$?
 echo "$out"
 check "native-cost.sh exits 0" '[ $rc -eq 0 ]'
-check "native-cost.sh prints 16 lines" '[ "$(echo "$out" | wc -l)" -eq 16 ]'
+check "native-cost.sh prints 16 native lines" '[ "$(echo "$out" | grep -c "^native")" -eq 16 ]'
+for kind in tcp udp icmp esp gre gre0; do
+    for flows in 16 128 512; do
+        check "managed-install line for $kind/$flows, no allocation" 'echo "$out" | grep -qE "^managed-install $kind flows=$flows instructions=[0-9.]+ calls=[0-9.]+ allocations=0.0 installs=[1-9][0-9]*$"'
+    done
+done
 for kind in tcp udp icmp esp gre; do
     for flows in 16 128 512; do
         x=$(echo "$out" | sed -nE "s/^native $kind flows=$flows instructions=([0-9]+(\.[0-9]+)?)$/\1/p")

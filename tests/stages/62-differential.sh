@@ -19,5 +19,10 @@ check "differential run exits 0" '[ $rc -eq 0 ]'
 check "10^6 packets, native path and engine equal to the engine alone" 'echo "$out" | grep -qE "^differential-run ok packets=1000000 "'
 check "the native path forwarded packets and the counters were compared" 'echo "$out" | grep -qE "^native path: [1-9][0-9]* packets forwarded natively .* [1-9][0-9]* counter comparisons with the reference engine, all equal"'
 check "no allocation in the measured loop" 'echo "$out" | grep -qE "^allocated in the measured loop 0 bytes"'
+scenarios=$(dotnet run -c Release --no-build --project "$ROOT/tests/fuzz/NanoRouter.Fuzz" -- differential-scenarios 2>&1)
+src=$?
+echo "$scenarios" | grep -E '^(ok|FAILED)' | sed 's/^/  /'
+check "fixed differential scenarios (GRE keys per direction offloaded both ways, stamps equal) exit 0" '[ $src -eq 0 ]'
+check "every scenario check passed" 'echo "$scenarios" | grep -qE "^differential-scenarios ok checks=[1-9][0-9]* failures=0$"'
 record "$passed" "$failed" "differential"
 [ "$failed" -eq 0 ]

@@ -309,7 +309,8 @@ namespace NanoRouter.Core.Flow
             }
             else if ((flags & TunnelTable.FlagOutbound) != 0)
             {
-                // Keyed: the engine finds the mapping by its inbound key in both directions.
+                // Keyed: out by the LAN host's key, in by the peer's, which may differ (RFC 2890; issue 14).
+                // Installed once the peer's key is bound, so both directions are offloaded together.
                 if ((flags & TunnelTable.FlagInbound) == 0)
                 {
                     return;
@@ -317,8 +318,8 @@ namespace NanoRouter.Core.Flow
 
                 kind = FlowSpec.KindGre;
                 match = FlowSpec.MatchOut | FlowSpec.MatchIn;
-                outId = tunnels.InId[entry];
-                inId = outId;
+                outId = tunnels.OutId[entry];
+                inId = tunnels.InId[entry];
             }
             else
             {

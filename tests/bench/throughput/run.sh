@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Throughput of the host board against the Linux kernel's own NAT, same topology, same run.
 # Prints figures (not a test): iperf3 TCP 3 x 5 s (median) through a kernel MASQUERADE router
-# and through the host board: with --native (established flows forwarded by libnrflow.so in the
-# NFQUEUE loop) and without (the default: every packet through the managed engine), each in the default GSO mode and with --no-gso (the kernel segments to the MTU first, as
-# the device sees packets); the ratios to the kernel, the share of packets that reached the managed
+# and through the host board: native (the default: established flows forwarded by libnrflow.so in
+# the NFQUEUE loop) and --no-native (every packet through the managed engine), each in the default
+# GSO mode and with --no-gso (the kernel segments to the MTU first, as the device sees packets); the ratios to the kernel, the share of packets that reached the managed
 # engine, and small-UDP packets per second through each.
 #   tests/bench/throughput/run.sh [--seconds N] [--runs N]
 # Needs root, iproute2, iptables, iperf3, dotnet. Builds the board in Release first.
@@ -108,7 +108,7 @@ ip netns exec $RTR iptables -t nat -D POSTROUTING -o wan -j MASQUERADE
 ip netns exec $RTR sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
 ip netns exec $RTR sh -c 'command -v conntrack > /dev/null && conntrack -F > /dev/null 2>&1; true'
 
-board_runs() {  # $1: extra board options ("--native", "--no-gso", ...); sets BOARD_RUNS, BOARD_UDP, BOARD_MANAGED
+board_runs() {  # $1: extra board options ("--no-native", "--no-gso", ...); sets BOARD_RUNS, BOARD_UDP, BOARD_MANAGED
     ip netns exec $RTR dotnet "$DLL" run --lan lan --wan wan --admin-port 8099 $1 > "$WORK/board.log" 2>&1 &
     BOARD_PID=$!
     for _ in $(seq 100); do grep -q '^nanorouter: ready$' "$WORK/board.log" && break; sleep 0.2; done
@@ -120,17 +120,17 @@ board_runs() {  # $1: extra board options ("--native", "--no-gso", ...); sets BO
     BOARD_MANAGED=$(sed -nE 's/.* ([0-9.]+) % of packets reached the managed engine.*/\1/p' "$WORK/board.log" | tail -1)
 }
 
-echo "bench: host board --native, NFQUEUE with GSO ($RUNS x ${SECONDS_PER_RUN} s TCP)"
-board_runs --native
-GSO_RUNS=$BOARD_RUNS GSO_UDP=$BOARD_UDP GSO_MANAGED=$BOARD_MANAGED
-echo "bench: host board (managed only, the default), NFQUEUE with GSO ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+echo "bench: host board (native, the default), NFQUEUE with GSO ($RUNS x ${SECONDS_PER_RUN} s TCP)"
 board_runs ""
+GSO_RUNS=$BOARD_RUNS GSO_UDP=$BOARD_UDP GSO_MANAGED=$BOARD_MANAGED
+echo "bench: host board --no-native (managed only), NFQUEUE with GSO ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+board_runs --no-native
 MGSO_RUNS=$BOARD_RUNS MGSO_UDP=$BOARD_UDP
-echo "bench: host board --native --no-gso: MTU-sized packets as on the device ($RUNS x ${SECONDS_PER_RUN} s TCP)"
-board_runs "--native --no-gso"
-MTU_RUNS=$BOARD_RUNS MTU_UDP=$BOARD_UDP MTU_MANAGED=$BOARD_MANAGED
-echo "bench: host board --no-gso (managed only) ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+echo "bench: host board --no-gso (native): MTU-sized packets as on the device ($RUNS x ${SECONDS_PER_RUN} s TCP)"
 board_runs --no-gso
+MTU_RUNS=$BOARD_RUNS MTU_UDP=$BOARD_UDP MTU_MANAGED=$BOARD_MANAGED
+echo "bench: host board --no-native --no-gso (managed only) ($RUNS x ${SECONDS_PER_RUN} s TCP)"
+board_runs "--no-native --no-gso"
 MMTU_RUNS=$BOARD_RUNS MMTU_UDP=$BOARD_UDP
 
 KERNEL_MEDIAN=$(echo "$KERNEL_RUNS" | tr ' ' '\n' | grep . | median)
@@ -142,9 +142,9 @@ ratio() { awk -v b="$1" -v k="$KERNEL_MEDIAN" 'BEGIN { if (k > 0) printf "%.3f",
 echo
 echo "== throughput, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "TCP  kernel MASQUERADE            : median %6.2f Gbit/s  (runs: %s)\n" "$KERNEL_MEDIAN" "$KERNEL_RUNS"
-printf "TCP  host board --native (GSO)    : median %6.2f Gbit/s  (runs: %s)  ratio %s (target >= 0.5); %s %% of packets to the managed engine\n" "$GSO_MEDIAN" "$GSO_RUNS" "$(ratio "$GSO_MEDIAN")" "$GSO_MANAGED"
-printf "TCP  host board managed (GSO)     : median %6.2f Gbit/s  (runs: %s)  ratio %s\n" "$MGSO_MEDIAN" "$MGSO_RUNS" "$(ratio "$MGSO_MEDIAN")"
-printf "TCP  host board --native --no-gso: median %6.2f Gbit/s  (runs: %s)  ratio %s; %s %% of packets to the managed engine\n" "$MTU_MEDIAN" "$MTU_RUNS" "$(ratio "$MTU_MEDIAN")" "$MTU_MANAGED"
-printf "TCP  host board managed --no-gso  : median %6.2f Gbit/s  (runs: %s)  ratio %s\n" "$MMTU_MEDIAN" "$MMTU_RUNS" "$(ratio "$MMTU_MEDIAN")"
-printf "UDP  64-byte payloads, received packets/s (sent): kernel %s (%s), --native %s (%s), managed %s (%s), --native --no-gso %s (%s), managed --no-gso %s (%s)\n" \
+printf "TCP  host board native (GSO)     : median %6.2f Gbit/s  (runs: %s)  ratio %s (target >= 0.5); %s %% of packets to the managed engine\n" "$GSO_MEDIAN" "$GSO_RUNS" "$(ratio "$GSO_MEDIAN")" "$GSO_MANAGED"
+printf "TCP  host board --no-native (GSO): median %6.2f Gbit/s  (runs: %s)  ratio %s\n" "$MGSO_MEDIAN" "$MGSO_RUNS" "$(ratio "$MGSO_MEDIAN")"
+printf "TCP  host board native --no-gso  : median %6.2f Gbit/s  (runs: %s)  ratio %s; %s %% of packets to the managed engine\n" "$MTU_MEDIAN" "$MTU_RUNS" "$(ratio "$MTU_MEDIAN")" "$MTU_MANAGED"
+printf "TCP  host board --no-native --no-gso: median %6.2f Gbit/s  (runs: %s)  ratio %s\n" "$MMTU_MEDIAN" "$MMTU_RUNS" "$(ratio "$MMTU_MEDIAN")"
+printf "UDP  64-byte payloads, received packets/s (sent): kernel %s (%s), native %s (%s), --no-native %s (%s), native --no-gso %s (%s), --no-native --no-gso %s (%s)\n" \
     "${KERNEL_UDP% *}" "${KERNEL_UDP#* }" "${GSO_UDP% *}" "${GSO_UDP#* }" "${MGSO_UDP% *}" "${MGSO_UDP#* }" "${MTU_UDP% *}" "${MTU_UDP#* }" "${MMTU_UDP% *}" "${MMTU_UDP#* }"

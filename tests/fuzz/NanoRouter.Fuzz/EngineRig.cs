@@ -265,6 +265,21 @@ namespace NanoRouter.Fuzz
                 && Checksums.Fold(Checksums.Sum(0, p, 0, header)) == 0xFFFF;
         }
 
+        /// <summary>A tunnel table's used entries (host, peer, flags, identifiers, last seen), for a disagreement's message.</summary>
+        private static string Tunnels(TunnelTable t)
+        {
+            var text = new System.Text.StringBuilder();
+            for (int e = 0; e < t.Capacity; e++)
+            {
+                if (t.Flags[e] != 0)
+                {
+                    text.Append(" [" + e + " host " + t.Host[e] + " peer " + t.Peer[e].ToString("X8") + " flags " + t.Flags[e] + " out " + t.OutId[e].ToString("X") + " in " + t.InId[e].ToString("X") + " seen " + t.Seen[e] + "]");
+                }
+            }
+
+            return text.Length == 0 ? " none" : text.ToString();
+        }
+
         /// <summary>The reference engine gets the same packet (as it arrived); its answer must be the same.</summary>
         private void CompareWithReference(byte[] buffer, int length, Side side, Verdict verdict)
         {
@@ -279,7 +294,9 @@ namespace NanoRouter.Fuzz
                     + "\n  in:        " + Convert.ToHexString(_before, 0, Math.Min(length, 64))
                     + "\n  out:       " + Convert.ToHexString(buffer, 0, Math.Min(length, 64))
                     + "\n  reference: " + Convert.ToHexString(_referenceBuffer, 0, Math.Min(length, 64))
-                    + "\n  offloaded " + Engine.Flows.Offloaded + ", entries " + Engine.ActiveEntries + "/" + _reference.ActiveEntries);
+                    + "\n  offloaded " + Engine.Flows.Offloaded + ", entries " + Engine.ActiveEntries + "/" + _reference.ActiveEntries
+                    + "\n  ESP mappings: " + Tunnels(Engine.EspMappings) + "\n     reference: " + Tunnels(_reference.EspMappings)
+                    + "\n  GRE mappings: " + Tunnels(Engine.GreMappings) + "\n     reference: " + Tunnels(_reference.GreMappings));
             }
 
             Invariant.Equal((int)expected, (int)verdict, "native path + engine against the reference engine: the verdict (0 forward, 1 local, 2 drop)");

@@ -12,6 +12,7 @@ namespace NanoRouter.Fuzz
     ///                              name (or --target NAME) picks the target; prints passed/failed, exit 1 on any failure
     /// seed [DIR]                   write the seed corpus (default: tests/fuzz/corpus)
     /// property --packets N [--seed S]   the property run at scale (see PropertyRun)
+    /// differential-scenarios           fixed differential cases (Scenarios), each with its own checks
     /// differential --packets N [--seed S] [--native-slots K]   the same with the native flow path in the loop,
     ///                              against a reference engine without one (EngineRig; default 48 slots)
     /// selftest                     the checksum validator rejects every single-bit change it must
@@ -38,6 +39,8 @@ namespace NanoRouter.Fuzz
                     return Property(args, 0);
                 case "differential":
                     return Property(args, 48);
+                case "differential-scenarios":
+                    return Scenarios.Run();
                 case "selftest":
                     return SelfTest.Run();
                 default:

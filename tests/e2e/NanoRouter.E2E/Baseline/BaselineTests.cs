@@ -41,8 +41,55 @@ namespace NanoRouter.E2E.Baseline
         {
             using TestLab lab = TestLab.Create();
             using RouterUnderTest router = gso ? RouterUnderTest.Start(lab) : RouterUnderTest.Start(lab, "--no-gso");
+            TcpEcho(lab, router, 2 * 1024 * 1024);
+            router.StopAndVerify();
+        }
+
+        /// <summary>
+        /// The native flow path is the default: a 2 MB TCP echo's established packets are forwarded by
+        /// libnrflow.so, and only the handshake, the teardown and what the engine must see reach managed
+        /// code (the board's stop line counts both). --no-native sends every packet through the engine.
+        /// </summary>
+        [TestMethod]
+        [DataRow(new string[0])]
+        [DataRow(new[] { "--no-gso" })]
+        [DataRow(new[] { "--no-native" })]
+        public void Tcp_EstablishedFlow_ForwardedInC_UnlessNoNative(string[] options)
+        {
+            using TestLab lab = TestLab.Create();
+            using RouterUnderTest router = RouterUnderTest.Start(lab, options);
+            bool native = Array.IndexOf(options, "--no-native") < 0;
+            Assert.IsTrue(router.WaitForOutput(l => l.StartsWith("nanorouter: native flow path " + (native ? "on" : "off")), 5000),
+                "the board must say whether the native flow path is on:\n" + router.Transcript);
+            TcpEcho(lab, router, 2 * 1024 * 1024, closeAfterEcho: true);
+            router.StopAndVerify();
+            string stop = Array.Find(router.Output, l => l.StartsWith("nanorouter: stopping"));
+            Assert.IsNotNull(stop, "stop line:\n" + router.Transcript);
+            var counts = System.Text.RegularExpressions.Regex.Match(stop, @": (\d+) packets, .* (\d+) forwarded by the native flow path");
+            Assert.IsTrue(counts.Success, "stop line format: " + stop);
+            long managed = long.Parse(counts.Groups[1].Value);
+            long offloaded = long.Parse(counts.Groups[2].Value);
+            if (!native)
+            {
+                Assert.AreEqual(0, offloaded, "--no-native forwards nothing in C: " + stop);
+                Assert.IsTrue(managed > 100, "every packet through the engine: " + stop);
+                return;
+            }
+
+            // 2 MB each way is ~1,400 MSS-sized segments per direction without GSO, fewer larger ones
+            // with it. The engine sees the handshake, the FIN/ACK teardown (a FIN takes the flow out, as
+            // in Linux's flowtable, so the client half-closes only after the whole echo is back) and little else.
+            Assert.IsTrue(managed <= 40 && offloaded >= 100, "established packets forwarded in C (" + offloaded + ", expected >= 100) and managed ("
+                + managed + ", expected <= 40: handshake, teardown): " + stop);
+        }
+
+        /// <summary>A TCP echo of <paramref name="bytes"/> random bytes from a LAN client to an upstream server,
+        /// checked whole. The client half-closes when it has sent everything, or with
+        /// <paramref name="closeAfterEcho"/> only once the whole echo is back.</summary>
+        private static void TcpEcho(TestLab lab, RouterUnderTest router, int bytes, bool closeAfterEcho = false)
+        {
             using Socket listener = NsSocket.TcpListener(lab.Wan, Upstream, 7000);
-            byte[] data = new byte[2 * 1024 * 1024];
+            byte[] data = new byte[bytes];
             new Random(7).NextBytes(data);
             string seenFrom = null;
             var server = new Thread(() =>
@@ -66,17 +113,24 @@ namespace NanoRouter.E2E.Baseline
             var sender = new Thread(() =>
             {
                 client.Send(data);
-                client.Shutdown(SocketShutdown.Send);
+                if (!closeAfterEcho)
+                {
+                    client.Shutdown(SocketShutdown.Send);
+                }
             })
             { IsBackground = true };
             sender.Start();
             byte[] back = ReceiveAll(client, data.Length);
+            if (closeAfterEcho)
+            {
+                Assert.IsTrue(sender.Join(15000), "sender finished");
+                client.Shutdown(SocketShutdown.Send);
+            }
 
             Assert.IsTrue(server.Join(15000), "server finished");
             Assert.AreEqual(WanAddress, seenFrom, "the server must see the router's WAN address");
             Assert.AreEqual(data.Length, back.Length, "bytes echoed");
             CollectionAssert.AreEqual(SHA256.HashData(data), SHA256.HashData(back));
-            router.StopAndVerify();
         }
 
         [TestMethod]

@@ -53,6 +53,13 @@ namespace NanoRouter.E2E.Cli
         }
 
         [TestMethod]
+        public void BadNativeSwitchInTheEnvironment_OneLine()
+        {
+            var result = RouterUnderTest.RunToExit(null, s_run, new[] { "env", "NANOROUTER_NATIVE=yes" });
+            AssertOneErrorLine(result, "NANOROUTER_NATIVE must be 0");
+        }
+
+        [TestMethod]
         public void UnknownOption_OneLine()
         {
             var result = RouterUnderTest.RunToExit(null, new[] { "run", "--lan", "a", "--wan", "b", "--frobnicate" });
