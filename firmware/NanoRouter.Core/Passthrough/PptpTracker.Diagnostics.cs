@@ -22,6 +22,9 @@ namespace NanoRouter.Core.Passthrough
             }
         }
 
+        /// <summary>The row call <paramref name="call"/> counts into (the native path's packets too).</summary>
+        public byte CallRow(int call) => _callRow[call];
+
         /// <summary>Calls linked to <paramref name="row"/> count into <paramref name="spareRow"/> from now on.</summary>
         public void UnlinkRow(int row, byte spareRow)
         {
