@@ -165,7 +165,6 @@ static inline __attribute__((always_inline)) int nr_translate(nr_flow_table *t, 
             break;
         }
     }
-
     /* Account first (the data thread is the one writer of these words), then translate. */
     NR_STORE_RELEASE(e->spec.last_seen, (uint16_t)now_sec);
     if (k->counted)
@@ -282,13 +281,14 @@ int nr_flow_process(nr_flow_table *t, uint8_t *p, uint32_t length, uint8_t ingre
         return nr_translate(t, p, d, now_sec, egress_side, NR_FLOW_KIND_ESP, 0);
     case PROTO_GRE:
         flags = l4[0];
-        if ((l4[1] & GRE_VERSION) == 1u)
+        if ((nr_load32(l4) & GRE_V1_WORD_MASK) == GRE_V1_WORD)
         {
-            /* K set; C, R, s, Recur clear; S and A optional; the reserved bits clear; PPP (one
-             * masked comparison of the first word in wire form); a payload length that fits. */
+            /* Version 1 with K set; C, R, s, Recur clear; S and A optional; the reserved bits
+             * clear; PPP (one masked comparison of the first word in wire form, which also tells
+             * the version); a payload length that fits. Any other version 1 header fails the
+             * version 0 test below. */
             uint32_t header = GRE_V1_HEADER + ((flags & GRE_S) >> 2) + ((l4[1] & GRE_V1_A) >> 5);
-            if ((nr_load32(l4) & GRE_V1_WORD_MASK) != GRE_V1_WORD || l4_length < header ||
-                nr_be16(l4 + GRE_V1_PAYLOAD_LENGTH) > l4_length - header)
+            if (l4_length < header || nr_be16(l4 + GRE_V1_PAYLOAD_LENGTH) > l4_length - header)
             {
                 return NR_FLOW_MISS;
             }
