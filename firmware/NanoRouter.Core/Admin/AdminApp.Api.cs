@@ -4,7 +4,8 @@ using NanoRouter.Core.Passthrough;
 
 namespace NanoRouter.Core.Admin
 {
-    /// <summary>The JSON API: POST /api/login, GET /api/status, GET/PUT /api/passthrough, POST /api/logout.</summary>
+    /// <summary>The JSON API: POST /api/login, GET /api/status, GET/PUT /api/passthrough, GET /api/vpn
+    /// (AdminApp.Vpn.cs), POST /api/logout.</summary>
     public sealed partial class AdminApp
     {
         private void HandleApi(HttpRequest request, byte[] buffer, uint remoteAddress, HttpResponse response)
@@ -73,6 +74,10 @@ namespace NanoRouter.Core.Admin
                 {
                     MethodNotAllowed(response, "GET, HEAD, PUT");
                 }
+            }
+            else if (request.PathIs("/api/vpn"))
+            {
+                ApiVpn(request, response);
             }
             else if (request.PathIs("/api/logout"))
             {

@@ -90,8 +90,8 @@ namespace NanoRouter.Core.Admin
             s_message = new Template(AdminPages.Message, names);
         }
 
-        private static readonly string[] s_navHrefs = new string[] { "/", "/passthrough", "/settings", "/system" };
-        private static readonly string[] s_navLabels = new string[] { "Status", "Passthrough", "Settings", "System" };
+        private static readonly string[] s_navHrefs = new string[] { "/", "/vpn", "/passthrough", "/settings", "/system" };
+        private static readonly string[] s_navLabels = new string[] { "Status", "VPN", "Passthrough", "Settings", "System" };
 
         private readonly string[] _fieldValues = new string[FieldCount];
 
@@ -198,7 +198,11 @@ namespace NanoRouter.Core.Admin
                 }
             }
 
-            if (request.PathIs("/"))
+            if (request.PathIs("/vpn"))
+            {
+                PageVpn(request, response);
+            }
+            else if (request.PathIs("/"))
             {
                 if (!get)
                 {
@@ -914,7 +918,7 @@ namespace NanoRouter.Core.Admin
                     return;
             }
 
-            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w))
+            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w) || WriteVpnSlot(slot, w))
             {
                 return;
             }

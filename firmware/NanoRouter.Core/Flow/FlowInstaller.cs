@@ -111,6 +111,9 @@ namespace NanoRouter.Core.Flow
         private int _refusedFull;
         private int _refusedBusy;
         private int _refusedOther;
+        private int[] _vpnOut;
+        private int[] _vpnIn;
+        private byte[] _slotRow;
 
         /// <summary>Builds the installer over the engine's tables and a board's native flow path, and
         /// observes the tables. Nothing is installed until <see cref="SetAddresses"/>.</summary>
@@ -577,6 +580,11 @@ namespace NanoRouter.Core.Flow
                 return None;
             }
 
+            if (_slotRow != null)
+            {
+                _slotRow[slot] = VpnRowOf(table, entry);
+            }
+
             int status = _path.Install(slot, _specBytes);
             if (status != FlowStatus.Ok)
             {
@@ -680,8 +688,58 @@ namespace NanoRouter.Core.Flow
             uint packetsOut = _state.PacketsOut;
             uint packetsIn = _state.PacketsIn;
             _rules.AddPackets((PassthroughProtocol)rule, (int)(packetsOut - _slots.CountedOut[slot]), (int)(packetsIn - _slots.CountedIn[slot]));
+            if (_vpnOut != null)
+            {
+                CountVpnRow(slot, (int)(packetsOut - _slots.CountedOut[slot]), (int)(packetsIn - _slots.CountedIn[slot]));
+            }
+
             _slots.CountedOut[slot] = packetsOut;
             _slots.CountedIn[slot] = packetsIn;
+        }
+
+        /// <summary>Counts each tunnel's native packets into its VPN diagnostics row too (the rows'
+        /// counters, <see cref="VpnDiagnostics"/>, the last one the spare row), as the managed fast
+        /// path does.</summary>
+        public void UseDiagnostics(int[] rowOut, int[] rowIn)
+        {
+            _vpnOut = rowOut;
+            _vpnIn = rowIn;
+            _slotRow = new byte[_slots.Capacity];
+            for (int i = 0; i < _slotRow.Length; i++)
+            {
+                _slotRow[i] = VpnDiagnostics.SpareRow;
+            }
+        }
+
+        /// <summary>The row an ESP or GRE mapping or a PPTP call counts into; the spare row for anything else.</summary>
+        private byte VpnRowOf(int table, int owner)
+        {
+            switch (table)
+            {
+                case Esp:
+                    return _esp.DiagnosticRow[owner];
+                case Gre:
+                    return _gre.DiagnosticRow[owner];
+                case Pptp:
+                    return _pptp.CallRow(owner);
+                default:
+                    return VpnDiagnostics.SpareRow;
+            }
+        }
+
+        /// <summary>Adds a harvested slot's new packets to the row its owner links to (the row it had
+        /// at its last harvest once it is retiring: a retired slot has no owner).</summary>
+        private void CountVpnRow(int slot, int packetsOut, int packetsIn)
+        {
+            int owner = _slots.OwnerIndex[slot];
+            if (owner != None)
+            {
+                _slotRow[slot] = VpnRowOf(_slots.OwnerTable[slot], owner);
+            }
+
+            int row = _slotRow[slot];
+            _vpnOut[row] += packetsOut;
+            _vpnIn[row] += packetsIn;
         }
 
         private static ushort[] NewSlotMap(int length)

@@ -224,6 +224,7 @@ namespace NanoRouter.Core.Nat
             bool special = ClassifyTransport(protocol, lanPort, remotePort, out rule);
             if (special && !_rules.IsEnabled(rule))
             {
+                VpnBlocked(rule, host, BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset));
                 _rules.CountDrop(rule);
                 return Drop(DropReason.PassthroughOff);
             }
@@ -279,6 +280,7 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountOut(rule);
+                VpnSessionOut(rule, host, e, p, ip);
                 if (rule == PassthroughProtocol.Ike)
                 {
                     NoteIke(host, remoteWire);
@@ -734,6 +736,7 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountIn(rule);
+                VpnSessionIn(rule, e, p, ip);
             }
 
             if (_flows != null && (!special || rule != PassthroughProtocol.NatT || IsEspInUdp(p, ip)))
@@ -892,6 +895,7 @@ namespace NanoRouter.Core.Nat
             uint remoteWire = BitConverter.ToUInt32(p, inner + IPv4Packet.DestinationAddressOffset);
             int host;
             int e = NoIndex;
+            uint quotedInside = 0;
             byte protocol = quoted.Protocol;
             if (quoted.FragmentOffset != 0)
             {
@@ -917,6 +921,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 uint inside = _inside[e];
+                quotedInside = inside;
                 host = (int)(inside >> NatTable.HostShift);
                 uint external = BitConverter.ToUInt16(p, idAt);
                 uint lanWire = inside & 0xFFFF;
@@ -954,6 +959,7 @@ namespace NanoRouter.Core.Nat
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
+            VpnIcmpError(p, icmp, quotedL4, protocol, quotedInside, host, remoteWire);
             RewriteDestinationToHost(p, host);
             _icmpErrorsTranslated++;
             return Forward(Side.Lan);

@@ -230,7 +230,7 @@ namespace NanoRouter.Tests.Gate
         {
             string root = RepoRoot();
             var found = new List<string>();
-            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Launcher" })
+            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Vpn", "tests/NanoRouter.Tests.Nano.Launcher" })
             {
                 foreach (string file in Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
                 {
@@ -255,9 +255,10 @@ namespace NanoRouter.Tests.Gate
         }
 
         /// <summary>
-        /// The shared set runs in nanoCLR as two assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
-        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems). Every shared test class must be in one
-        /// of them, and only the helpers' own SupportTests in both.
+        /// The shared set runs in nanoCLR as three assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
+        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems; tests/NanoRouter.Tests.Nano.Vpn:
+        /// Vpn.projitems). Every shared test class must be in one of them, and only the helpers'
+        /// own SupportTests in two (the first two).
         /// </summary>
         [TestMethod]
         public void Gate_NanoHalves_HoldEveryTestClass_OnlySupportTestsInBoth()
@@ -265,28 +266,31 @@ namespace NanoRouter.Tests.Gate
             string[] all = TestClasses("NanoRouter.NanoGate.Tests.dll");
             string[] packetPath = TestClasses("NanoRouter.NanoGate.Tests.PacketPath.dll");
             string[] control = TestClasses("NanoRouter.NanoGate.Tests.Control.dll");
+            string[] vpn = TestClasses("NanoRouter.NanoGate.Tests.Vpn.dll");
             var missing = new List<string>();
             foreach (string name in all)
             {
-                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0)
+                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0 && Array.IndexOf(vpn, name) < 0)
                 {
                     missing.Add(name);
                 }
             }
 
             var both = new List<string>();
-            foreach (string name in packetPath)
+            foreach (string name in all)
             {
-                if (Array.IndexOf(control, name) >= 0)
+                int parts = (Array.IndexOf(packetPath, name) >= 0 ? 1 : 0) + (Array.IndexOf(control, name) >= 0 ? 1 : 0) + (Array.IndexOf(vpn, name) >= 0 ? 1 : 0);
+                if (parts > 1)
                 {
                     both.Add(name);
                 }
             }
 
-            Assert.AreEqual(0, missing.Count, "shared test classes in neither nanoFramework test project (add their folder to PacketPath.projitems or Control.projitems): " + string.Join(", ", missing));
-            CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in both halves");
-            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length, "the halves hold the whole set's test classes, and nothing else");
-            Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10, "halves of " + packetPath.Length + " and " + control.Length + " test classes");
+            Assert.AreEqual(0, missing.Count, "shared test classes in no nanoFramework test project (add their folder to PacketPath.projitems, Control.projitems or Vpn.projitems): " + string.Join(", ", missing));
+            CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in more than one part");
+            Assert.AreEqual(0, Array.IndexOf(vpn, "NanoRouter.Tests.Support.SupportTests") >= 0 ? 1 : 0, "SupportTests runs in the two halves, not in the third part");
+            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length + vpn.Length, "the parts hold the whole set's test classes, and nothing else");
+            Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10 && vpn.Length >= 1, "parts of " + packetPath.Length + ", " + control.Length + " and " + vpn.Length + " test classes");
         }
 
         /// <summary>
@@ -303,6 +307,7 @@ namespace NanoRouter.Tests.Gate
         [TestMethod]
         [DataRow("NanoRouter.NanoGate.Tests.PacketPath.dll")]
         [DataRow("NanoRouter.NanoGate.Tests.Control.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.Vpn.dll")]
         public void Gate_NanoHalves_StringsFitTheStringTable(string assembly)
         {
             using (FileStream stream = File.OpenRead(Path.Combine(s_gate.Value, assembly)))
