@@ -131,7 +131,11 @@ extern "C" {
  *  UDP (kind 2), ICMP echo (kind 3; the identifier plays the port):
  *    8   2 wire   id[0]      the LAN host's port / identifier (out: matched; in: written)
  *   10   2 wire   id[1]      the external port / identifier (in: matched; out: written)
- *   12   4 -      0
+ *   12   2 wire   remote_port  UDP: 0 for any remote port (the 4-tuple, below); else only
+ *                            datagrams to (out) or from (in) that remote port match: NAT-T
+ *                            sessions, whose datagrams the managed engine counts by both ports
+ *                            (500 before 4500 before 1701). ICMP: 0
+ *   14   2 -      0
  *   16   4 le     packets[0] packets forwarded out (the data plane counts; see nr_flow_read)
  *   20   4 le     packets[1] packets forwarded in
  *
@@ -188,7 +192,10 @@ typedef struct nr_flow_tcp {
 
 typedef struct nr_flow_ports {
     uint16_t id[2];      /*  8: wire */
-    uint16_t rewrite;    /* 12: wire, PPTP only */
+    union {
+        uint16_t rewrite;     /* 12: wire, PPTP */
+        uint16_t remote_port; /* 12: wire, UDP: 0 any remote port, else only that one */
+    };
     uint16_t reserved;   /* 14: 0 */
     uint32_t packets[2]; /* 16: le */
 } nr_flow_ports;

@@ -165,6 +165,14 @@ static inline __attribute__((always_inline)) int nr_translate(nr_flow_table *t, 
             break;
         }
     }
+    /* UDP: an entry with a remote port (NAT-T) takes only datagrams from or to that port; the
+     * others go managed, which counts each by its ports (500 before 4500 before 1701). The remote
+     * port is the destination out, the source in. */
+    if (k->udp && e->spec.u.ports.remote_port != 0 && e->spec.u.ports.remote_port != nr_load16(l4 + 2u - 2u * d))
+    {
+        goto miss;
+    }
+
     /* Account first (the data thread is the one writer of these words), then translate. */
     NR_STORE_RELEASE(e->spec.last_seen, (uint16_t)now_sec);
     if (k->counted)

@@ -224,6 +224,7 @@ static int nr_spec_valid(const nr_flow_table *t, const nr_flow_spec *spec)
     switch (kind)
     {
     case NR_FLOW_KIND_UDP:
+        return spec->u.ports.reserved == 0; /* remote_port: 0 for any remote port, or the one */
     case NR_FLOW_KIND_ICMP:
         return spec->u.ports.rewrite == 0 && spec->u.ports.reserved == 0;
     case NR_FLOW_KIND_PPTP:

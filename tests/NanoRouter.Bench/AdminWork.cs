@@ -142,6 +142,25 @@ namespace NanoRouter.Bench
             int tokenAt = api.IndexOf("\"token\":\"", StringComparison.Ordinal) + 9;
             string bearer = "Authorization: Bearer " + api.Substring(tokenAt, api.IndexOf('"', tokenAt) - tokenAt) + "\r\n";
             Run("api-status", "GET /api/status HTTP/1.1\r\nHost: 192.168.4.1\r\n" + bearer + "\r\n", 200);
+            // A full VPN diagnostics table (every row with a problem and its hint, the longest text):
+            // the page and the API at their largest.
+            object engine = routerType.GetProperty("Engine").GetValue(router);
+            object vpn = engine.GetType().GetProperty("Vpn").GetValue(engine);
+            Type protocolType = core.GetType("NanoRouter.Core.Passthrough.PassthroughProtocol", true);
+            Type problemType = core.GetType("NanoRouter.Core.Passthrough.VpnProblem", true);
+            MethodInfo touch = vpn.GetType().GetMethod("Touch");
+            MethodInfo setProblem = vpn.GetType().GetMethod("SetProblem");
+            MethodInfo setIdOut = vpn.GetType().GetMethod("SetIdOut");
+            int rows = (int)vpn.GetType().GetField("Rows").GetValue(null);
+            for (int i = 0; i < rows; i++)
+            {
+                object row = touch.Invoke(vpn, new object[] { 100 + i, Enum.ToObject(protocolType, i % 6), 0xC6120001u + (uint)i, 0 });
+                setIdOut.Invoke(vpn, new object[] { row, 0xC1A2B3C4u });
+                setProblem.Invoke(vpn, new object[] { row, Enum.ToObject(problemType, 3), 200 + i, 1400, 0 });
+            }
+
+            Run("vpn-page", Get("/vpn"), 200);
+            Run("api-vpn", "GET /api/vpn HTTP/1.1\r\nHost: 192.168.4.1\r\n" + bearer + "\r\n", 200);
             string put = "{\"esp\":true,\"ike\":true,\"natt\":true,\"l2tp\":false,\"pptp\":false,\"gre\":true}";
             Run("api-passthrough-put", "PUT /api/passthrough HTTP/1.1\r\nHost: 192.168.4.1\r\n" + bearer + "Content-Type: application/json\r\nContent-Length: " + put.Length + "\r\n\r\n" + put, 200);
 

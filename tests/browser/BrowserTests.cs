@@ -141,6 +141,38 @@ namespace NanoRouter.BrowserTests
             Assert.AreEqual(natDrops + EspCount, status.GetProperty("nat").GetProperty("drops").GetInt32(), "NAT drops");
             lab.Board.WaitForLine("passthrough esp off", 10000);
 
+            // The VPN page (issue 14 section 2), linked from Status: the client's ESP session, bound to
+            // the server's SPI before, now says that its switch is off, in the API and on the page.
+            driver.Navigate().GoToUrl(Url + "/");
+            driver.FindElement(By.Id("vpn-link")).Click();
+            WaitForText(driver, By.TagName("h1"), "VPN");
+            StringAssert.EndsWith(driver.Url, "/vpn");
+            JsonElement sessions = ApiGet(http, "/api/vpn").GetProperty("sessions");
+            Assert.AreEqual(1, sessions.GetArrayLength(), sessions.ToString());
+            JsonElement session = sessions[0];
+            Assert.AreEqual(NamespaceLab.ClientAddress(0), session.GetProperty("client").GetString());
+            Assert.AreEqual("esp", session.GetProperty("protocol").GetString());
+            Assert.AreEqual(BoardLab.WanServer, session.GetProperty("server").GetString());
+            Assert.AreEqual("spiBound", session.GetProperty("state").GetString());
+            Assert.AreEqual(EspCount, session.GetProperty("packetsOut").GetInt32());
+            Assert.AreEqual(EspCount, session.GetProperty("packetsIn").GetInt32());
+            Assert.AreEqual("passthroughOff", session.GetProperty("problem").GetString());
+            var vpnCells = driver.FindElements(By.CssSelector("#vpn tbody tr.has-problem td"));
+            Assert.AreEqual(8, vpnCells.Count);
+            Assert.AreEqual(NamespaceLab.ClientAddress(0), vpnCells[0].Text);
+            Assert.AreEqual("IPsec ESP", vpnCells[1].Text);
+            Assert.AreEqual(BoardLab.WanServer, vpnCells[2].Text);
+            StringAssert.StartsWith(vpnCells[3].Text, "spiBound");
+            Assert.AreEqual(EspCount.ToString(), vpnCells[4].Text);
+            Assert.AreEqual(EspCount.ToString(), vpnCells[5].Text);
+            string problemLine = driver.FindElement(By.CssSelector("#vpn tr.problem td")).Text;
+            StringAssert.StartsWith(problemLine, "passthroughOff The router blocks this VPN because its IPsec ESP switch is off");
+            Assert.AreEqual(0, driver.FindElements(By.TagName("script")).Count, "no JavaScript");
+            string vpnShot = Environment.GetEnvironmentVariable("NR_VPN_SCREENSHOT") ?? Path.Combine(BoardLab.RepoRoot(), "boards", "host", "admin-vpn.png");
+            driver.GetScreenshot().SaveAsFile(vpnShot);
+            Console.WriteLine("screenshot: " + vpnShot);
+            Assert.IsTrue(new FileInfo(vpnShot).Length > 10000);
+
             // The switch is saved: restart the board; the browser's session is gone, the password
             // set on first boot logs in, ESP is still off and still blocked.
             Assert.AreEqual(0, lab.StopBoard(), "exit code after SIGTERM:\n" + lab.Board.Transcript);
@@ -164,6 +196,14 @@ namespace NanoRouter.BrowserTests
             Assert.AreEqual(EspCount, lab.CapturedAtWan(0x3003, RouterWan));
             Assert.AreEqual(EspCount, lab.ResponderSaw(0x3003));
             lab.Board.WaitForLine("passthrough esp on", 10000);
+
+            // Switched on and answered: the VPN page shows the session without a problem.
+            driver.Navigate().GoToUrl(Url + "/vpn");
+            WaitForText(driver, By.TagName("h1"), "VPN");
+            Assert.AreEqual(0, driver.FindElements(By.CssSelector("#vpn tr.problem")).Count, driver.PageSource);
+            JsonElement answered = ApiGet(http, "/api/vpn").GetProperty("sessions")[0];
+            Assert.AreEqual(JsonValueKind.Null, answered.GetProperty("problem").ValueKind, answered.ToString());
+            Assert.AreEqual("spiBound", answered.GetProperty("state").GetString());
 
             // Settings: give the access point a password; the form answers "Saved." and never shows it.
             driver.Navigate().GoToUrl(Url + "/settings");
@@ -313,12 +353,15 @@ namespace NanoRouter.BrowserTests
         }
 
         /// <summary>POST /api/login for a token, then GET /api/status with it, both from the LAN client.</summary>
-        private static JsonElement ApiStatus(HttpClient http)
+        private static JsonElement ApiStatus(HttpClient http) => ApiGet(http, "/api/status");
+
+        /// <summary>POST /api/login for a token, then GET <paramref name="path"/> with it, both from the LAN client.</summary>
+        private static JsonElement ApiGet(HttpClient http, string path)
         {
             var login = http.PostAsync(Url + "/api/login", new StringContent("{\"password\":\"" + Password + "\"}", Encoding.UTF8, "application/json")).Result;
             Assert.AreEqual(200, (int)login.StatusCode);
             string token = JsonDocument.Parse(login.Content.ReadAsStringAsync().Result).RootElement.GetProperty("token").GetString();
-            var request = new HttpRequestMessage(HttpMethod.Get, Url + "/api/status");
+            var request = new HttpRequestMessage(HttpMethod.Get, Url + path);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var status = http.SendAsync(request).Result;
             Assert.AreEqual(200, (int)status.StatusCode);

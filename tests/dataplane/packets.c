@@ -327,7 +327,7 @@ int t_same_packet(const uint8_t *actual, const uint8_t *expected, uint32_t lengt
 
 /* ---- specs ---- */
 
-static uint16_t t_wire16(uint32_t v)
+uint16_t t_wire16(uint32_t v)
 {
     uint8_t b[2];
     uint16_t w;

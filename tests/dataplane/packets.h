@@ -84,6 +84,8 @@ int t_same_packet(const uint8_t *actual, const uint8_t *expected, uint32_t lengt
 /* Specs, from host-order numbers (the builders convert to wire form). */
 nr_flow_spec t_spec_tcp(uint8_t host, uint16_t lan_port, uint16_t external_port, uint32_t remote, uint32_t ack_out,
                         uint32_t ack_in, uint16_t window_out, uint16_t window_in);
+/* A 16-bit number in wire form, as the spec fields keep it. */
+uint16_t t_wire16(uint32_t v);
 nr_flow_spec t_spec_udp(uint8_t host, uint16_t lan_port, uint16_t external_port, uint32_t remote);
 nr_flow_spec t_spec_icmp(uint8_t host, uint16_t lan_id, uint16_t external_id, uint32_t remote);
 nr_flow_spec t_spec_esp(uint8_t host, uint32_t remote, uint32_t spi_out, uint32_t spi_in, uint8_t match);

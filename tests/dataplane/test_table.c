@@ -99,6 +99,9 @@ NR_TEST(invalid_specs_are_refused)
         NR_CHECK_EQ(NR_FLOW_INVALID, nr_flow_install(t, 0, &s));
     }
     s = t_spec_udp(9, 1, 1, T_REMOTE);
+    s.u.ports.reserved = 1;
+    NR_CHECK_EQ(NR_FLOW_INVALID, nr_flow_install(t, 0, &s));
+    s = t_spec_icmp(9, 1, 1, T_REMOTE);
     s.u.ports.rewrite = 1;
     NR_CHECK_EQ(NR_FLOW_INVALID, nr_flow_install(t, 0, &s));
     s = t_spec_gre_nokey(9, T_REMOTE);

@@ -78,6 +78,32 @@ NR_TEST(udp_both_directions)
     check_udp(4500, 1025, 13);
 }
 
+/* A UDP entry with a remote port (a NAT-T session) matches only datagrams to (out) and from (in)
+ * that port; any other remote port of the same 4-tuple goes managed, untouched. */
+NR_TEST(udp_remote_port_when_set)
+{
+    uint8_t p[T_MAX_PACKET], want[T_MAX_PACKET];
+    uint32_t n;
+    nr_flow_spec spec = t_spec_udp(200, 4500, 4500, T_REMOTE);
+    spec.u.ports.remote_port = t_wire16(4500);
+    f_setup(&s_f, F_CAPACITY, 64, 0);
+    NR_CHECK_EQ(NR_FLOW_OK, nr_flow_install(&s_f.table, 0, &spec));
+    n = t_make_udp(p, T_HOST(200), T_REMOTE, 4500, 4500, 64, 1);
+    t_make_udp(want, T_WAN_ADDRESS, T_REMOTE, 4500, 4500, 64, 1);
+    t_set_ttl(want, 63);
+    expect_translation(p, n, NR_FLOW_SIDE_LAN, want);
+    n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 4500, 4500, 64, 1);
+    t_make_udp(want, T_REMOTE, T_HOST(200), 4500, 4500, 64, 1);
+    t_set_ttl(want, 63);
+    expect_translation(p, n, NR_FLOW_SIDE_WAN, want);
+    n = t_make_udp(p, T_HOST(200), T_REMOTE, 4500, 500, 64, 1); /* counted as IKE by the engine */
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
+    n = t_make_udp(p, T_REMOTE, T_WAN_ADDRESS, 500, 4500, 64, 1);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_WAN);
+    n = t_make_udp(p, T_HOST(200), T_REMOTE, 4500, 4501, 64, 1);
+    F_EXPECT_MISS(&s_f, p, n, NR_FLOW_SIDE_LAN);
+}
+
 /* A datagram shorter than 40 bytes goes managed, as the managed fast path sends it to its slow path
  * (which classifies each datagram by its ports). */
 NR_TEST(udp_shorter_than_40_bytes_is_a_miss)

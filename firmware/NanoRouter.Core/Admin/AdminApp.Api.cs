@@ -4,8 +4,8 @@ using NanoRouter.Core.Passthrough;
 
 namespace NanoRouter.Core.Admin
 {
-    /// <summary>The JSON API: POST /api/login, GET /api/status, GET/PUT /api/passthrough, GET/PUT
-    /// /api/forwards (AdminApp.Forwards.cs), POST /api/logout.</summary>
+    /// <summary>The JSON API: POST /api/login, GET /api/status, GET/PUT /api/passthrough, GET /api/vpn
+    /// (AdminApp.Vpn.cs), GET/PUT /api/forwards (AdminApp.Forwards.cs), POST /api/logout.</summary>
     public sealed partial class AdminApp
     {
         private void HandleApi(HttpRequest request, byte[] buffer, uint remoteAddress, HttpResponse response)
@@ -78,6 +78,10 @@ namespace NanoRouter.Core.Admin
             else if (request.PathIs("/api/forwards"))
             {
                 HandleApiForwards(request, buffer, response);
+            }
+            else if (request.PathIs("/api/vpn"))
+            {
+                ApiVpn(request, response);
             }
             else if (request.PathIs("/api/logout"))
             {

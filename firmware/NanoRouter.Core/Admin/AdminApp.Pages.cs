@@ -94,8 +94,8 @@ namespace NanoRouter.Core.Admin
             s_forwardRow = new Template(ForwardPages.Row, names);
         }
 
-        private static readonly string[] s_navHrefs = new string[] { "/", "/passthrough", "/settings", "/system" };
-        private static readonly string[] s_navLabels = new string[] { "Status", "Passthrough", "Settings", "System" };
+        private static readonly string[] s_navHrefs = new string[] { "/", "/vpn", "/passthrough", "/settings", "/system" };
+        private static readonly string[] s_navLabels = new string[] { "Status", "VPN", "Passthrough", "Settings", "System" };
 
         private readonly string[] _fieldValues = new string[FieldCount];
 
@@ -202,7 +202,11 @@ namespace NanoRouter.Core.Admin
                 }
             }
 
-            if (request.PathIs("/"))
+            if (request.PathIs("/vpn"))
+            {
+                PageVpn(request, response);
+            }
+            else if (request.PathIs("/"))
             {
                 if (!get)
                 {
@@ -929,7 +933,7 @@ namespace NanoRouter.Core.Admin
                     return;
             }
 
-            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w) || WriteForwardSlot(slot, w))
+            if (WriteStatusSlot(slot, w) || WriteRuleSlot(slot, w) || WriteFieldSlot(slot, w) || WriteVpnSlot(slot, w) || WriteForwardSlot(slot, w))
             {
                 return;
             }

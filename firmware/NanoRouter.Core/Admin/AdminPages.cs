@@ -70,7 +70,7 @@ namespace NanoRouter.Core.Admin
             + "<section class=card><h2>VPN passthrough</h2><div class=scroll><table id=passthrough>"
             + "<thead><tr><th>Rule</th><th>State</th><th class=n>Out</th><th class=n>In</th><th class=n>Drops</th><th class=n>Mappings</th></tr></thead>"
             + "<tbody>{passthrough.rows}</tbody></table></div>"
-            + "<p><a href=/passthrough>Switch rules on or off</a></p></section>";
+            + "<p><a href=/passthrough>Switch rules on or off</a> &middot; <a href=/vpn id=vpn-link>VPN sessions and problems</a></p></section>";
 
         /// <summary>One passthrough row on the status page.</summary>
         public const string StatusRow =
@@ -188,6 +188,7 @@ namespace NanoRouter.Core.Admin
             + ".banner{padding:.6em .9em;border-radius:6px;border:1px solid}"
             + ".banner.warn{background:#fff6e0;border-color:#f0c36d}.banner.ok{background:#e8f6ec;border-color:#9fd4ad}"
             + "form.inline{display:inline;margin:0}"
+            + "tr.has-problem td{border-bottom:0}tr.problem td{background:#fff6e0}"
             + "footer{text-align:center;color:#8592a0;font-size:.85em;padding:0 0 1.5em}";
     }
 }

@@ -168,8 +168,8 @@ namespace NanoRouter.Core.Admin
         /// <summary>The first {error.FIELD} slot.</summary>
         public const int ErrorBase = ValueBase + MaxFields;
 
-        /// <summary>The first slot of the port-forwarding section (issue 14), after room for 16 others.</summary>
-        public const int ForwardBase = ErrorBase + MaxFields + 16;
+        /// <summary>The first slot of the port-forwarding section (issue 14), after the VPN page's.</summary>
+        public const int ForwardBase = VpnBase + 16;
 
         /// <summary>{forward.section}</summary>
         public const int ForwardSection = ForwardBase + 0;
@@ -221,6 +221,54 @@ namespace NanoRouter.Core.Admin
 
         /// <summary>{forward.udpselected}</summary>
         public const int ForwardUdpselected = ForwardBase + 16;
+
+        /// <summary>The first slot of the VPN page (issue 14), kept apart from the rest.</summary>
+        public const int VpnBase = ErrorBase + MaxFields;
+
+        /// <summary>{vpn.rows}</summary>
+        public const int VpnRows = VpnBase;
+
+        /// <summary>{vpn.index}</summary>
+        public const int VpnIndex = VpnBase + 1;
+
+        /// <summary>{vpn.client}</summary>
+        public const int VpnClient = VpnBase + 2;
+
+        /// <summary>{vpn.protocol}</summary>
+        public const int VpnProtocol = VpnBase + 3;
+
+        /// <summary>{vpn.server}</summary>
+        public const int VpnServer = VpnBase + 4;
+
+        /// <summary>{vpn.state}</summary>
+        public const int VpnState = VpnBase + 5;
+
+        /// <summary>{vpn.detail}</summary>
+        public const int VpnDetail = VpnBase + 6;
+
+        /// <summary>{vpn.out}</summary>
+        public const int VpnOut = VpnBase + 7;
+
+        /// <summary>{vpn.in}</summary>
+        public const int VpnIn = VpnBase + 8;
+
+        /// <summary>{vpn.lastseen}</summary>
+        public const int VpnLastSeen = VpnBase + 9;
+
+        /// <summary>{vpn.port}</summary>
+        public const int VpnPort = VpnBase + 10;
+
+        /// <summary>{vpn.problemrow}</summary>
+        public const int VpnProblemRow = VpnBase + 11;
+
+        /// <summary>{vpn.problem}</summary>
+        public const int VpnProblem = VpnBase + 12;
+
+        /// <summary>{vpn.hint}</summary>
+        public const int VpnHint = VpnBase + 13;
+
+        /// <summary>{vpn.class}</summary>
+        public const int VpnClass = VpnBase + 14;
 
         /// <summary>How many slot numbers there are.</summary>
         public const int Count = ForwardBase + 17;
@@ -301,6 +349,21 @@ namespace NanoRouter.Core.Admin
             names[ForwardInhost] = "forward.inhost";
             names[ForwardInport] = "forward.inport";
             names[ForwardUdpselected] = "forward.udpselected";
+            names[VpnRows] = "vpn.rows";
+            names[VpnIndex] = "vpn.index";
+            names[VpnClient] = "vpn.client";
+            names[VpnProtocol] = "vpn.protocol";
+            names[VpnServer] = "vpn.server";
+            names[VpnState] = "vpn.state";
+            names[VpnDetail] = "vpn.detail";
+            names[VpnOut] = "vpn.out";
+            names[VpnIn] = "vpn.in";
+            names[VpnLastSeen] = "vpn.lastseen";
+            names[VpnPort] = "vpn.port";
+            names[VpnProblemRow] = "vpn.problemrow";
+            names[VpnProblem] = "vpn.problem";
+            names[VpnHint] = "vpn.hint";
+            names[VpnClass] = "vpn.class";
             for (int f = 0; f < fields.Length; f++)
             {
                 names[ValueBase + f] = "value." + fields[f];

@@ -24,12 +24,14 @@ namespace NanoRouter.Core.Flow
     /// session, issue 15) and takes the flow out when it leaves the established state.</item>
     /// <item>UDP and ICMP echo sessions once they have seen a reply and then one more packet (a lone
     /// DNS query and its answer never take a native slot), except IKE (UDP 500: the engine learns
-    /// ESP from it, and it is a handful of packets). NAT-T (UDP 4500) and L2TP (UDP 1701) sessions
-    /// stay managed too: the engine counts each of their datagrams under the rule of its ports
-    /// (500 before 4500 before 1701, either side), and the native entry, which matches any remote
-    /// port, cannot tell a NAT-T session's datagram to remote port 500 (counted as IKE) from the
-    /// others (the differential run found it). Offloading them needs a remote-port check in the
-    /// C path.</item>
+    /// ESP from it, and it is a handful of packets). NAT-T (UDP 4500) sessions are offloaded with
+    /// their remote port (the engine counts each datagram under the rule of its ports, 500 before
+    /// 4500 before 1701, so the native entry takes only datagrams to and from the port the session
+    /// was opened to; a datagram to remote port 500 on it goes managed and counts as IKE), and only
+    /// once an ESP-in-UDP datagram was forwarded each way the engine saw (NatEngine.IsEspInUdp): the
+    /// IKE exchange, keepalives and datagrams under 40 bytes stay managed, so the VPN page sees them.
+    /// L2TP (UDP 1701) sessions stay managed: the VPN page follows their tunnel and call from the
+    /// control messages, which share the data's 4-tuple.</item>
     /// <item>ESP mappings in the directions whose SPI is known, plain GRE mappings (by key, or
     /// keyless by peer), PPTP calls once the server accepted them; their native counters are
     /// added to their rule's.</item>
@@ -69,12 +71,6 @@ namespace NanoRouter.Core.Flow
 
         private const ushort None = FlowSlots.None;
         private const byte NoRule = FlowSlots.NoRule;
-        private const ushort LanPortNatT = 4500;
-
-        /// <summary>Whether NAT-T and L2TP sessions whose LAN port is the protocol's are offloaded: off
-        /// until the C path checks the remote port (see the type summary).</summary>
-        private static readonly bool s_offloadVpnSessions = false;
-        private const ushort LanPortL2tp = 1701;
 
         private readonly IFlowPath _path;
         private readonly FlowSlots _slots;
@@ -115,6 +111,9 @@ namespace NanoRouter.Core.Flow
         private int _refusedFull;
         private int _refusedBusy;
         private int _refusedOther;
+        private int[] _vpnOut;
+        private int[] _vpnIn;
+        private byte[] _slotRow;
 
         /// <summary>Builds the installer over the engine's tables and a board's native flow path, and
         /// observes the tables. Nothing is installed until <see cref="SetAddresses"/>.</summary>
@@ -259,7 +258,7 @@ namespace NanoRouter.Core.Flow
                 return;
             }
 
-            int rule = RuleOfSession(inside);
+            int rule = RuleOfSession(entry, inside);
             if (rule == -1 || _table.Remote[entry] == _wanWire)
             {
                 return;
@@ -523,34 +522,20 @@ namespace NanoRouter.Core.Flow
 
         /// <summary>The passthrough rule a session's native packets count under (<see cref="FlowSlots.NoRule"/>
         /// for plain sessions), or -1 when the session must stay managed.</summary>
-        private static int RuleOfSession(uint inside)
+        private int RuleOfSession(int entry, uint inside)
         {
             if ((inside & NatTable.SlowFlag) == 0)
             {
                 return NoRule;
             }
 
-            // Not yet (see the type summary): the engine classifies every datagram of these sessions by
-            // both ports, the native entry matches any remote port. The code below is what a remote-port
-            // check in the C path would allow.
-            if (!s_offloadVpnSessions)
-            {
-                return -1;
-            }
-
-            uint lanPort = Swap16((ushort)(inside & 0xFFFF));
+            // NAT-T: the engine counts each datagram by its ports (500 before 4500 before 1701). The
+            // session's rule came from its first datagram's ports, so the native entry takes only
+            // datagrams to and from that remote port (FlowSpec.SetRemotePort), which count the same.
             int code = (int)((inside & NatTable.RuleMask) >> NatTable.RuleShift);
-            if ((inside & NatTable.ProtocolMask) == NatTable.Udp)
+            if ((inside & NatTable.ProtocolMask) == NatTable.Udp && code == (int)PassthroughProtocol.NatT - 1 && _table.RemotePort[entry] != 0)
             {
-                if (code == (int)PassthroughProtocol.NatT - 1 && lanPort == LanPortNatT)
-                {
-                    return (int)PassthroughProtocol.NatT;
-                }
-
-                if (code == (int)PassthroughProtocol.L2tp - 1 && lanPort == LanPortL2tp)
-                {
-                    return (int)PassthroughProtocol.L2tp;
-                }
+                return (int)PassthroughProtocol.NatT;
             }
 
             return -1;
@@ -563,6 +548,11 @@ namespace NanoRouter.Core.Flow
             _spec.Clear();
             _spec.SetHeader(kind, FlowSpec.MatchOut | FlowSpec.MatchIn, (int)(inside >> NatTable.HostShift), _table.Remote[entry], _table.Seen[entry]);
             _spec.SetPorts((ushort)(inside & 0xFFFF), _table.Outside[entry]);
+            if (rule == (int)PassthroughProtocol.NatT)
+            {
+                _spec.SetRemotePort(_table.RemotePort[entry]);
+            }
+
             if (kind == FlowSpec.KindTcp)
             {
                 // The tracking the RST/FIN checks use starts from the engine's own (see TcpTracking).
@@ -588,6 +578,11 @@ namespace NanoRouter.Core.Flow
             {
                 _refusedFull++;
                 return None;
+            }
+
+            if (_slotRow != null)
+            {
+                _slotRow[slot] = VpnRowOf(table, entry);
             }
 
             int status = _path.Install(slot, _specBytes);
@@ -693,8 +688,58 @@ namespace NanoRouter.Core.Flow
             uint packetsOut = _state.PacketsOut;
             uint packetsIn = _state.PacketsIn;
             _rules.AddPackets((PassthroughProtocol)rule, (int)(packetsOut - _slots.CountedOut[slot]), (int)(packetsIn - _slots.CountedIn[slot]));
+            if (_vpnOut != null)
+            {
+                CountVpnRow(slot, (int)(packetsOut - _slots.CountedOut[slot]), (int)(packetsIn - _slots.CountedIn[slot]));
+            }
+
             _slots.CountedOut[slot] = packetsOut;
             _slots.CountedIn[slot] = packetsIn;
+        }
+
+        /// <summary>Counts each tunnel's native packets into its VPN diagnostics row too (the rows'
+        /// counters, <see cref="VpnDiagnostics"/>, the last one the spare row), as the managed fast
+        /// path does.</summary>
+        public void UseDiagnostics(int[] rowOut, int[] rowIn)
+        {
+            _vpnOut = rowOut;
+            _vpnIn = rowIn;
+            _slotRow = new byte[_slots.Capacity];
+            for (int i = 0; i < _slotRow.Length; i++)
+            {
+                _slotRow[i] = VpnDiagnostics.SpareRow;
+            }
+        }
+
+        /// <summary>The row an ESP or GRE mapping or a PPTP call counts into; the spare row for anything else.</summary>
+        private byte VpnRowOf(int table, int owner)
+        {
+            switch (table)
+            {
+                case Esp:
+                    return _esp.DiagnosticRow[owner];
+                case Gre:
+                    return _gre.DiagnosticRow[owner];
+                case Pptp:
+                    return _pptp.CallRow(owner);
+                default:
+                    return VpnDiagnostics.SpareRow;
+            }
+        }
+
+        /// <summary>Adds a harvested slot's new packets to the row its owner links to (the row it had
+        /// at its last harvest once it is retiring: a retired slot has no owner).</summary>
+        private void CountVpnRow(int slot, int packetsOut, int packetsIn)
+        {
+            int owner = _slots.OwnerIndex[slot];
+            if (owner != None)
+            {
+                _slotRow[slot] = VpnRowOf(_slots.OwnerTable[slot], owner);
+            }
+
+            int row = _slotRow[slot];
+            _vpnOut[row] += packetsOut;
+            _vpnIn[row] += packetsIn;
         }
 
         private static ushort[] NewSlotMap(int length)

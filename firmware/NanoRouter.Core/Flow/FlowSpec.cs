@@ -89,6 +89,9 @@ namespace NanoRouter.Core.Flow
         /// <summary>Offset of PPTP's rewrite: the client's own call ID.</summary>
         public const int RewriteOffset = 12;
 
+        /// <summary>Offset of UDP's remote port (0: any), where PPTP keeps its rewrite.</summary>
+        public const int RemotePortOffset = 12;
+
         /// <summary>Offset of TCP's ack[0] (ack[1] follows at 16).</summary>
         public const int TcpAckOffset = 12;
 
@@ -148,6 +151,13 @@ namespace NanoRouter.Core.Flow
         {
             NetworkOrder.WriteUInt16LittleEndian(_buffer, OutIdOffset, lanWire);
             NetworkOrder.WriteUInt16LittleEndian(_buffer, InPortOffset, externalWire);
+        }
+
+        /// <summary>UDP: the one remote port the entry matches (wire form; 0, the default, any): NAT-T
+        /// sessions, whose datagrams the engine counts by both ports.</summary>
+        public void SetRemotePort(ushort remoteWire)
+        {
+            NetworkOrder.WriteUInt16LittleEndian(_buffer, RemotePortOffset, remoteWire);
         }
 
         /// <summary>TCP: one direction's tracking values, as the data thread keeps them: the

@@ -242,6 +242,7 @@ namespace NanoRouter.Core.Nat
                     Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
                     header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
                     _ruleOut[EspIndex]++;
+                    _vpnOut[_espRow[e]]++;
                     _egress = Side.Wan;
                 }
                 else
@@ -273,6 +274,7 @@ namespace NanoRouter.Core.Nat
                     Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
                     header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
                     _ruleIn[EspIndex]++;
+                    _vpnIn[_espRow[e]]++;
                     _egress = Side.Lan;
                 }
 
@@ -458,6 +460,7 @@ namespace NanoRouter.Core.Nat
                 Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
                 header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
                 _ruleOut[GreIndex]++;
+                _vpnOut[_greRow[e]]++;
                 _egress = Side.Wan;
             }
             else
@@ -510,6 +513,7 @@ namespace NanoRouter.Core.Nat
                 Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
                 header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
                 _ruleIn[GreIndex]++;
+                _vpnIn[_greRow[e]]++;
                 _egress = Side.Lan;
             }
 

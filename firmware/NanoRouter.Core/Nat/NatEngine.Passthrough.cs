@@ -113,6 +113,7 @@ namespace NanoRouter.Core.Nat
             _greHashMultiplier = _gre.HashMultiplier;
             _greHashShift = _gre.HashShift;
             InitializeTracking();
+            InitializeDiagnostics();
         }
 
         private void ClearPassthrough()
@@ -199,6 +200,7 @@ namespace NanoRouter.Core.Nat
         {
             if (!_rules.IsEnabled(PassthroughProtocol.Esp))
             {
+                VpnBlocked(PassthroughProtocol.Esp, host, BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset));
                 return DropRule(PassthroughProtocol.Esp, DropReason.PassthroughOff);
             }
 
@@ -235,6 +237,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _esp.Seen[e] = _now;
+            VpnEspOut(e, host, p, ip, spi);
             RewriteSourceToWan(p, host);
             _rules.CountOut(PassthroughProtocol.Esp);
             if (_flows != null)
@@ -271,10 +274,12 @@ namespace NanoRouter.Core.Nat
                     return DropRule(PassthroughProtocol.Esp, DropReason.UnknownSpi);
                 }
 
+                VpnCheckEspBinding(e, peer);
                 _esp.BindInbound(e, spi);
             }
 
             _esp.Seen[e] = _now;
+            VpnEspIn(e, ip, spi);
             RewriteDestinationToHost(p, _esp.Host[e]);
             _rules.CountIn(PassthroughProtocol.Esp);
             if (_flows != null)
@@ -324,6 +329,7 @@ namespace NanoRouter.Core.Nat
             {
                 if (!_rules.IsEnabled(PassthroughProtocol.Pptp))
                 {
+                    VpnBlocked(PassthroughProtocol.Pptp, host, peer);
                     return DropRule(PassthroughProtocol.Pptp, DropReason.PassthroughOff);
                 }
 
@@ -332,6 +338,7 @@ namespace NanoRouter.Core.Nat
                     return DropRule(PassthroughProtocol.Pptp, DropReason.NoMapping);
                 }
 
+                VpnPptpGre(host, peer, true);
                 RewriteSourceToWan(p, host);
                 _rules.CountOut(PassthroughProtocol.Pptp);
                 if (_flows != null)
@@ -344,6 +351,7 @@ namespace NanoRouter.Core.Nat
 
             if (!_rules.IsEnabled(PassthroughProtocol.Gre))
             {
+                VpnBlocked(PassthroughProtocol.Gre, host, peer);
                 return DropRule(PassthroughProtocol.Gre, DropReason.PassthroughOff);
             }
 
@@ -354,6 +362,7 @@ namespace NanoRouter.Core.Nat
             {
                 // Another LAN host already sends on this key (or keyless) to this peer: the peer
                 // could not tell the two apart.
+                VpnGreOwned(host, peer, _gre.Host[e], keyed);
                 return DropRule(PassthroughProtocol.Gre, DropReason.GreOwned);
             }
 
@@ -368,6 +377,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _gre.Seen[e] = _now;
+            VpnGreOut(e, host, p, ip, keyed, key);
             RewriteSourceToWan(p, host);
             _rules.CountOut(PassthroughProtocol.Gre);
             if (_flows != null)
@@ -406,6 +416,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 gre.SetCallId(originalCallId);
+                VpnPptpGre(host, peer, false);
                 RewriteDestinationToHost(p, host);
                 _rules.CountIn(PassthroughProtocol.Pptp);
                 if (_flows != null)
@@ -423,7 +434,8 @@ namespace NanoRouter.Core.Nat
 
             uint key;
             int e;
-            if (TryGetGreKeyWire(p, l4, gre, out key))
+            bool keyed = TryGetGreKeyWire(p, l4, gre, out key);
+            if (keyed)
             {
                 // As ESP learns SPIs: the learned key, else bind it to the peer's keyed mapping that
                 // has no inbound key yet (the symmetric one first, else the most recent).
@@ -449,6 +461,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _gre.Seen[e] = _now;
+            VpnGreIn(e, ip, keyed, key);
             host = _gre.Host[e];
             RewriteDestinationToHost(p, host);
             _rules.CountIn(PassthroughProtocol.Gre);

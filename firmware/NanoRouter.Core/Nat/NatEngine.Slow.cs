@@ -224,6 +224,7 @@ namespace NanoRouter.Core.Nat
             bool special = ClassifyTransport(protocol, lanPort, remotePort, out rule);
             if (special && !_rules.IsEnabled(rule))
             {
+                VpnBlocked(rule, host, BitConverter.ToUInt32(p, IPv4Packet.DestinationAddressOffset));
                 _rules.CountDrop(rule);
                 return Drop(DropReason.PassthroughOff);
             }
@@ -279,13 +280,14 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountOut(rule);
+                VpnSessionOut(rule, host, e, p, ip);
                 if (rule == PassthroughProtocol.Ike)
                 {
                     NoteIke(host, remoteWire);
                 }
             }
 
-            if (_flows != null)
+            if (_flows != null && (!special || rule != PassthroughProtocol.NatT || IsEspInUdp(p, ip)))
             {
                 _flows.SessionForwarded(e, false);
             }
@@ -753,14 +755,26 @@ namespace NanoRouter.Core.Nat
             if (special)
             {
                 _rules.CountIn(rule);
+                VpnSessionIn(rule, e, p, ip);
             }
 
-            if (_flows != null)
+            if (_flows != null && (!special || rule != PassthroughProtocol.NatT || IsEspInUdp(p, ip)))
             {
                 _flows.SessionForwarded(e, true);
             }
 
             return Forward(Side.Lan);
+        }
+
+        /// <summary>
+        /// Whether a NAT-T datagram carries ESP (RFC 3948: at least an SPI and a sequence number, the SPI
+        /// not 0, which is the non-ESP marker of IKE). Only these offer a NAT-T session to the native
+        /// path (FlowInstaller): the session's IKE exchange and keepalives are all seen here first.
+        /// </summary>
+        private static bool IsEspInUdp(byte[] p, IPv4Packet ip)
+        {
+            int payload = ip.HeaderLength + UdpDatagram.HeaderLength;
+            return ip.TotalLength - payload >= 8 && (p[payload] | p[payload + 1] | p[payload + 2] | p[payload + 3]) != 0;
         }
 
         /// <summary>Whether a packet from the WAN to the WAN address is one the slow path hands to the
@@ -900,6 +914,7 @@ namespace NanoRouter.Core.Nat
             uint remoteWire = BitConverter.ToUInt32(p, inner + IPv4Packet.DestinationAddressOffset);
             int host;
             int e = NoIndex;
+            uint quotedInside = 0;
             byte protocol = quoted.Protocol;
             if (quoted.FragmentOffset != 0)
             {
@@ -925,6 +940,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 uint inside = _inside[e];
+                quotedInside = inside;
                 host = (int)(inside >> NatTable.HostShift);
                 uint external = BitConverter.ToUInt16(p, idAt);
                 uint lanWire = inside & 0xFFFF;
@@ -962,6 +978,7 @@ namespace NanoRouter.Core.Nat
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
+            VpnIcmpError(p, icmp, quotedL4, protocol, quotedInside, host, remoteWire);
             RewriteDestinationToHost(p, host);
             _icmpErrorsTranslated++;
             return Forward(Side.Lan);

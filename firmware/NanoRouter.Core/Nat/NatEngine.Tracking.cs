@@ -69,7 +69,9 @@ namespace NanoRouter.Core.Nat
 
             // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
             uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
-            _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
+            int abandoned = _pptp.AbandonedConnections;
+            PptpStatus status = _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
+            VpnPptpControl(host, server, status, _pptp.AbandonedConnections != abandoned);
             SyncPptpFlows();
         }
 
@@ -170,9 +172,22 @@ namespace NanoRouter.Core.Nat
                 return Drop(DropReason.Fragment);
             }
 
+            int evicted = _fragments.Evicted;
             if (_fragments.Hold(p, ip.TotalLength, _nowMs))
             {
+                if (_fragments.Evicted != evicted)
+                {
+                    // Every slot was taken: an older held fragment was dropped for this one.
+                    _vpn.MarkServer(ip.SourceAddress, VpnProblem.FragmentsDropped);
+                }
+
                 return Drop(DropReason.FragmentHeld);
+            }
+
+            if (ip.TotalLength <= _fragments.MaxPacketLength)
+            {
+                // No slot could be had for it.
+                _vpn.MarkServer(ip.SourceAddress, VpnProblem.FragmentsDropped);
             }
 
             return Drop(DropReason.Fragment);

@@ -68,7 +68,7 @@ namespace NanoRouter.Core.Passthrough
     /// take the tables from the others.
     /// </para>
     /// </summary>
-    public sealed class PptpTracker
+    public sealed partial class PptpTracker
     {
         /// <summary>The largest call table: the external-ID scheme needs fewer than 257 calls.</summary>
         public const int MaxCallsLimit = 256;
@@ -233,6 +233,7 @@ namespace NanoRouter.Core.Passthrough
             _callPac = new ushort[n];
             _callLastSec = new int[n];
             _callFree = new short[n];
+            _callRow = new byte[n];
             _externalChains = new PptpHashChains(n);
             _pacChains = new PptpHashChains(n);
             _externalHeads = _externalChains.Heads;
@@ -1182,6 +1183,7 @@ namespace NanoRouter.Core.Passthrough
                     if (_connServer[conn] == server && _connLanHost[conn] == lanHost)
                     {
                         _callLastSec[c] = nowSec;
+                        _rowOut[_callRow[c]]++;
                         return true;
                     }
                 }
@@ -1208,6 +1210,7 @@ namespace NanoRouter.Core.Passthrough
                     if (_connServer[conn] == server)
                     {
                         _callLastSec[c] = nowSec;
+                        _rowIn[_callRow[c]]++;
                         return (_connLanHost[conn] << 16) | _callOriginal[c];
                     }
                 }
@@ -1236,6 +1239,7 @@ namespace NanoRouter.Core.Passthrough
             _callExternal[c] = external;
             _callPac[c] = 0;
             _callLastSec[c] = _nowSec;
+            _callRow[c] = _spareRow;
             _callNextInConn[c] = _connFirstCall[conn];
             _connFirstCall[conn] = (short)c;
             _externalChains.Insert(_externalChains.BucketOf(ExternalHash(_connServer[conn], external)), c);

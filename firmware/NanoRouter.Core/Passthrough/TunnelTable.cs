@@ -46,6 +46,10 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Per entry: last used, seconds.</summary>
         public readonly ushort[] Seen;
 
+        /// <summary>Per entry: the <see cref="VpnDiagnostics"/> row its packets count into
+        /// (<see cref="VpnDiagnostics.SpareRow"/> until the engine links one).</summary>
+        public readonly byte[] DiagnosticRow;
+
         /// <summary>Per entry: next entry with the same peer bucket.</summary>
         public readonly ushort[] PeerNext;
 
@@ -87,6 +91,7 @@ namespace NanoRouter.Core.Passthrough
             OutId = new uint[capacity];
             InId = new uint[capacity];
             Seen = new ushort[capacity];
+            DiagnosticRow = new byte[capacity];
             PeerNext = new ushort[capacity];
             InNext = new ushort[capacity];
             PeerHead = new ushort[buckets];
@@ -315,6 +320,7 @@ namespace NanoRouter.Core.Passthrough
             OutId[e] = outId;
             InId[e] = 0;
             Seen[e] = nowSec;
+            DiagnosticRow[e] = VpnDiagnostics.SpareRow;
             Flags[e] = (byte)(FlagUsed | (outKnown ? FlagOutbound : 0));
             int b = Bucket(peer);
             PeerNext[e] = PeerHead[b];

@@ -230,7 +230,7 @@ namespace NanoRouter.Tests.Gate
         {
             string root = RepoRoot();
             var found = new List<string>();
-            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Forwards", "tests/NanoRouter.Tests.Nano.Launcher" })
+            foreach (string folder in new[] { "firmware/NanoRouter.Core", "hal/NanoRouter.Hal", "tests/NanoRouter.Tests.Shared", "tests/NanoRouter.Tests.Nano", "tests/NanoRouter.Tests.Nano.Control", "tests/NanoRouter.Tests.Nano.Vpn", "tests/NanoRouter.Tests.Nano.Forwards", "tests/NanoRouter.Tests.Nano.Launcher" })
             {
                 foreach (string file in Directory.GetFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
                 {
@@ -255,10 +255,10 @@ namespace NanoRouter.Tests.Gate
         }
 
         /// <summary>
-        /// The shared set runs in nanoCLR as two assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
-        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems) and the port-forwarding part
-        /// (tests/NanoRouter.Tests.Nano.Forwards: Forwards.projitems). Every shared test class must be in one
-        /// of them, and only the helpers' own SupportTests in both halves.
+        /// The shared set runs in nanoCLR as four assemblies (tests/NanoRouter.Tests.Nano: PacketPath.projitems;
+        /// tests/NanoRouter.Tests.Nano.Control: Control.projitems; tests/NanoRouter.Tests.Nano.Vpn:
+        /// Vpn.projitems; tests/NanoRouter.Tests.Nano.Forwards: Forwards.projitems). Every shared test
+        /// class must be in one of them, and only the helpers' own SupportTests in two (the first two).
         /// </summary>
         [TestMethod]
         public void Gate_NanoHalves_HoldEveryTestClass_OnlySupportTestsInBoth()
@@ -266,35 +266,34 @@ namespace NanoRouter.Tests.Gate
             string[] all = TestClasses("NanoRouter.NanoGate.Tests.dll");
             string[] packetPath = TestClasses("NanoRouter.NanoGate.Tests.PacketPath.dll");
             string[] control = TestClasses("NanoRouter.NanoGate.Tests.Control.dll");
+            string[] vpn = TestClasses("NanoRouter.NanoGate.Tests.Vpn.dll");
             string[] forwards = TestClasses("NanoRouter.NanoGate.Tests.Forwards.dll");
             var missing = new List<string>();
             foreach (string name in all)
             {
-                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0 && Array.IndexOf(forwards, name) < 0)
+                if (Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0 && Array.IndexOf(vpn, name) < 0 && Array.IndexOf(forwards, name) < 0)
                 {
                     missing.Add(name);
                 }
             }
 
             var both = new List<string>();
-            foreach (string name in packetPath)
+            foreach (string name in all)
             {
-                if (Array.IndexOf(control, name) >= 0)
+                int parts = (Array.IndexOf(packetPath, name) >= 0 ? 1 : 0) + (Array.IndexOf(control, name) >= 0 ? 1 : 0) + (Array.IndexOf(vpn, name) >= 0 ? 1 : 0);
+                if (parts > 1)
                 {
                     both.Add(name);
                 }
             }
 
-            Assert.AreEqual(0, missing.Count, "shared test classes in neither nanoFramework test project (add their folder to PacketPath.projitems or Control.projitems): " + string.Join(", ", missing));
-            CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in both halves");
-            foreach (string name in forwards)
-            {
-                Assert.IsTrue(Array.IndexOf(packetPath, name) < 0 && Array.IndexOf(control, name) < 0, name + " is in the port-forwarding part and a half");
-            }
-
-            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length + forwards.Length, "the halves and the port-forwarding part hold the whole set's test classes, and nothing else");
+            Assert.AreEqual(0, missing.Count, "shared test classes in no nanoFramework test project (add their folder to PacketPath.projitems, Control.projitems, Vpn.projitems or Forwards.projitems): " + string.Join(", ", missing));
+            CollectionAssert.AreEqual(new[] { "NanoRouter.Tests.Support.SupportTests" }, both.ToArray(), "test classes in more than one part");
+            Assert.AreEqual(0, Array.IndexOf(vpn, "NanoRouter.Tests.Support.SupportTests") >= 0 ? 1 : 0, "SupportTests runs in the two halves, not in the third part");
+            Assert.AreEqual(0, Array.IndexOf(forwards, "NanoRouter.Tests.Support.SupportTests") >= 0 ? 1 : 0, "SupportTests runs in the two halves, not in the port-forwarding part");
+            Assert.AreEqual(all.Length + 1, packetPath.Length + control.Length + vpn.Length + forwards.Length, "the parts hold the whole set's test classes, and nothing else");
             Assert.AreEqual(3, forwards.Length, "the port-forwarding part's test classes");
-            Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10, "halves of " + packetPath.Length + " and " + control.Length + " test classes");
+            Assert.IsTrue(packetPath.Length >= 20 && control.Length >= 10 && vpn.Length >= 1, "parts of " + packetPath.Length + ", " + control.Length + " and " + vpn.Length + " test classes");
         }
 
         /// <summary>
@@ -311,6 +310,7 @@ namespace NanoRouter.Tests.Gate
         [TestMethod]
         [DataRow("NanoRouter.NanoGate.Tests.PacketPath.dll")]
         [DataRow("NanoRouter.NanoGate.Tests.Control.dll")]
+        [DataRow("NanoRouter.NanoGate.Tests.Vpn.dll")]
         [DataRow("NanoRouter.NanoGate.Tests.Forwards.dll")]
         public void Gate_NanoHalves_StringsFitTheStringTable(string assembly)
         {

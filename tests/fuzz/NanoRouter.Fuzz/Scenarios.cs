@@ -39,6 +39,7 @@ namespace NanoRouter.Fuzz
             {
                 GreKeys(Expect);
                 GreKeyOfAnotherMapping(Expect);
+                NatTRemotePort(Expect);
             }
             catch (InvariantException e)
             {
@@ -118,6 +119,52 @@ namespace NanoRouter.Fuzz
 
             expect(forwarded == gre.Capacity - 1 && full == 1, "GRE key of another mapping: of " + gre.Capacity + " new mappings, " + forwarded + " forwarded (expected "
                 + (gre.Capacity - 1) + ": the free entries and idle Y's) and " + full + " refused TableFull (expected 1: X is fresh), both engines alike");
+        }
+
+        /// <summary>
+        /// A NAT-T session (LAN port 4500 to the server's 4500) is offloaded once ESP-in-UDP went each
+        /// way, with its remote port: its ESP-in-UDP and IKE (non-ESP marker) datagrams are forwarded
+        /// natively and count as NAT-T; a datagram from the same LAN port to the server's port 500 is
+        /// not (the engine counts it as IKE), and an IKE-only session is never offloaded.
+        /// </summary>
+        private static void NatTRemotePort(Action<bool, string> expect)
+        {
+            var rig = new EngineRig(9000, 1, 16);
+            byte[] b = new byte[EngineRig.MaxPacket];
+            byte[] ike = new byte[48]; // the non-ESP marker (four zero bytes), then an IKE header
+            ike[4] = 0x11;
+            ike[20] = 0x25;
+            Expect(Udp(rig, b, Side.Lan, HostA, 4500, Peer, 4500, ike) == Verdict.Forward, "IKE on 4500 out");
+            Expect(Udp(rig, b, Side.Wan, Peer, 4500, EngineRig.WanAddress, 4500, ike) == Verdict.Forward, "IKE on 4500 in");
+            Expect(Udp(rig, b, Side.Lan, HostA, 4500, Peer, 4500, ike) == Verdict.Forward, "IKE on 4500 out again");
+            expect(rig.Engine.Flows.Offloaded == 0, "NAT-T: a session that carried only IKE is not offloaded (offloaded " + rig.Engine.Flows.Offloaded + ")");
+            for (int i = 0; i < 2; i++)
+            {
+                Expect(Udp(rig, b, Side.Lan, HostA, 4500, Peer, 4500, null) == Verdict.Forward, "ESP-in-UDP out");
+                Expect(Udp(rig, b, Side.Wan, Peer, 4500, EngineRig.WanAddress, 4500, null) == Verdict.Forward, "ESP-in-UDP in");
+            }
+
+            expect(rig.Engine.Flows.Offloaded == 1, "NAT-T: offloaded after ESP-in-UDP each way (offloaded " + rig.Engine.Flows.Offloaded + ")");
+            long hits = rig.NativeHits;
+            for (int i = 0; i < 10; i++)
+            {
+                Udp(rig, b, Side.Lan, HostA, 4500, Peer, 4500, null);
+                Udp(rig, b, Side.Wan, Peer, 4500, EngineRig.WanAddress, 4500, null);
+            }
+
+            Udp(rig, b, Side.Lan, HostA, 4500, Peer, 4500, ike);
+            expect(rig.NativeHits - hits == 21, "NAT-T: 20 ESP-in-UDP datagrams and an IKE one on 4500 forwarded natively (got " + (rig.NativeHits - hits) + ")");
+            hits = rig.NativeHits;
+            Verdict toIke = Udp(rig, b, Side.Lan, HostA, 4500, Peer, 500, ike);
+            expect(rig.NativeHits == hits && toIke == Verdict.Forward, "NAT-T: a datagram from LAN port 4500 to the server's port 500 is forwarded by the engine, not natively");
+            rig.Advance(1000);
+            expect(rig.Comparisons > 0, "NAT-T: per-rule counters (IKE and NAT-T, packets in and out) equal the reference engine's after the read-back (" + rig.Comparisons + " comparisons)");
+        }
+
+        private static Verdict Udp(EngineRig rig, byte[] b, Side side, uint source, ushort sourcePort, uint destination, ushort destinationPort, byte[] payload)
+        {
+            int length = PacketWriter.Udp(b, source, sourcePort, destination, destinationPort, payload == null ? 40 : payload.Length, payload);
+            return rig.Step(b, length, side);
         }
 
         /// <summary>LAN host to peer on <paramref name="outKey"/>, the peer's answer on <paramref name="inKey"/>

@@ -88,5 +88,11 @@ namespace NanoRouter.E2E.Vpn.Lab
         {
             return Call("GET", "/api/status", null, true);
         }
+
+        /// <summary>GET /api/vpn: the VPN sessions the router sees (issue 14 §2).</summary>
+        public AdminResponse Vpn()
+        {
+            return Call("GET", "/api/vpn", null, true);
+        }
     }
 }
