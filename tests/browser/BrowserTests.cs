@@ -213,6 +213,21 @@ namespace NanoRouter.BrowserTests
             Assert.IsFalse(driver.PageSource.Contains("ap-secret-pass"));
             Assert.AreEqual("", driver.FindElement(By.Id("appassword")).GetAttribute("value"));
 
+            // Port forwarding (issue 14): a host outside the LAN is refused with a visible reason and
+            // the typed values kept; a LAN host's rule shows in the table, switched on.
+            driver.FindElement(By.Id("fexternal")).SendKeys("8022");
+            driver.FindElement(By.Id("fhost")).SendKeys("198.18.0.1");
+            driver.FindElement(By.Id("fport")).SendKeys("22");
+            Click(driver, "add-forward");
+            WaitForText(driver, By.Id("forward-error"), "The host must be a LAN address (198.19.4.0/24, not the router's).");
+            Assert.AreEqual("8022", driver.FindElement(By.Id("fexternal")).GetAttribute("value"));
+            driver.FindElement(By.Id("fhost")).Clear();
+            driver.FindElement(By.Id("fhost")).SendKeys("198.19.4.2");
+            Click(driver, "add-forward");
+            WaitForText(driver, By.CssSelector("#forward-0 .pill"), "on");
+            Assert.AreEqual(0, driver.FindElements(By.Id("forward-error")).Count);
+            Assert.AreEqual(8022, ApiGet(http, "/api/forwards")[0].GetProperty("externalPort").GetInt32());
+
             // Switch PPTP off for the picture, so both states show; then the status page, whose
             // ESP row shows the board's counters as the API reports them.
             driver.Navigate().GoToUrl(Url + "/passthrough");
