@@ -111,6 +111,7 @@ namespace NanoRouter.Core.Flow
         private int _refusedFull;
         private int _refusedBusy;
         private int _refusedOther;
+        private VpnDiagnostics _vpn;
         private int[] _vpnOut;
         private int[] _vpnIn;
         private byte[] _slotRow;
@@ -700,10 +701,11 @@ namespace NanoRouter.Core.Flow
         /// <summary>Counts each tunnel's native packets into its VPN diagnostics row too (the rows'
         /// counters, <see cref="VpnDiagnostics"/>, the last one the spare row), as the managed fast
         /// path does.</summary>
-        public void UseDiagnostics(int[] rowOut, int[] rowIn)
+        public void UseDiagnostics(VpnDiagnostics vpn)
         {
-            _vpnOut = rowOut;
-            _vpnIn = rowIn;
+            _vpn = vpn;
+            _vpnOut = vpn.OutCounters;
+            _vpnIn = vpn.InCounters;
             _slotRow = new byte[_slots.Capacity];
             for (int i = 0; i < _slotRow.Length; i++)
             {
@@ -711,11 +713,21 @@ namespace NanoRouter.Core.Flow
             }
         }
 
-        /// <summary>The row an ESP or GRE mapping or a PPTP call counts into; the spare row for anything else.</summary>
+        /// <summary>The row an ESP or GRE mapping, a PPTP call or a NAT-T session counts into; the spare
+        /// row for anything else.</summary>
         private byte VpnRowOf(int table, int owner)
         {
             switch (table)
             {
+                case Sessions:
+                    uint inside = _table.Inside[owner];
+                    if ((inside & (NatTable.SlowFlag | NatTable.RuleMask)) != (NatTable.SlowFlag | ((uint)(PassthroughProtocol.NatT - 1) << NatTable.RuleShift)))
+                    {
+                        return VpnDiagnostics.SpareRow;
+                    }
+
+                    int row = _vpn.Find((int)(inside >> NatTable.HostShift), PassthroughProtocol.NatT, SwapBytes(_table.Remote[owner]));
+                    return row < 0 ? VpnDiagnostics.SpareRow : (byte)row;
                 case Esp:
                     return _esp.DiagnosticRow[owner];
                 case Gre:

@@ -177,7 +177,7 @@ namespace NanoRouter.Core.Nat
                 _flows = new FlowInstaller(flowPath, _table, _esp, _gre, _pptp, _rules);
                 _flows.SetAddresses(_lanAddress, options.LanPrefixLength, _wanAddress);
                 _flows.SetClock(_now, _seconds);
-                _flows.UseDiagnostics(_vpn.OutCounters, _vpn.InCounters);
+                _flows.UseDiagnostics(_vpn);
             }
         }
 

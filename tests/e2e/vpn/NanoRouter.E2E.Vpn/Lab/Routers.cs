@@ -92,6 +92,14 @@ namespace NanoRouter.E2E.Vpn.Lab
                 string.Join("\n  ", lines.Skip(Math.Max(0, lines.Length - 30)));
         }
 
+        /// <summary>Stops the board (SIGTERM) and returns its stop line: packets through the managed
+        /// engine and through the native flow path.</summary>
+        public string StopAndReadStopLine()
+        {
+            _process.Stop(TimeSpan.FromSeconds(10));
+            return _process.Output().Split('\n').LastOrDefault(l => l.Contains("nanorouter: stopping"));
+        }
+
         public void Dispose()
         {
             // SIGTERM first: the board removes its own netfilter rules on a clean stop.
