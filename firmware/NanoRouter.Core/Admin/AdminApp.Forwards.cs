@@ -1,4 +1,5 @@
 using NanoRouter.Core.Nat;
+using NanoRouter.Core.Radio;
 
 namespace NanoRouter.Core.Admin
 {
@@ -93,7 +94,7 @@ namespace NanoRouter.Core.Admin
                     }
                     else if (_json.KeyIs("host"))
                     {
-                        host = kind == JsonValueKind.String ? ParseAddress(_json.StringBuffer, 0, _json.StringLength) : 0;
+                        host = kind == JsonValueKind.String ? Naming.ParseAddress(_json.StringBuffer, 0, _json.StringLength) : 0;
                         if (host == 0)
                         {
                             JsonError(response, 400, "Bad Request", "\"host\" must be an IPv4 address such as 198.19.4.2");
@@ -271,7 +272,7 @@ namespace NanoRouter.Core.Admin
             if (_form.Find("fhost") == 1 && _form.ValueLength <= 15)
             {
                 _forwardInHost = _form.ValueString();
-                host = ParseAddress(_form.Value, 0, _form.ValueLength);
+                host = Naming.ParseAddress(_form.Value, 0, _form.ValueLength);
             }
 
             bool enabled = _form.Find("fenabled") == 1;
@@ -440,38 +441,6 @@ namespace NanoRouter.Core.Admin
             }
 
             return value <= max ? value : -1;
-        }
-
-        /// <summary>A dotted-quad IPv4 address (bytes) to a big-endian number; 0 for anything else.</summary>
-        private static uint ParseAddress(byte[] text, int offset, int length)
-        {
-            uint address = 0;
-            int octet = -1;
-            int dots = 0;
-            for (int i = offset; i <= offset + length; i++)
-            {
-                int c = i < offset + length ? text[i] : '.';
-                if (c >= '0' && c <= '9' && octet < 100)
-                {
-                    octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
-                    if (octet > 255)
-                    {
-                        return 0;
-                    }
-                }
-                else if (c == '.' && octet >= 0 && dots < 4)
-                {
-                    address = (address << 8) | (uint)octet;
-                    octet = -1;
-                    dots++;
-                }
-                else
-                {
-                    return 0;
-                }
-            }
-
-            return dots == 4 ? address : 0;
         }
     }
 }

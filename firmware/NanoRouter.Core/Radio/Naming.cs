@@ -38,17 +38,25 @@ namespace NanoRouter.Core.Radio
         /// <summary>"a.b.c.d" to a big-endian number; 0 for none, empty or anything else.</summary>
         public static uint ParseAddress(string text)
         {
-            if (text == null)
-            {
-                return 0;
-            }
+            return text == null ? 0 : ParseDotted(text, null, 0, text.Length);
+        }
 
+        /// <summary>The same for ASCII bytes (a form field, a JSON string): <paramref name="length"/> bytes
+        /// at <paramref name="offset"/> of <paramref name="text"/>.</summary>
+        public static uint ParseAddress(byte[] text, int offset, int length)
+        {
+            return text == null ? 0 : ParseDotted(null, text, offset, length);
+        }
+
+        /// <summary>One parser for both: the characters of <paramref name="chars"/>, or else of <paramref name="bytes"/>.</summary>
+        private static uint ParseDotted(string chars, byte[] bytes, int offset, int length)
+        {
             uint address = 0;
             int octet = -1;
             int dots = 0;
-            for (int i = 0; i <= text.Length; i++)
+            for (int i = offset; i <= offset + length; i++)
             {
-                char c = i < text.Length ? text[i] : '.';
+                int c = i == offset + length ? '.' : (chars != null ? chars[i] : bytes[i]);
                 if (c >= '0' && c <= '9')
                 {
                     octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
