@@ -58,22 +58,7 @@ namespace NanoRouter.E2E.Admin
 
                     // TCP: the LAN host's service answers a WAN client on WAN address:8022.
                     using Socket listener = NsSocket.TcpListener(lab.Lan(), client, 2222);
-                    string seenFrom = null;
-                    var server = new Thread(() =>
-                    {
-                        using Socket connection = listener.Accept();
-                        seenFrom = connection.RemoteEndPoint.ToString();
-                        byte[] chunk = new byte[4096];
-                        int r;
-                        while ((r = connection.Receive(chunk)) > 0)
-                        {
-                            connection.Send(chunk, 0, r, SocketFlags.None);
-                        }
-
-                        connection.Shutdown(SocketShutdown.Send);
-                    })
-                    { IsBackground = true };
-                    server.Start();
+                    TcpEchoServer server = TcpEchoServer.Start(listener);
                     byte[] data = new byte[200000];
                     new Random(14).NextBytes(data);
                     using (Socket wanClient = NsSocket.TcpConnect(lab.Wan, WanAddress, 8022))
@@ -89,7 +74,7 @@ namespace NanoRouter.E2E.Admin
                         byte[] back = ReceiveAll(wanClient, data.Length);
                         CollectionAssert.AreEqual(data, back, "echoed through the forward");
                         Assert.IsTrue(server.Join(10000), "the LAN service finished");
-                        Assert.AreEqual(local, seenFrom, "the LAN host sees the WAN client's own address and port");
+                        Assert.AreEqual(local, server.Peer.ToString(), "the LAN host sees the WAN client's own address and port");
                     }
 
                     // UDP: a datagram to WAN address:5353 reaches the LAN host's 5300; the answer comes
@@ -181,22 +166,7 @@ namespace NanoRouter.E2E.Admin
                 Assert.AreEqual("200", put.Code, put.Body);
                 Thread.Sleep(300);
                 using Socket listener = NsSocket.TcpListener(lab.Lan(0), NamespaceLab.ClientAddress(0), 2222);
-                string seenFrom = null;
-                var server = new Thread(() =>
-                {
-                    using Socket connection = listener.Accept();
-                    seenFrom = ((IPEndPoint)connection.RemoteEndPoint).Address.ToString();
-                    byte[] chunk = new byte[4096];
-                    int r;
-                    while ((r = connection.Receive(chunk)) > 0)
-                    {
-                        connection.Send(chunk, 0, r, SocketFlags.None);
-                    }
-
-                    connection.Shutdown(SocketShutdown.Send);
-                })
-                { IsBackground = true };
-                server.Start();
+                TcpEchoServer server = TcpEchoServer.Start(listener);
                 using (Socket client = NsSocket.TcpConnect(lab.Lan(1), WanAddress, 8022))
                 {
                     Assert.AreEqual(WanAddress + ":8022", client.RemoteEndPoint.ToString());
@@ -207,7 +177,7 @@ namespace NanoRouter.E2E.Admin
                 }
 
                 Assert.IsTrue(server.Join(10000), "the service finished");
-                Assert.AreEqual(WanAddress, seenFrom, "the service sees the router's WAN address, so its replies come back through it");
+                Assert.AreEqual(WanAddress, server.Peer.Address.ToString(), "the service sees the router's WAN address, so its replies come back through it");
                 router.StopAndVerify();
             }
             finally

@@ -91,22 +91,7 @@ namespace NanoRouter.E2E.Baseline
             using Socket listener = NsSocket.TcpListener(lab.Wan, Upstream, 7000);
             byte[] data = new byte[bytes];
             new Random(7).NextBytes(data);
-            string seenFrom = null;
-            var server = new Thread(() =>
-            {
-                using Socket connection = listener.Accept();
-                seenFrom = ((IPEndPoint)connection.RemoteEndPoint).Address.ToString();
-                byte[] chunk = new byte[65536];
-                int r;
-                while ((r = connection.Receive(chunk)) > 0)
-                {
-                    connection.Send(chunk, 0, r, SocketFlags.None);
-                }
-
-                connection.Shutdown(SocketShutdown.Send);
-            })
-            { IsBackground = true };
-            server.Start();
+            TcpEchoServer server = TcpEchoServer.Start(listener);
 
             using Socket client = NsSocket.TcpConnect(lab.Lan(), Upstream, 7000);
             client.ReceiveTimeout = 15000;
@@ -128,7 +113,7 @@ namespace NanoRouter.E2E.Baseline
             }
 
             Assert.IsTrue(server.Join(15000), "server finished");
-            Assert.AreEqual(WanAddress, seenFrom, "the server must see the router's WAN address");
+            Assert.AreEqual(WanAddress, server.Peer.Address.ToString(), "the server must see the router's WAN address");
             Assert.AreEqual(data.Length, back.Length, "bytes echoed");
             CollectionAssert.AreEqual(SHA256.HashData(data), SHA256.HashData(back));
         }
