@@ -29,6 +29,17 @@ int nr_flows_configure(nr_flows *flows, u32_t lan_address, u32_t lan_prefix, u32
     return status;
 }
 
+int nr_flows_set_addresses(nr_flows *flows, u32_t lan_address, u32_t lan_prefix, u32_t wan_address)
+{
+    flows->configured = 0; /* applied even when unchanged; stays 0 on NR_FLOW_BUSY, so the retry applies them */
+    return nr_flows_configure(flows, lan_address, lan_prefix, wan_address, nr_flows_seconds(flows));
+}
+
+void nr_flows_set_seconds(nr_flows *flows, u32_t seconds)
+{
+    __atomic_store_n(&flows->seconds, seconds, __ATOMIC_RELAXED);
+}
+
 int nr_flows_set(nr_flows *flows, u32_t slot, const u8_t *spec)
 {
     nr_flow_spec copy;

@@ -35,6 +35,14 @@ int nr_flows_init(nr_flows *flows, nr_flow_entry *entries, uint16_t *out_heads, 
  * seconds. Returns an NR_FLOW_* status. */
 int nr_flows_configure(nr_flows *flows, u32_t lan_address, u32_t lan_prefix, u32_t wan_address, u32_t seconds);
 
+/* Control thread: the engine's addresses (IFlowPath.SetAddresses): applied, and every entry removed,
+ * even when they are the ones applied last (the managed side has let every installed flow go).
+ * NR_FLOW_BUSY while a grace period runs: call again. Returns an NR_FLOW_* status. */
+int nr_flows_set_addresses(nr_flows *flows, u32_t lan_address, u32_t lan_prefix, u32_t wan_address);
+
+/* Control thread: the engine's clock in seconds (IFlowPath.SetSeconds), for the hook's stamps. */
+void nr_flows_set_seconds(nr_flows *flows, u32_t seconds);
+
 /* Control thread: installs the NR_FLOW_SPEC_BYTES at spec (any alignment) at slot, or removes the
  * slot's entry when spec is NULL. Returns an NR_FLOW_* status. */
 int nr_flows_set(nr_flows *flows, u32_t slot, const u8_t *spec);
@@ -42,6 +50,12 @@ int nr_flows_set(nr_flows *flows, u32_t slot, const u8_t *spec);
 /* Control thread: reads a slot's state (nr_flow_state, 20 bytes) to out (any alignment). Returns
  * the state or -1 (nr_flow_read). */
 int nr_flows_read(nr_flows *flows, u32_t slot, u8_t *out);
+
+/* The number of slots (fixed at nr_flows_init). */
+static inline u32_t nr_flows_capacity(const nr_flows *flows)
+{
+    return flows->table.capacity;
+}
 
 /* The hook (tcpip thread): the seconds to stamp with. */
 static inline u32_t nr_flows_seconds(const nr_flows *flows)

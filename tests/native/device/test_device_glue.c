@@ -364,6 +364,49 @@ static void case_native_flow_removed_goes_managed_again(void)
     CHECK(memcmp(buffer, bytes, n) == 0);
 }
 
+/* The interop methods as IFlowPath calls them: the capacity; SetSeconds stamps what the hook forwards;
+ * SetAddresses lets every entry go even when the addresses are the ones already applied (the managed
+ * installer has retired every slot by then), where nr_flows_configure keeps them. */
+static void case_native_flow_interop_calls_keep_the_flow_path_contract(void)
+{
+    u8_t bytes[64];
+    u8_t state[NR_FLOW_STATE_BYTES_FOR_TEST];
+    u8_t buffer[1600];
+    u8_t side = 9;
+    nr_flow_state read;
+    nr_flows *flows;
+    start_configured();
+    flows = nr_esp32_flows();
+    CHECK(flows != NULL && nr_flows_capacity(flows) == 128);
+    install_udp_flow(13);
+    nr_flows_set_seconds(flows, 21);
+    u16_t n = ipv4(bytes, 17, LAN_CLIENT, SERVER, 64, s_flow_udp, sizeof(s_flow_udp));
+    ip4_input(received(bytes, n), &s_ap);
+    CHECK(g_nr_port.counters.native_forwarded == 1);
+    CHECK(nr_flows_read(flows, 3, state) == NR_FLOW_STATE_LIVE);
+    memcpy(&read, state, sizeof(read));
+    CHECK(read.last_seen == 21);
+
+    CHECK(nr_flows_configure(flows, LAN_ROUTER, 24, WAN_ROUTER, 21) == NR_FLOW_OK);
+    CHECK(nr_flows_read(flows, 3, state) == NR_FLOW_STATE_LIVE); /* unchanged: kept */
+    CHECK(nr_flows_set_addresses(flows, LAN_ROUTER, 24, WAN_ROUTER) == NR_FLOW_OK);
+    CHECK(nr_flows_read(flows, 3, state) != NR_FLOW_STATE_LIVE); /* the same again: gone */
+    CHECK(nr_flows_seconds(flows) == 21);
+    ip4_input(received(bytes, n), &s_ap);
+    CHECK(g_nr_port.counters.native_forwarded == 1 && g_glue.wakes == 1); /* managed again */
+    CHECK(nr_port_receive(&g_nr_port, buffer, sizeof(buffer), &side) == n && side == NR_SIDE_LAN);
+
+    /* Installed again under the same addresses, the flow is forwarded in C again. */
+    udp_spec(bytes);
+    CHECK(nr_flows_set(flows, 3, bytes) == NR_FLOW_OK);
+    n = ipv4(bytes, 17, LAN_CLIENT, SERVER, 64, s_flow_udp, sizeof(s_flow_udp));
+    ip4_input(received(bytes, n), &s_ap);
+    CHECK(g_nr_port.counters.native_forwarded == 2);
+    CHECK(nr_flows_set(flows, 3, NULL) == NR_FLOW_OK);
+    CHECK(nr_flows_set_addresses(flows, LAN_ROUTER, 23, WAN_ROUTER) == NR_FLOW_INVALID);
+    g_nr_port.counters.native_forwarded = 0;
+}
+
 typedef struct named_case {
     const char *name;
     void (*run)(void);
@@ -378,6 +421,7 @@ static const named_case s_cases[] = {
     {"glue_native_flow_leaves_from_the_hook_never_queued", case_native_flow_leaves_from_the_hook_never_queued},
     {"glue_native_flow_from_a_driver_pbuf_is_copied_once", case_native_flow_from_a_driver_pbuf_is_copied_once},
     {"glue_native_flow_removed_goes_managed_again", case_native_flow_removed_goes_managed_again},
+    {"glue_native_flow_interop_calls_keep_the_flow_path_contract", case_native_flow_interop_calls_keep_the_flow_path_contract},
 };
 
 int main(int argc, char **argv)
