@@ -1,5 +1,5 @@
-using System;
 using System.IO;
+using NanoRouter.Core.Config;
 
 namespace NanoRouter.Hal.Esp32
 {
@@ -15,60 +15,23 @@ namespace NanoRouter.Hal.Esp32
     /// (<c>SettingsStore</c>), and every record carries a CRC: a cut leaves the old settings or the
     /// new ones, never a mix. The mount formats the partition when it cannot be mounted
     /// (format_if_mount_failed), which loses both slots: the router then starts on factory settings
-    /// and says so.
+    /// and says so. What a missing or unreadable file means is the core's (<see cref="FileSlotStore"/>).
     /// </summary>
-    public sealed class FlashConfigStore : IConfigStore
+    public sealed class FlashConfigStore : FileSlotStore
     {
-        /// <inheritdoc />
-        public int SlotCount => 2;
-
-        /// <inheritdoc />
-        public int SlotSize => 1024;
-
-        /// <inheritdoc />
-        public int Read(int slot, byte[] buffer, int offset, int count)
+        /// <summary>Two slots of 1 KB: I:\nanorouter0.bin and I:\nanorouter1.bin.</summary>
+        public FlashConfigStore()
+            : base(new string[] { "I:\\nanorouter0.bin", "I:\\nanorouter1.bin" }, 1024)
         {
-            try
-            {
-                byte[] content = File.ReadAllBytes(PathOf(slot)); // boot only: one small allocation
-                Array.Copy(content, 0, buffer, offset, content.Length < count ? content.Length : count);
-                return content.Length;
-            }
-            catch (Exception)
-            {
-                return 0; // no such file (or unreadable): an empty slot
-            }
         }
 
         /// <inheritdoc />
-        public bool Write(int slot, byte[] buffer, int offset, int count)
-        {
-            byte[] content = new byte[count];
-            Array.Copy(buffer, offset, content, 0, count);
-            try
-            {
-                File.WriteAllBytes(PathOf(slot), content);
-                return true;
-            }
-            catch (Exception)
-            {
-                return false;
-            }
-        }
+        protected override byte[] ReadFile(string path) => File.ReadAllBytes(path);
 
         /// <inheritdoc />
-        public void Erase(int slot)
-        {
-            try
-            {
-                File.Delete(PathOf(slot));
-            }
-            catch (Exception)
-            {
-                // Gone already, or unreadable: the next load finds no good record there either way.
-            }
-        }
+        protected override void WriteFile(string path, byte[] content) => File.WriteAllBytes(path, content);
 
-        private static string PathOf(int slot) => slot == 0 ? "I:\\nanorouter0.bin" : "I:\\nanorouter1.bin";
+        /// <inheritdoc />
+        protected override void DeleteFile(string path) => File.Delete(path);
     }
 }
