@@ -35,7 +35,7 @@ namespace NanoRouter
             NatOptions options = new NatOptions { Capacity = NatCapacity, PortRangeStart = NatPortLow, PortRangeEnd = NatPortHigh,
                 LanAddress = AccessPointPlan.Address, MaxPacketLength = MaxPacket, TunnelCapacity = 16, FragmentHeldSlots = 2 };
             WifiRouter router = new WifiRouter(board, port, new FlashConfigStore(), new Esp32Uplink(), new Esp32AccessPoint(),
-                port, port, board, port, options);
+                port, port, board, port, port, options);
             if (router.Boot())
             {
                 router.Run(new SocketAdminTransport("192.168.4.1", 80, AdminServer.MaxConnections));

@@ -46,5 +46,29 @@ namespace NanoRouter.Hal.Esp32.Native
         /// the message; iterations times U = HMAC-SHA256(key, message), the message becomes U, T ^= U.</summary>
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern bool HmacChain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations);
+
+        /// <summary>The native flow table's slots (nr_flows.c), or 0 when the firmware has none.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int FlowCapacity();
+
+        /// <summary>Removes every native flow and applies the addresses (NanoRouter.Hal.IFlowPath.SetAddresses): an nr_flow status.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int FlowAddresses(uint lanAddress, int lanPrefixLength, uint wanAddress);
+
+        /// <summary>The engine's seconds, which the input hook stamps the flows it forwards with.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void FlowSeconds(int nowSeconds);
+
+        /// <summary>Installs the 24-byte flow spec at index 0 of <paramref name="spec"/> at <paramref name="slot"/>: an nr_flow status.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int FlowInstall(int slot, byte[] spec);
+
+        /// <summary>Removes the live flow at <paramref name="slot"/>: an nr_flow status.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int FlowRemove(int slot);
+
+        /// <summary>Reads a slot's 20-byte state into <paramref name="state"/>: its state (0-3), or -1.</summary>
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int FlowRead(int slot, byte[] state);
     }
 }

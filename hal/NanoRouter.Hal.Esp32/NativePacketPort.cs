@@ -7,9 +7,12 @@ namespace NanoRouter.Hal.Esp32
     /// router forwards, <see cref="Complete"/> sends them with netif output or hands them back to
     /// lwIP. It is also the board clock: esp_timer milliseconds, monotonic (DateTime.UtcNow moves
     /// with SNTP), and the admin password's PBKDF2 loop in mbedTLS (the interpreter would take a
-    /// thousand times longer). Needs firmware built with the interop assembly (boards/esp32-devkitc/README.md).
+    /// thousand times longer). And the native flow path's control side (nr_flows.c): the engine
+    /// installs its established flows there and the input hook forwards their packets in C, never
+    /// queued (<see cref="IFlowPath.Capacity"/> 0 on a firmware built without the table). Needs
+    /// firmware built with the interop assembly (boards/esp32-devkitc/README.md).
     /// </summary>
-    public sealed class NativePacketPort : IPacketPort, IClock, IForwardingShim, IHmacSha256Chain
+    public sealed class NativePacketPort : IPacketPort, IClock, IForwardingShim, IHmacSha256Chain, IFlowPath
     {
         private Side _lastIngress;
 
@@ -54,5 +57,23 @@ namespace NanoRouter.Hal.Esp32
 
         /// <inheritdoc />
         public bool Chain(byte[] key, int keyCount, byte[] block, int messageLength, int iterations) => NativeShim.HmacChain(key, keyCount, block, messageLength, iterations);
+
+        /// <inheritdoc />
+        public int Capacity => NativeShim.FlowCapacity();
+
+        /// <inheritdoc />
+        public int SetAddresses(uint lanAddress, int lanPrefixLength, uint wanAddress) => NativeShim.FlowAddresses(lanAddress, lanPrefixLength, wanAddress);
+
+        /// <inheritdoc />
+        public void SetSeconds(int nowSeconds) => NativeShim.FlowSeconds(nowSeconds);
+
+        /// <inheritdoc />
+        public int Install(int slot, byte[] spec) => NativeShim.FlowInstall(slot, spec);
+
+        /// <inheritdoc />
+        public int Remove(int slot) => NativeShim.FlowRemove(slot);
+
+        /// <inheritdoc />
+        public int Read(int slot, byte[] state) => NativeShim.FlowRead(slot, state);
     }
 }

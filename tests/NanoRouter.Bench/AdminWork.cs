@@ -39,7 +39,7 @@ namespace NanoRouter.Bench
             // The device's router loop turns yielding on as it starts its threads (WifiRouter.Run).
             core.GetType("NanoRouter.Core.Router.Pace", true).GetField("Enabled").SetValue(null, true);
             Type routerType = core.GetType("NanoRouter.Core.Radio.WifiRouter", true);
-            object router = Activator.CreateInstance(routerType, board, clock, new BenchFlash(), new BenchUplink(), new BenchAccessPoint(), port, port, board, null, copyOptions(options));
+            object router = Activator.CreateInstance(routerType, board, clock, new BenchFlash(), new BenchUplink(), new BenchAccessPoint(), port, port, board, null, null, copyOptions(options));
             MethodInfo boot = routerType.GetMethod("Boot");
             if (!(bool)boot.Invoke(router, null) && !(bool)boot.Invoke(router, null))
             {

@@ -42,6 +42,7 @@ namespace NanoRouter.Core.Radio
         private readonly IForwardingShim _shim;
         private readonly IEntropySource _entropy;
         private readonly IHmacSha256Chain _passwordChain;
+        private readonly IFlowPath _flowPath;
         private readonly NatOptions _options;
         private readonly SettingsStore _store;
         private readonly RouterSettings _settings = new RouterSettings();
@@ -62,11 +63,16 @@ namespace NanoRouter.Core.Radio
         /// <param name="entropy">Random bytes for the admin app.</param>
         /// <param name="passwordChain">The board's native HMAC-SHA256 chain for the admin password's
         /// PBKDF2 (null: the core's managed one, with <see cref="ManagedPasswordIterations"/>).</param>
+        /// <param name="flowPath">The board's native flow path (the ESP32's input hook), where the engine
+        /// installs its established flows; null, or one of no slots (a firmware built without the
+        /// table): every packet goes through the engine.</param>
         /// <param name="options">The NAT engine's sizes and port range (the settings add the timeouts).</param>
         public WifiRouter(IBoard board, IClock clock, IConfigStore flash, IUplinkRadio uplink, IAccessPointRadio accessPoint,
-            IPacketPort port, IForwardingShim shim, IEntropySource entropy, IHmacSha256Chain passwordChain, NatOptions options)
+            IPacketPort port, IForwardingShim shim, IEntropySource entropy, IHmacSha256Chain passwordChain, IFlowPath flowPath,
+            NatOptions options)
         {
             _passwordChain = passwordChain;
+            _flowPath = flowPath;
             _board = board;
             _clock = clock;
             _uplink = uplink;
@@ -92,8 +98,8 @@ namespace NanoRouter.Core.Radio
 
         /// <summary>
         /// Boots: the reset button first (held 5 s: the settings are erased before they are read),
-        /// then the settings, the engine, the access point (stored anew when it differs) and its DHCP
-        /// server.
+        /// then the settings, the engine (over the board's native flow path when it has one), the access
+        /// point (stored anew when it differs) and its DHCP server.
         /// </summary>
         /// <returns>False when the board had to restart for a new access-point configuration (on the
         /// device <see cref="IBoard.Reboot"/> does not return).</returns>
@@ -106,7 +112,7 @@ namespace NanoRouter.Core.Radio
 
             _store.Load(_settings);
             _settings.ApplyTo(_options);
-            _engine = new NatEngine(_options, _clock);
+            _engine = new NatEngine(_options, _clock, _flowPath != null && _flowPath.Capacity > 0 ? _flowPath : null);
             _settings.ApplyTo(_engine.Passthrough);
             _settings.ApplyForwardsTo(_engine);
             _host = new RadioRouterHost(_engine, _settings, _uplink, _accessPoint, _board, _clock, this);

@@ -6,4 +6,4 @@ using System.Runtime.CompilerServices;
 
 // Interop assembly: nanoCLR checks this version and the metadata checksum of the native methods
 // against what the firmware was built with (hal/NanoRouter.Hal.Esp32/native).
-[assembly: AssemblyNativeVersion("1.1.0.0")]
+[assembly: AssemblyNativeVersion("1.2.0.0")]

@@ -163,3 +163,107 @@ HRESULT NativeShim::HmacChain___STATIC__BOOLEAN__SZARRAY_U1__I4__SZARRAY_U1__I4_
     }
     NANOCLR_NOCLEANUP();
 }
+
+// The native flow table (nr_flows.c) for the engine's installer, through NativePacketPort's IFlowPath.
+// Without a table (nr_esp32_flows() NULL: a firmware built with NR_FLOW_SLOTS 0) the capacity is 0,
+// and the engine is then built without a native path (WifiRouter); should a call come anyway, the
+// status calls answer NR_FLOW_INVALID (the installer keeps the flow managed, counted as refused) and
+// FlowRead -1 (not live). Bad arguments (a null or short array, a negative slot) answer the same,
+// never a fault: slots at or above the capacity are refused by nr_flow_* themselves.
+
+// int FlowCapacity(): the table's slots, or 0 when the firmware has none.
+HRESULT NativeShim::FlowCapacity___STATIC__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        stack.SetResult_I4(flows != NULL ? (CLR_INT32)nr_flows_capacity(flows) : 0);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int FlowAddresses(uint lanAddress, int lanPrefixLength, uint wanAddress): every entry removed, the
+// addresses applied (NR_FLOW_BUSY while a grace period runs: the installer calls again).
+HRESULT NativeShim::FlowAddresses___STATIC__I4__U4__I4__U4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        CLR_UINT32 lanAddress = stack.Arg0().NumericByRef().u4;
+        CLR_INT32 lanPrefixLength = stack.Arg1().NumericByRef().s4;
+        CLR_UINT32 wanAddress = stack.Arg2().NumericByRef().u4;
+        int status = NR_FLOW_INVALID;
+
+        if (flows != NULL && lanPrefixLength >= 0)
+        {
+            status = nr_flows_set_addresses(flows, lanAddress, (u32_t)lanPrefixLength, wanAddress);
+        }
+        stack.SetResult_I4(status);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// void FlowSeconds(int nowSeconds): the engine's 16-bit stamp clock, for the hook.
+HRESULT NativeShim::FlowSeconds___STATIC__VOID__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        if (flows != NULL)
+        {
+            nr_flows_set_seconds(flows, (u32_t)stack.Arg0().NumericByRef().s4);
+        }
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int FlowInstall(int slot, byte[] spec): the NR_FLOW_SPEC_BYTES at index 0 of spec.
+HRESULT NativeShim::FlowInstall___STATIC__I4__I4__SZARRAY_U1(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        CLR_INT32 slot = stack.Arg0().NumericByRef().s4;
+        CLR_RT_HeapBlock_Array *spec = stack.Arg1().DereferenceArray();
+        int status = NR_FLOW_INVALID;
+
+        if (flows != NULL && slot >= 0 && spec != NULL && spec->m_numOfElements >= NR_FLOW_SPEC_BYTES)
+        {
+            status = nr_flows_set(flows, (u32_t)slot, spec->GetFirstElement());
+        }
+        stack.SetResult_I4(status);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int FlowRemove(int slot)
+HRESULT NativeShim::FlowRemove___STATIC__I4__I4(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        CLR_INT32 slot = stack.Arg0().NumericByRef().s4;
+        stack.SetResult_I4(flows != NULL && slot >= 0 ? nr_flows_set(flows, (u32_t)slot, NULL) : NR_FLOW_INVALID);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
+
+// int FlowRead(int slot, byte[] state): the slot's nr_flow_state (20 bytes) to index 0 of state;
+// returns its NR_FLOW_STATE_*, or -1.
+HRESULT NativeShim::FlowRead___STATIC__I4__I4__SZARRAY_U1(CLR_RT_StackFrame &stack)
+{
+    NANOCLR_HEADER();
+    {
+        nr_flows *flows = nr_esp32_flows();
+        CLR_INT32 slot = stack.Arg0().NumericByRef().s4;
+        CLR_RT_HeapBlock_Array *state = stack.Arg1().DereferenceArray();
+        int result = -1;
+
+        if (flows != NULL && slot >= 0 && state != NULL && state->m_numOfElements >= sizeof(nr_flow_state))
+        {
+            result = nr_flows_read(flows, (u32_t)slot, state->GetFirstElement());
+        }
+        stack.SetResult_I4(result);
+    }
+    NANOCLR_NOCLEANUP_NOLABEL();
+}
