@@ -23,10 +23,13 @@
  * packet (~200 IL), at 0.58 us per IL op = 5.9 ms; 2,500/s x 5.9 ms = 14.8 packets -> 16 slots
  * (a power of two; at the gate's 6,000 IL it is 6.5 ms, 16.2 packets: the edge).
  * A GC during that time (1.4-2.6 ms measured in nanoCLR) or a flash erase (the IDF stalls both
- * cores, lwIP included) is not covered. Once the device's managed side installs native flows
- * (not yet: see NR_FLOW_SLOTS), the ring carries only what reaches the managed engine (first
- * packets, TCP SYN/FIN/RST, ICMP errors, PPTP control, IKE, flows without a native slot) and 8
- * slots would do; until then every consumed packet is queued, as before. */
+ * cores, lwIP included) is not covered. The engine installs established flows in the native table
+ * (NR_FLOW_SLOTS), so the ring carries only what reaches the managed engine: first packets, TCP
+ * SYN/FIN/RST, ICMP errors, PPTP control, IKE, L2TP, and flows that found no native slot. That is
+ * far below 2,500/s in steady traffic, but not in a burst of new flows (a page load opening dozens
+ * of connections, each with its first packets managed) or with more busy flows than slots, which
+ * arrive at the managed rate as before; so 16 stays. 8 would give 12 KB back to the managed heap,
+ * a choice to make once the burst is measured on hardware (not done: no board here). */
 #ifndef NR_RX_SLOTS
 #define NR_RX_SLOTS 16
 #endif
@@ -34,17 +37,18 @@
 #define NR_TX_SLOTS 4
 #endif
 
-/* The native flow table (dataplane/, 32 bytes per flow with its buckets, plus a 1,224-byte header
- * with the two address configurations): 128 flows would be 5,320 bytes of internal DRAM, which
- * the managed heap is sized from (boards/esp32-devkitc/README.md, "Memory"). Off (0) by default:
- * the hook and this glue are ready and tested (tests/native/device builds them with 128), but the
- * device's managed side does not install flows yet (no InternalCalls for nr_flows_* in
- * nr_interop.cpp and NativePacketPort.cs), so an attached table would only cost DRAM and a miss
- * per packet. With it on (-DNR_FLOW_SLOTS=128, a power of two: one bucket per slot), fewer slots
- * than the engine's 512 sessions on purpose: most sessions of a small network are idle at any
- * moment; a flow that finds no slot stays managed. */
+/* The native flow table (dataplane/): 28-byte entries and one 2-byte bucket head per direction per
+ * slot (32 bytes per flow), plus the 1,244-byte nr_flows (the table's 1,224-byte header with the two
+ * address configurations, and the glue's own 20): 128 flows are 3,584 + 512 + 1,244 + 4 (the ready
+ * flag) = 5,344 bytes of internal DRAM, which the managed heap is sized from (boards/esp32-devkitc/
+ * README.md, "Memory"). The managed engine installs into it through the interop methods
+ * (nr_interop.cpp Flow*, NativePacketPort's IFlowPath). 128, a power of two (one bucket per slot),
+ * fewer than the engine's 512 sessions on purpose: most sessions of a small network are idle at any
+ * moment, the installer gives idle flows' slots back when it is crowded, and a flow that finds no
+ * slot stays managed. -DNR_FLOW_SLOTS=0 builds the firmware without it (FlowCapacity then answers
+ * 0 and the engine runs without a native path). */
 #ifndef NR_FLOW_SLOTS
-#define NR_FLOW_SLOTS 0
+#define NR_FLOW_SLOTS 128
 #endif
 
 static nr_slot s_rx_slots[NR_RX_SLOTS];

@@ -16,7 +16,7 @@ extern nr_port g_nr_port;
 int nr_esp32_start(void);
 
 /* The native flow table (set up on first use, before or after nr_esp32_start), or NULL when the
- * firmware is built without one (NR_FLOW_SLOTS 0, the default: see nr_esp32.c). */
+ * firmware is built without one (NR_FLOW_SLOTS 0; the default is 128: see nr_esp32.c). */
 nr_flows *nr_esp32_flows(void);
 
 /* A monotonic millisecond clock (esp_timer), wrapping at 2^32. */
