@@ -10,34 +10,33 @@ namespace NanoRouter.Tests.Config
     [TestClass]
     public class FileSlotStoreTests
     {
-        /// <summary>Files in memory, as File.ReadAllBytes/WriteAllBytes/Delete behave: a missing file throws.</summary>
+        /// <summary>The two files in memory, as File.ReadAllBytes/WriteAllBytes/Delete behave: a missing file
+        /// throws. Two fields, not a string[] of names: nanoCLR (nf-interpreter 3367392a0) gives a fresh
+        /// string[]'s elements the string type with no text (CLR_RT_HeapBlock_Array::ClearElements), so
+        /// `element == path` on one that was never written crashes it, and `element == null` is false.</summary>
         private sealed class MemoryFiles : FileSlotStore
         {
-            public readonly string[] Names = new string[4];
-            public readonly byte[][] Contents = new byte[4][];
+            public const string PathA = "I:\\a.bin";
+            public const string PathB = "I:\\b.bin";
+            public byte[] FileA;
+            public byte[] FileB;
             public bool Broken;
             public int Deletes;
 
             public MemoryFiles()
-                : base(new string[] { "I:\\a.bin", "I:\\b.bin" }, 1024)
+                : base(new string[] { PathA, PathB }, 1024)
             {
-            }
-
-            public byte[] Content(string path)
-            {
-                int i = Find(path);
-                return i < 0 ? null : Contents[i];
             }
 
             protected override byte[] ReadFile(string path)
             {
-                int i = Find(path);
-                if (Broken || i < 0)
+                byte[] content = path == PathA ? FileA : path == PathB ? FileB : null;
+                if (Broken || content == null)
                 {
                     throw new System.Exception("no such file");
                 }
 
-                return Contents[i];
+                return content;
             }
 
             protected override void WriteFile(string path, byte[] content)
@@ -47,40 +46,35 @@ namespace NanoRouter.Tests.Config
                     throw new System.Exception("flash failed");
                 }
 
-                int i = Find(path);
-                if (i < 0)
+                if (path == PathA)
                 {
-                    i = Find(null);
-                    Names[i] = path;
+                    FileA = content;
                 }
-
-                Contents[i] = content;
+                else if (path == PathB)
+                {
+                    FileB = content;
+                }
+                else
+                {
+                    throw new System.Exception("no such folder");
+                }
             }
 
             protected override void DeleteFile(string path)
             {
                 Deletes++;
-                int i = Find(path);
-                if (i < 0)
+                if (path == PathA && FileA != null)
+                {
+                    FileA = null;
+                }
+                else if (path == PathB && FileB != null)
+                {
+                    FileB = null;
+                }
+                else
                 {
                     throw new System.Exception("no such file");
                 }
-
-                Names[i] = null;
-                Contents[i] = null;
-            }
-
-            private int Find(string path)
-            {
-                for (int i = 0; i < Names.Length; i++)
-                {
-                    if (Names[i] == path)
-                    {
-                        return i;
-                    }
-                }
-
-                return -1;
             }
         }
 
@@ -91,8 +85,8 @@ namespace NanoRouter.Tests.Config
             Assert.AreEqual(2, files.SlotCount);
             Assert.AreEqual(1024, files.SlotSize);
             Assert.IsTrue(files.Write(1, new byte[] { 9, 1, 2, 3, 9 }, 1, 3));
-            CollectionAssert.AreEqual(new byte[] { 1, 2, 3 }, files.Content("I:\\b.bin"), "slot 1's file, only the bytes asked for");
-            Assert.IsNull(files.Content("I:\\a.bin"));
+            CollectionAssert.AreEqual(new byte[] { 1, 2, 3 }, files.FileB, "slot 1's file, only the bytes asked for");
+            Assert.IsNull(files.FileA);
         }
 
         [TestMethod]
