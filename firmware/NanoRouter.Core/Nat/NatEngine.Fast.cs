@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Flow;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -7,12 +8,12 @@ using NanoRouter.Hal;
 namespace NanoRouter.Core.Nat
 {
     /// <summary>
-    /// The fast path. nanoCLR interprets IL, so this is written for the fewest IL instructions and
-    /// calls per forwarded packet (the cost benchmark counts them): fixed offsets for a 20-byte
-    /// header, wire-form values read by BitConverter (native in nanoFramework), addresses written
-    /// with Array.Copy (native), one hash probe, and each checksum moved by a precomputed
-    /// one's-complement addend (RFC 1624) with one fold. Anything unusual goes to the slow path,
-    /// which handles it fully; the fast path never sees what it cannot translate exactly.
+    /// The fast path: the lookup of an established session with the fewest checks (fixed offsets for
+    /// a 20-byte header, wire-form values read by BitConverter, native in nanoFramework, one hash
+    /// probe), then the same rewrite as the slow path (Translation/Translator, direction as data).
+    /// Anything unusual goes to the slow path, which handles it fully; the fast path never sees what
+    /// it cannot translate exactly. With a native flow path (Flow/), established flows mostly never
+    /// reach managed code; this is what is left for those without a native slot.
     /// </summary>
     public sealed partial class NatEngine
     {
@@ -32,15 +33,12 @@ namespace NanoRouter.Core.Nat
             }
 
             int protocol = packet[9];
-            uint sum;
             uint key;
             uint inside;
-            uint addend; // the RFC 1624 delta ~m + m'
             int e;
             if (protocol == IPv4Packet.ProtocolUdp)
             {
-                sum = BitConverter.ToUInt16(packet, 26);
-                if (sum == 0)
+                if (BitConverter.ToUInt16(packet, 26) == 0)
                 {
                     // No UDP checksum: the slow path keeps it absent.
                     return ProcessSlow(packet, length, ingress);
@@ -57,7 +55,6 @@ namespace NanoRouter.Core.Nat
                     return ProcessSlow(packet, length, ingress);
                 }
 
-                sum = BitConverter.ToUInt16(packet, 36);
                 key = NatTable.Tcp;
             }
             else
@@ -101,20 +98,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _seen[e] = _now;
-                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                addend = _outboundDelta[host];
-                uint header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + addend;
-                header += header >> 16;
-                packet[10] = (byte)~header;
-                packet[11] = (byte)(~header >> 8);
-                if ((inside & NatTable.RemappedFlag) != 0)
-                {
-                    uint external = _outside[e];
-                    addend = FoldAddend(addend + ((key & 0xFFFF) ^ 0xFFFF) + external);
-                    packet[20] = (byte)external;
-                    packet[21] = (byte)(external >> 8);
-                }
-
+                Translate(packet, 0, 20, length, e, host, Translator.Outbound, 0);
                 _egress = Side.Wan;
             }
             else
@@ -144,40 +128,12 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _seen[e] = _now;
-                int host = (int)(inside >> 24);
-                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                addend = _inboundDelta[host];
-                uint header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + addend;
-                header += header >> 16;
-                packet[10] = (byte)~header;
-                packet[11] = (byte)(~header >> 8);
-                if ((inside & NatTable.RemappedFlag) != 0)
-                {
-                    addend = FoldAddend(addend + (port ^ 0xFFFF) + (inside & 0xFFFF));
-                    packet[22] = (byte)inside;
-                    packet[23] = (byte)(inside >> 8);
-                }
-
+                Translate(packet, 0, 20, length, e, (int)(inside >> 24), Translator.Inbound, 0);
                 _egress = Side.Lan;
             }
 
-            // The transport checksum moves by the same delta (the pseudo-header holds the address).
-            // TCP: RFC 1624 eqn. 3. UDP: HC + ~delta, which never gives 0x0000 (RFC 768 sends a
-            // zero result as 0xFFFF); a UDP checksum of 0 ("none") went to the slow path.
-            if (protocol == IPv4Packet.ProtocolUdp)
+            if (protocol == IPv4Packet.ProtocolTcp)
             {
-                sum += addend ^ 0xFFFF;
-                sum += sum >> 16;
-                packet[26] = (byte)sum;
-                packet[27] = (byte)(sum >> 8);
-            }
-            else
-            {
-                sum = (sum ^ 0xFFFF) + addend;
-                sum += sum >> 16;
-                packet[36] = (byte)~sum;
-                packet[37] = (byte)(~sum >> 8);
-
                 // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
                 // high byte, against which the slow path checks a later RST or FIN from the other side
                 // (NatTable.TcpAck, TcpWindow).
@@ -203,7 +159,6 @@ namespace NanoRouter.Core.Nat
         private Verdict ProcessFastTunnel(byte[] packet, int length, Side ingress, int protocol)
         {
             int e;
-            uint header;
             if (protocol == IPv4Packet.ProtocolEsp)
             {
                 if (!_ruleEnabled[EspIndex])
@@ -239,8 +194,7 @@ namespace NanoRouter.Core.Nat
                     }
 
                     _espSeen[e] = _now;
-                    Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                    header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
+                    _translator.RewriteAddress(packet, 0, host, Translator.Outbound, 0);
                     _ruleOut[EspIndex]++;
                     _vpnOut[_espRow[e]]++;
                     _egress = Side.Wan;
@@ -270,17 +224,12 @@ namespace NanoRouter.Core.Nat
                     }
 
                     _espSeen[e] = _now;
-                    int host = _espHost[e];
-                    Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                    header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
+                    _translator.RewriteAddress(packet, 0, _espHost[e], Translator.Inbound, 0);
                     _ruleIn[EspIndex]++;
                     _vpnIn[_espRow[e]]++;
                     _egress = Side.Lan;
                 }
 
-                header += header >> 16;
-                packet[10] = (byte)~header;
-                packet[11] = (byte)(~header >> 8);
                 if (_flows != null)
                 {
                     _flows.TunnelForwarded(FlowInstaller.Esp, e);
@@ -337,16 +286,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _seen[e] = _now;
-                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
-                if ((inside & NatTable.RemappedFlag) != 0)
-                {
-                    uint external = _outside[e];
-                    packet[24] = (byte)external;
-                    packet[25] = (byte)(external >> 8);
-                    ApplyDelta(packet, 22, FoldAddend((id ^ 0xFFFF) + external));
-                }
-
+                Translate(packet, 0, 20, length, e, host, Translator.Outbound, 0);
                 _egress = Side.Wan;
             }
             else
@@ -380,22 +320,10 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _seen[e] = _now;
-                int host = (int)(inside >> 24);
-                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
-                if ((inside & NatTable.RemappedFlag) != 0)
-                {
-                    packet[24] = (byte)inside;
-                    packet[25] = (byte)(inside >> 8);
-                    ApplyDelta(packet, 22, FoldAddend((id ^ 0xFFFF) + (inside & 0xFFFF)));
-                }
-
+                Translate(packet, 0, 20, length, e, (int)(inside >> 24), Translator.Inbound, 0);
                 _egress = Side.Lan;
             }
 
-            header += header >> 16;
-            packet[10] = (byte)~header;
-            packet[11] = (byte)(~header >> 8);
             if (_flows != null)
             {
                 _flows.SessionForwarded(e, ingress == Side.Wan);
@@ -424,7 +352,6 @@ namespace NanoRouter.Core.Nat
             int keyed = flags >> 3;
             uint key = keyed != 0 ? BitConverter.ToUInt32(packet, 24 + ((packet[20] >> 5) & 4)) : 0;
             int e;
-            uint header;
             if (ingress == Side.Lan)
             {
                 uint source = BitConverter.ToUInt32(packet, 12);
@@ -457,8 +384,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _greSeen[e] = _now;
-                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
+                _translator.RewriteAddress(packet, 0, host, Translator.Outbound, 0);
                 _ruleOut[GreIndex]++;
                 _vpnOut[_greRow[e]]++;
                 _egress = Side.Wan;
@@ -509,17 +435,12 @@ namespace NanoRouter.Core.Nat
                 }
 
                 _greSeen[e] = _now;
-                int host = _greHost[e];
-                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
+                _translator.RewriteAddress(packet, 0, _greHost[e], Translator.Inbound, 0);
                 _ruleIn[GreIndex]++;
                 _vpnIn[_greRow[e]]++;
                 _egress = Side.Lan;
             }
 
-            header += header >> 16;
-            packet[10] = (byte)~header;
-            packet[11] = (byte)(~header >> 8);
             return Verdict.Forward;
         }
 
@@ -537,7 +458,6 @@ namespace NanoRouter.Core.Nat
             }
 
             int callId = (packet[26] << 8) | packet[27];
-            uint header;
             if (ingress == Side.Lan)
             {
                 uint source = BitConverter.ToUInt32(packet, 12);
@@ -552,8 +472,7 @@ namespace NanoRouter.Core.Nat
                     return ProcessSlow(packet, length, ingress);
                 }
 
-                Array.Copy(_wanAddressBytes, 0, packet, 12, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _outboundDelta[host];
+                _translator.RewriteAddress(packet, 0, host, Translator.Outbound, 0);
                 _ruleOut[PptpIndex]++;
                 _egress = Side.Wan;
             }
@@ -570,18 +489,13 @@ namespace NanoRouter.Core.Nat
                     return ProcessSlow(packet, length, ingress);
                 }
 
-                int host = found >> 16;
                 packet[26] = (byte)(found >> 8);
                 packet[27] = (byte)found;
-                Array.Copy(_hostAddressBytes, host << 2, packet, 16, 4);
-                header = (BitConverter.ToUInt16(packet, 10) ^ 0xFFFFu) + _inboundDelta[host];
+                _translator.RewriteAddress(packet, 0, found >> 16, Translator.Inbound, 0);
                 _ruleIn[PptpIndex]++;
                 _egress = Side.Lan;
             }
 
-            header += header >> 16;
-            packet[10] = (byte)~header;
-            packet[11] = (byte)(~header >> 8);
             if (_flows != null)
             {
                 _flows.PptpForwarded();

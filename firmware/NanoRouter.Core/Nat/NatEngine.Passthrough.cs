@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Flow;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -238,7 +239,7 @@ namespace NanoRouter.Core.Nat
 
             _esp.Seen[e] = _now;
             VpnEspOut(e, host, p, ip, spi);
-            RewriteSourceToWan(p, host);
+            _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
             _rules.CountOut(PassthroughProtocol.Esp);
             if (_flows != null)
             {
@@ -280,7 +281,7 @@ namespace NanoRouter.Core.Nat
 
             _esp.Seen[e] = _now;
             VpnEspIn(e, ip, spi);
-            RewriteDestinationToHost(p, _esp.Host[e]);
+            _translator.RewriteAddress(p, 0, _esp.Host[e], Translator.Inbound, 0);
             _rules.CountIn(PassthroughProtocol.Esp);
             if (_flows != null)
             {
@@ -339,7 +340,7 @@ namespace NanoRouter.Core.Nat
                 }
 
                 VpnPptpGre(host, peer, true);
-                RewriteSourceToWan(p, host);
+                _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
                 _rules.CountOut(PassthroughProtocol.Pptp);
                 if (_flows != null)
                 {
@@ -378,7 +379,7 @@ namespace NanoRouter.Core.Nat
 
             _gre.Seen[e] = _now;
             VpnGreOut(e, host, p, ip, keyed, key);
-            RewriteSourceToWan(p, host);
+            _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
             _rules.CountOut(PassthroughProtocol.Gre);
             if (_flows != null)
             {
@@ -417,7 +418,7 @@ namespace NanoRouter.Core.Nat
 
                 gre.SetCallId(originalCallId);
                 VpnPptpGre(host, peer, false);
-                RewriteDestinationToHost(p, host);
+                _translator.RewriteAddress(p, 0, host, Translator.Inbound, 0);
                 _rules.CountIn(PassthroughProtocol.Pptp);
                 if (_flows != null)
                 {
@@ -463,7 +464,7 @@ namespace NanoRouter.Core.Nat
             _gre.Seen[e] = _now;
             VpnGreIn(e, ip, keyed, key);
             host = _gre.Host[e];
-            RewriteDestinationToHost(p, host);
+            _translator.RewriteAddress(p, 0, host, Translator.Inbound, 0);
             _rules.CountIn(PassthroughProtocol.Gre);
             if (_flows != null)
             {

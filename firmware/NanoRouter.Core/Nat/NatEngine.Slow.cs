@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -80,7 +81,7 @@ namespace NanoRouter.Core.Nat
             {
                 // A later fragment carries no ports: its source becomes the WAN address, whatever
                 // its first fragment's mapping is, so it needs no state (and may come first).
-                RewriteSourceToWan(p, host);
+                _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
                 return Forward(Side.Wan);
             }
 
@@ -271,7 +272,7 @@ namespace NanoRouter.Core.Nat
                 OnPptpControl(p, ip, e, host, true);
             }
 
-            TranslateOutbound(p, ip, e, host);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, e, host, Translator.Outbound, 0);
             if (tcp && (flags & TcpSegment.FlagSyn) != 0)
             {
                 ClampMss(p, ip);
@@ -567,82 +568,29 @@ namespace NanoRouter.Core.Nat
             return (_tcpWindow[(e << 1) | side] + 1) << (8 + (side == 0 ? scale & 0x0F : scale >> 4));
         }
 
-        /// <summary>Rewrites a LAN-to-WAN packet of session <paramref name="e"/>: source address and
-        /// port, with the IP and transport checksums.</summary>
-        private void TranslateOutbound(byte[] p, IPv4Packet ip, int e, int host)
-        {
-            uint inside = _inside[e];
-            uint delta = _outboundDelta[host];
-            Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, delta);
-            TranslateTransport(p, ip.HeaderLength, inside, ip.HeaderLength, delta, _outside[e]);
-        }
-
-        /// <summary>Rewrites a WAN-to-LAN packet of session <paramref name="e"/>: destination address
-        /// and port, with the IP and transport checksums.</summary>
-        private void TranslateInbound(byte[] p, IPv4Packet ip, int e)
-        {
-            uint inside = _inside[e];
-            int host = (int)(inside >> NatTable.HostShift);
-            uint delta = _inboundDelta[host];
-            Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, delta);
-            TranslateTransport(p, ip.HeaderLength, inside, ip.HeaderLength + 2, delta, inside & 0xFFFF);
-        }
-
         /// <summary>
-        /// The transport half of a translation: the port at <paramref name="portAt"/> (or, for ICMP
-        /// echo, the identifier) becomes <paramref name="newPort"/> when the session is remapped, and
-        /// the transport checksum moves by the address delta (TCP and UDP have the address in their
-        /// pseudo-header; ICMP has none) plus the port's. UDP's "no checksum" stays so.
+        /// Translates a packet of session <paramref name="e"/> (LAN host <paramref name="host"/>) going
+        /// in <paramref name="direction"/> (Translator.Outbound or Inbound), with its IPv4 header at
+        /// <paramref name="ipAt"/>, its transport header at <paramref name="l4"/> and its bytes ending at
+        /// <paramref name="end"/>; with <paramref name="quoted"/> 1 it is an ICMP error's quoted packet,
+        /// which went the other way. The port moves only when the session is remapped.
         /// </summary>
-        private static void TranslateTransport(byte[] p, int l4, uint inside, int portAt, uint delta, uint newPort)
+        private void Translate(byte[] p, int ipAt, int l4, int end, int e, int host, int direction, int quoted)
+        {
+            uint inside = _inside[e];
+            uint delta = _translator.RewriteAddress(p, ipAt, host, direction, quoted);
+            int newPort = (inside & NatTable.RemappedFlag) == 0 ? -1 : (int)(direction == Translator.Outbound ? _outside[e] : inside & 0xFFFF);
+            Translator.RewriteTransport(p, l4, end, TransportProtocolOf(inside), direction, quoted, newPort, delta);
+        }
+
+        /// <summary>The LAN host of session <paramref name="e"/>.</summary>
+        private int HostOf(int e) => (int)(_inside[e] >> NatTable.HostShift);
+
+        /// <summary>The IP protocol of a session's table code (TCP, UDP or ICMP echo).</summary>
+        private static byte TransportProtocolOf(uint inside)
         {
             uint code = inside & NatTable.ProtocolMask;
-            int checksumAt;
-            if (code == NatTable.Tcp)
-            {
-                checksumAt = l4 + TcpSegment.ChecksumOffset;
-            }
-            else if (code == NatTable.Udp)
-            {
-                checksumAt = l4 + UdpDatagram.ChecksumOffset;
-            }
-            else
-            {
-                portAt = l4 + IcmpPacket.IdentifierOffset;
-                checksumAt = l4 + IcmpPacket.ChecksumOffset;
-                delta = 0;
-            }
-
-            if ((inside & NatTable.RemappedFlag) != 0)
-            {
-                uint oldPort = BitConverter.ToUInt16(p, portAt);
-                p[portAt] = (byte)newPort;
-                p[portAt + 1] = (byte)(newPort >> 8);
-                delta = FoldAddend(delta + (oldPort ^ 0xFFFF) + newPort);
-            }
-
-            if (code == NatTable.Udp)
-            {
-                ApplyDeltaUdp(p, checksumAt, delta);
-            }
-            else if (delta != 0)
-            {
-                ApplyDelta(p, checksumAt, delta);
-            }
-        }
-
-        private void RewriteSourceToWan(byte[] p, int host)
-        {
-            Array.Copy(_wanAddressBytes, 0, p, IPv4Packet.SourceAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, _outboundDelta[host]);
-        }
-
-        private void RewriteDestinationToHost(byte[] p, int host)
-        {
-            Array.Copy(_hostAddressBytes, host << 2, p, IPv4Packet.DestinationAddressOffset, 4);
-            ApplyDelta(p, IPv4Packet.HeaderChecksumOffset, _inboundDelta[host]);
+            return code == NatTable.Tcp ? IPv4Packet.ProtocolTcp : (code == NatTable.Udp ? IPv4Packet.ProtocolUdp : IPv4Packet.ProtocolIcmp);
         }
 
         /// <summary>Clamps the MSS option of a SYN to the configured value (tunnels inside Wi-Fi need room).</summary>
@@ -746,7 +694,7 @@ namespace NanoRouter.Core.Nat
                 OnPptpControl(p, ip, e, (int)(inside >> NatTable.HostShift), false);
             }
 
-            TranslateInbound(p, ip, e);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, e, HostOf(e), Translator.Inbound, 0);
             if (tcp && (flags & TcpSegment.FlagSyn) != 0)
             {
                 ClampMss(p, ip);
@@ -844,7 +792,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _seen[e] = _now;
-            TranslateOutbound(p, ip, e, host);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, e, host, Translator.Outbound, 0);
             if (_flows != null)
             {
                 _flows.SessionForwarded(e, false);
@@ -883,7 +831,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _seen[e] = _now;
-            TranslateInbound(p, ip, e);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, e, HostOf(e), Translator.Inbound, 0);
             if (_flows != null)
             {
                 _flows.SessionForwarded(e, true);
@@ -939,47 +887,29 @@ namespace NanoRouter.Core.Nat
                     return Drop(DropReason.IcmpNoMapping);
                 }
 
-                uint inside = _inside[e];
-                quotedInside = inside;
-                host = (int)(inside >> NatTable.HostShift);
-                uint external = BitConverter.ToUInt16(p, idAt);
-                uint lanWire = inside & 0xFFFF;
-                uint quotedAddend = _inboundDelta[host];
+                quotedInside = _inside[e];
+                host = HostOf(e);
 
-                // The quoted source port (or echo identifier) and the quoted transport checksum, when quoted.
-                int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
-                    : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
-                uint portAddend = FoldAddend((external ^ 0xFFFF) + lanWire);
-                p[idAt] = (byte)lanWire;
-                p[idAt + 1] = (byte)(lanWire >> 8);
-                if (quotedChecksumAt + 2 <= end)
-                {
-                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(quotedAddend + portAddend);
-                    if (code == NatTable.Udp)
-                    {
-                        ApplyDeltaUdp(p, quotedChecksumAt, transportAddend);
-                    }
-                    else
-                    {
-                        ApplyDelta(p, quotedChecksumAt, transportAddend);
-                    }
-                }
+                // The quoted packet left as the session's outbound packet: its source address and
+                // port (or echo identifier) go back to the LAN host's, with its checksums.
+                Translate(p, inner, quotedL4, end, e, host, Translator.Inbound, 1);
             }
             else if (!TryFindTunnelForQuoted(p, quotedL4, end, protocol, remoteWire, out host))
             {
                 return Drop(DropReason.IcmpNoMapping);
             }
-
-            // The quoted source address and its header checksum.
-            Array.Copy(_hostAddressBytes, host << 2, p, inner + IPv4Packet.SourceAddressOffset, 4);
-            ApplyDelta(p, inner + IPv4Packet.HeaderChecksumOffset, _inboundDelta[host]);
+            else
+            {
+                // A tunnel's quoted packet: only its source address.
+                _translator.RewriteAddress(p, inner, host, Translator.Inbound, 1);
+            }
 
             // The ICMP checksum covers all of the above: recompute it (it was checked valid first).
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
             VpnIcmpError(p, icmp, quotedL4, protocol, quotedInside, host, remoteWire);
-            RewriteDestinationToHost(p, host);
+            _translator.RewriteAddress(p, 0, host, Translator.Inbound, 0);
             _icmpErrorsTranslated++;
             return Forward(Side.Lan);
         }
@@ -1028,36 +958,23 @@ namespace NanoRouter.Core.Nat
                     return Drop(DropReason.IcmpNoMapping);
                 }
 
-                uint external = _outside[e];
-                p[idAt] = (byte)external;
-                p[idAt + 1] = (byte)(external >> 8);
-                uint portAddend = FoldAddend((lanWire ^ 0xFFFF) + external);
-                int quotedChecksumAt = code == NatTable.Tcp ? quotedL4 + TcpSegment.ChecksumOffset
-                    : (code == NatTable.Udp ? quotedL4 + UdpDatagram.ChecksumOffset : quotedL4 + IcmpPacket.ChecksumOffset);
-                if (quotedChecksumAt + 2 <= end)
-                {
-                    uint transportAddend = code == NatTable.Icmp ? portAddend : FoldAddend(_outboundDelta[host] + portAddend);
-                    if (code == NatTable.Udp)
-                    {
-                        ApplyDeltaUdp(p, quotedChecksumAt, transportAddend);
-                    }
-                    else
-                    {
-                        ApplyDelta(p, quotedChecksumAt, transportAddend);
-                    }
-                }
+                // The quoted packet came in as the session's inbound packet: its destination address
+                // and port (or echo identifier) go back to the WAN side's, with its checksums.
+                Translate(p, inner, quotedL4, end, e, host, Translator.Outbound, 1);
             }
             else if (protocol != IPv4Packet.ProtocolEsp && protocol != IPv4Packet.ProtocolGre)
             {
                 return Drop(DropReason.IcmpNoMapping);
             }
+            else
+            {
+                _translator.RewriteAddress(p, inner, host, Translator.Outbound, 1);
+            }
 
-            Array.Copy(_wanAddressBytes, 0, p, inner + IPv4Packet.DestinationAddressOffset, 4);
-            ApplyDelta(p, inner + IPv4Packet.HeaderChecksumOffset, _outboundDelta[host]);
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
-            RewriteSourceToWan(p, host);
+            _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
             _icmpErrorsTranslated++;
             return Forward(Side.Wan);
         }
@@ -1151,10 +1068,10 @@ namespace NanoRouter.Core.Nat
             _seen[target] = _now;
 
             // Source: LAN host -> WAN address and the sender's external port.
-            TranslateOutbound(p, ip, e, host);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, e, host, Translator.Outbound, 0);
 
             // Destination: WAN address and external port -> the target host and its LAN port.
-            TranslateInbound(p, ip, target);
+            Translate(p, 0, ip.HeaderLength, ip.TotalLength, target, HostOf(target), Translator.Inbound, 0);
             _hairpinned++;
             return Forward(Side.Lan);
         }

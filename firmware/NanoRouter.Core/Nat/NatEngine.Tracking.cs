@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -162,7 +163,7 @@ namespace NanoRouter.Core.Nat
             uint lanAddress;
             if (_fragments.TryLookup(ip.SourceAddress, ip.DestinationAddress, ip.Protocol, ip.Identification, out lanAddress, _nowMs))
             {
-                RewriteDestinationToHost(p, (int)(lanAddress & 0xFF));
+                _translator.RewriteAddress(p, 0, (int)(lanAddress & 0xFF), Translator.Inbound, 0);
                 return Forward(Side.Lan);
             }
 

@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Flow;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -64,13 +65,8 @@ namespace NanoRouter.Core.Nat
         private readonly uint _hashMultiplier;
         private readonly int _hashShift;
 
-        // Per LAN host (last address byte): the host's address as bytes, and the one's-complement
-        // addend that turns a checksum over the host's address into one over the WAN address
-        // (outbound) and back (inbound), RFC 1624 in wire form.
-        private readonly byte[] _hostAddressBytes = new byte[256 * 4];
-        private readonly uint[] _outboundDelta = new uint[256];
-        private readonly uint[] _inboundDelta = new uint[256];
-        private readonly byte[] _wanAddressBytes = new byte[4];
+        // The one rewrite, both directions (the addresses and their RFC 1624 deltas per host).
+        private readonly Translator _translator;
 
         private readonly uint _lanAddress;
         private readonly uint _lanMask;
@@ -159,10 +155,7 @@ namespace NanoRouter.Core.Nat
             _lanNetwork = _lanAddress & _lanMask;
             _lanMaskWire = SwapAddress(_lanMask);
             _lanNetworkWire = SwapAddress(_lanNetwork);
-            for (int host = 0; host < 256; host++)
-            {
-                NetworkOrder.WriteUInt32(_hostAddressBytes, host * 4, (_lanNetwork & 0xFFFFFF00) | (uint)host);
-            }
+            _translator = new Translator(_lanNetwork);
 
             SetTimeouts(options.UdpTimeoutMs, options.TcpEstablishedTimeoutMs, options.TcpTransitoryTimeoutMs, options.IcmpTimeoutMs);
             _nowMs = clock.NowMs;
@@ -276,14 +269,8 @@ namespace NanoRouter.Core.Nat
             }
 
             _wanAddress = wanAddress;
-            NetworkOrder.WriteUInt32(_wanAddressBytes, 0, wanAddress);
-            _wanWire = BitConverter.ToUInt32(_wanAddressBytes, 0);
-            for (int host = 0; host < 256; host++)
-            {
-                uint hostWire = BitConverter.ToUInt32(_hostAddressBytes, host * 4);
-                _outboundDelta[host] = Delta(hostWire, _wanWire);
-                _inboundDelta[host] = Delta(_wanWire, hostWire);
-            }
+            _translator.SetWanAddress(wanAddress);
+            _wanWire = _translator.WanWire;
 
             _table.Clear();
             ClearPassthrough();
@@ -387,53 +374,6 @@ namespace NanoRouter.Core.Nat
                 CountPassthroughMappings();
                 _vpn.Tick(_seconds);
             }
-        }
-
-        /// <summary>
-        /// The one's-complement delta (wire form) that moves a checksum from covering
-        /// <paramref name="oldValue"/> to covering <paramref name="newValue"/>: ~m + m' of RFC 1624's
-        /// eqn. 3, HC' = ~(~HC + ~m + m'), with m and m' summed as two 16-bit words.
-        /// </summary>
-        internal static uint Delta(uint oldValue, uint newValue)
-        {
-            return FoldAddend((~oldValue & 0xFFFF) + (~oldValue >> 16) + (newValue & 0xFFFF) + (newValue >> 16));
-        }
-
-        /// <summary>Folds a one's-complement sum to 16 bits.</summary>
-        internal static uint FoldAddend(uint sum)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            return sum;
-        }
-
-        /// <summary>Applies a delta to the 16-bit checksum stored (wire form) at an offset: RFC 1624
-        /// eqn. 3, which gives 0x0000, never 0xFFFF, for a zero sum, as a full computation does.</summary>
-        internal static void ApplyDelta(byte[] p, int at, uint delta)
-        {
-            uint sum = (BitConverter.ToUInt16(p, at) ^ 0xFFFFu) + delta;
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum = ~(sum + (sum >> 16));
-            p[at] = (byte)sum;
-            p[at + 1] = (byte)(sum >> 8);
-        }
-
-        /// <summary>Applies a delta to a UDP checksum: 0 means "none" and stays 0; a result of 0 is
-        /// sent as 0xFFFF (RFC 768).</summary>
-        internal static void ApplyDeltaUdp(byte[] p, int at, uint delta)
-        {
-            uint old = BitConverter.ToUInt16(p, at);
-            if (old == 0)
-            {
-                return;
-            }
-
-            // HC + ~delta with end-around carry never yields 0x0000: exactly RFC 768's rule.
-            uint sum = old + (delta ^ 0xFFFF);
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum += sum >> 16;
-            p[at] = (byte)sum;
-            p[at + 1] = (byte)(sum >> 8);
         }
 
         private static int ToSeconds(int ms)
