@@ -16,10 +16,17 @@ namespace NanoRouter.Core.Nat
     /// <para>
     /// The packet port hands over packets whose IPv4 header its stack already checked (lwIP's
     /// ip4_input and Linux's ip_rcv both check version, header length, total length and header
-    /// checksum before our hook), as Linux's own flow-table fast path assumes. The fast path
+    /// checksum before our hook), as Linux's own flow-table fast path assumes. The established path
     /// (<see cref="Process"/>) translates established sessions with a handful of checks; anything
-    /// else goes to the slow path, which validates everything, creates sessions and handles ICMP
+    /// else goes to the full path, which validates everything, creates sessions and handles ICMP
     /// errors, fragments, hairpinning and passthrough.
+    /// </para>
+    /// <para>
+    /// Files by concern: this one (state, options, the clock, the sweep), .Packet (dispatch and the
+    /// full path's first checks), .Sessions (creation, quota, ports), .Transport (TCP/UDP), .Tcp
+    /// (TCP state), .Icmp (echo and errors), .Hairpin, .Forwards (port forwarding), .Passthrough
+    /// (switches, tunnel expiry), .Esp, .Gre, .Pptp, .Fragments and .Diagnostics (the VPN page).
+    /// Every rewrite is Translation/Translator's; the native flow path's control side is Flow/.
     /// </para>
     /// <para>
     /// Time: <see cref="Tick"/> reads the injected clock, expires idle sessions and applies
@@ -198,8 +205,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>How many NAT entries are in use.</summary>
         public int ActiveEntries => _table.Count;
 
-        /// <summary>Packets forwarded by the slow path (the fast path counts nothing, to stay cheap).</summary>
-        public int SlowForwarded => _forwarded;
+        /// <summary>Packets forwarded by the full path (the established path counts nothing, to stay cheap).</summary>
+        public int FullPathForwarded => _forwarded;
 
         /// <summary>The per-host quota in force (per link-layer sender when the port provides it).</summary>
         public int HostQuota => _quota;
@@ -374,6 +381,12 @@ namespace NanoRouter.Core.Nat
                 CountPassthroughMappings();
                 _vpn.Tick(_seconds);
             }
+        }
+
+        /// <summary>A wire-form address as a big-endian number, and back (a byte swap).</summary>
+        private static uint SwapAddress(uint value)
+        {
+            return (value >> 24) | ((value >> 8) & 0xFF00) | ((value << 8) & 0xFF0000) | (value << 24);
         }
 
         private static int ToSeconds(int ms)
