@@ -1,6 +1,6 @@
 using NanoRouter.Core.Router;
 
-namespace NanoRouter.Core.Admin
+namespace NanoRouter.Core.Common
 {
     /// <summary>
     /// SHA-256 (FIPS 180-4) by hand: nanoFramework's mscorlib has no cryptography. One instance
