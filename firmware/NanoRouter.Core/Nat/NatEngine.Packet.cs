@@ -42,10 +42,15 @@ namespace NanoRouter.Core.Nat
             switch (packet[9])
             {
                 case IPv4Packet.ProtocolTcp:
+                    // SYN, FIN and RST change TCP state, and a segment without ACK carries no
+                    // acknowledgment to track: the full path.
+                    return (packet[33] & 0x17) == 0x10 ? EstablishedSession(packet, length, ingress, NatTable.Tcp, ingress == Side.Lan ? 20 : 22) : ProcessInFull(packet, length, ingress);
                 case IPv4Packet.ProtocolUdp:
-                    return EstablishedTransport(packet, length, ingress);
+                    // No UDP checksum: the full path keeps it absent.
+                    return BitConverter.ToUInt16(packet, 26) != 0 ? EstablishedSession(packet, length, ingress, NatTable.Udp, ingress == Side.Lan ? 20 : 22) : ProcessInFull(packet, length, ingress);
                 case IPv4Packet.ProtocolIcmp:
-                    return EstablishedEcho(packet, length, ingress);
+                    // Echo only; the identifier plays the port both ways.
+                    return packet[20] == (ingress == Side.Lan ? IcmpPacket.TypeEchoRequest : IcmpPacket.TypeEchoReply) ? EstablishedSession(packet, length, ingress, NatTable.Icmp, 24) : ProcessInFull(packet, length, ingress);
                 case IPv4Packet.ProtocolEsp:
                     return EstablishedEsp(packet, length, ingress);
                 case IPv4Packet.ProtocolGre:

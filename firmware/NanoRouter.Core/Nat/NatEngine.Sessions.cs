@@ -1,11 +1,14 @@
 using System;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
+using NanoRouter.Hal;
 
 namespace NanoRouter.Core.Nat
 {
     /// <summary>
-    /// Sessions: creating one (the owner, the per-host quota, the external port) and the
-    /// port allocator, which keeps ports the router or a port forward uses.
+    /// Sessions (TCP, UDP, ICMP echo): the established lookup both directions share, creating one
+    /// (the owner, the per-host quota, the external port) and the port allocator, which keeps ports
+    /// the router or a port forward uses.
     /// </summary>
     public sealed partial class NatEngine
     {
@@ -14,6 +17,74 @@ namespace NanoRouter.Core.Nat
         private const int ReservedDhcpClient = 68;
 
         private const int PortProbeLimit = 1024;
+
+        /// <summary>
+        /// An established TCP, UDP or ICMP echo session, found by the table's own lookups (the
+        /// outbound key, or the external port with the remote, skipping the sessions only the full
+        /// path handles) and translated by the one translator. <paramref name="code"/> is the
+        /// table's protocol code and <paramref name="idAt"/> where the packet's port (or echo
+        /// identifier) on the LAN host's side is. A LAN source outside the subnet, a packet to the WAN
+        /// address (a hairpin) or from the WAN to another address, and a session not found go to the
+        /// full path.
+        /// </summary>
+        private Verdict EstablishedSession(byte[] packet, int length, Side ingress, uint code, int idAt)
+        {
+            int e;
+            int host;
+            if (ingress == Side.Lan)
+            {
+                // The source must be in the LAN subnet; its last byte (the top one in wire form) is the host.
+                uint source = BitConverter.ToUInt32(packet, 12);
+                uint remote = BitConverter.ToUInt32(packet, 16);
+                if ((source & _lanMaskWire) != _lanNetworkWire || remote == _wanWire)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                host = (int)(source >> 24);
+                e = _table.FindOutbound(code | BitConverter.ToUInt16(packet, idAt) | (source & 0xFF000000), remote);
+            }
+            else
+            {
+                if (BitConverter.ToUInt32(packet, 16) != _wanWire)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                e = _table.FindEstablishedInbound(BitConverter.ToUInt16(packet, idAt), code, BitConverter.ToUInt32(packet, 12));
+                host = e == NoIndex ? 0 : HostOf(e);
+            }
+
+            if (e == NoIndex)
+            {
+                return ProcessInFull(packet, length, ingress);
+            }
+
+            _seen[e] = _now;
+            Translate(packet, 0, 20, length, e, host, ingress == Side.Lan ? Translator.Outbound : Translator.Inbound, 0);
+            _egress = ingress == Side.Lan ? Side.Wan : Side.Lan;
+            if (code == NatTable.Tcp)
+            {
+                // The sender's acknowledgment number (wire form, as read: its RCV.NXT) and its window's
+                // high byte, against which the full path checks a later RST or FIN from the other side
+                // (NatTable.TcpAck, TcpWindow).
+                if (_flows != null)
+                {
+                    _flows.TcpTracking(e); // a segment of an offloaded session the native path missed
+                }
+
+                int sender = (e << 1) | (int)ingress;
+                _tcpAck[sender] = BitConverter.ToUInt32(packet, 28);
+                _tcpWindow[sender] = packet[34];
+            }
+
+            if (_flows != null)
+            {
+                _flows.SessionForwarded(e, ingress == Side.Wan);
+            }
+
+            return Verdict.Forward;
+        }
 
         /// <summary>Creates a session, reusing the mapping's external port (endpoint-independent
         /// mapping) or allocating one with port preservation.</summary>

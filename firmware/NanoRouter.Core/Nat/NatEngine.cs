@@ -39,7 +39,6 @@ namespace NanoRouter.Core.Nat
     public sealed partial class NatEngine
     {
         private const ushort NoIndex = NatTable.NoIndex;
-        private const uint KeyMask = NatTable.KeyMask;
         private const int MinEvictIdleSec = 30;
 
         /// <summary>Clock time one slice of the table sweep stands for.</summary>
@@ -63,14 +62,8 @@ namespace NanoRouter.Core.Nat
         private readonly uint[] _remote;
         private readonly ushort[] _outside;
         private readonly ushort[] _seen;
-        private readonly ushort[] _outNext;
-        private readonly ushort[] _inNext;
-        private readonly ushort[] _outHead;
-        private readonly ushort[] _inHead;
         private readonly uint[] _tcpAck;
         private readonly byte[] _tcpWindow;
-        private readonly uint _hashMultiplier;
-        private readonly int _hashShift;
 
         // The one rewrite, both directions (the addresses and their RFC 1624 deltas per host).
         private readonly Translator _translator;
@@ -147,14 +140,8 @@ namespace NanoRouter.Core.Nat
             _remote = _table.Remote;
             _outside = _table.Outside;
             _seen = _table.Seen;
-            _outNext = _table.OutNext;
-            _inNext = _table.InNext;
-            _outHead = _table.OutHead;
-            _inHead = _table.InHead;
             _tcpAck = _table.TcpAck;
             _tcpWindow = _table.TcpWindow;
-            _hashMultiplier = _table.HashMultiplier;
-            _hashShift = _table.HashShift;
             _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);
 
             _lanAddress = options.LanAddress;

@@ -401,6 +401,26 @@ namespace NanoRouter.Core.Nat
             return NoIndex;
         }
 
+        /// <summary>Finds the session on an external port (wire form) and protocol code with a given
+        /// remote, as an established packet from the WAN needs it: one that only the full path
+        /// handles (<see cref="FullPathFlag"/>) is not returned.</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
+        public int FindEstablishedInbound(uint externalPort, uint protocol, uint remote)
+        {
+            int e = InHead[InBucket(externalPort, protocol)];
+            while (e != NoIndex)
+            {
+                if (Outside[e] == externalPort && Remote[e] == remote && (Inside[e] & (ProtocolMask | FullPathFlag)) == protocol)
+                {
+                    return e;
+                }
+
+                e = InNext[e];
+            }
+
+            return NoIndex;
+        }
+
         /// <summary>Finds any session of a mapping (host, port, protocol, ignoring flags): the external port
         /// every new session of that mapping must reuse.</summary>
         /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
