@@ -145,7 +145,7 @@ namespace NanoRouter.Bench
                         Counter.Allocations / packets));
                     if (verbose)
                     {
-                        Console.WriteLine("  slow-path forwards so far: " + engineType.GetProperty("SlowForwarded").GetValue(engine));
+                        Console.WriteLine("  full-path forwards so far: " + engineType.GetProperty("FullPathForwarded").GetValue(engine));
                     }
 
                     if (verbose && flows == FlowCounts[0])

@@ -1,3 +1,4 @@
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;

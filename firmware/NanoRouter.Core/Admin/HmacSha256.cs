@@ -1,3 +1,4 @@
+using NanoRouter.Core.Common;
 using NanoRouter.Hal;
 
 namespace NanoRouter.Core.Admin

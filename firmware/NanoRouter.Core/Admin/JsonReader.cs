@@ -1,3 +1,4 @@
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Router;
 
 namespace NanoRouter.Core.Admin

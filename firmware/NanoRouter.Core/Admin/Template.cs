@@ -1,3 +1,5 @@
+using NanoRouter.Core.Common;
+
 namespace NanoRouter.Core.Admin
 {
     /// <summary>Fills the slots of a <see cref="Template"/>.</summary>

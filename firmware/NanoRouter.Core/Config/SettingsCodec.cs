@@ -1,4 +1,5 @@
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Wire;
 

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Common;
+
 namespace NanoRouter.Core.Config
 {
     /// <summary>What is wrong with a Wi-Fi name or passphrase, if anything.</summary>
@@ -66,7 +68,7 @@ namespace NanoRouter.Core.Config
                 return WifiProblem.SsidLength;
             }
 
-            return HasControl(bytes, offset, count) || !Admin.Utf8.IsValid(bytes, offset, count) ? WifiProblem.SsidCharacters : WifiProblem.None;
+            return HasControl(bytes, offset, count) || !Utf8.IsValid(bytes, offset, count) ? WifiProblem.SsidCharacters : WifiProblem.None;
         }
 
         /// <summary>Checks a passphrase (empty means an open network).</summary>
@@ -88,7 +90,7 @@ namespace NanoRouter.Core.Config
                 return WifiProblem.PassphraseLength;
             }
 
-            if (HasControl(bytes, offset, count) || !Admin.Utf8.IsValid(bytes, offset, count))
+            if (HasControl(bytes, offset, count) || !Utf8.IsValid(bytes, offset, count))
             {
                 return WifiProblem.PassphraseCharacters;
             }

@@ -37,7 +37,7 @@ namespace NanoRouter.Core.Flow
     /// added to their rule's.</item>
     /// </list>
     /// <para>
-    /// Exactness: the packets the native path forwards are those the managed fast path would
+    /// Exactness: the packets the native path forwards are those the managed established path would
     /// forward, with the same bytes (the host board keeps the TTL for its kernel; the ESP32's native
     /// path takes one off as its TX path does). Stamps and counters come back before every
     /// managed decision that reads them: expiry (the sweep), eviction (the NAT table's CLOCK hand),
@@ -273,7 +273,7 @@ namespace NanoRouter.Core.Flow
         /// itself (NatTable.TcpAck, TcpWindow: a RST, FIN or SYN, or a segment the native path missed).
         /// An installed session leaves the native path first and its tracking comes back from there
         /// (<see cref="Uninstall"/>), so the engine judges with the values of the last segment
-        /// forwarded either way and the two copies never diverge; the session's next fast-path packet
+        /// forwarded either way and the two copies never diverge; the session's next established-path packet
         /// installs it again, seeded with the engine's values.
         /// </summary>
         public void TcpTracking(int entry)
@@ -525,7 +525,7 @@ namespace NanoRouter.Core.Flow
         /// for plain sessions), or -1 when the session must stay managed.</summary>
         private int RuleOfSession(int entry, uint inside)
         {
-            if ((inside & NatTable.SlowFlag) == 0)
+            if ((inside & NatTable.FullPathFlag) == 0)
             {
                 return NoRule;
             }
@@ -721,7 +721,7 @@ namespace NanoRouter.Core.Flow
             {
                 case Sessions:
                     uint inside = _table.Inside[owner];
-                    if ((inside & (NatTable.SlowFlag | NatTable.RuleMask)) != (NatTable.SlowFlag | ((uint)(PassthroughProtocol.NatT - 1) << NatTable.RuleShift)))
+                    if ((inside & (NatTable.FullPathFlag | NatTable.RuleMask)) != (NatTable.FullPathFlag | ((uint)(PassthroughProtocol.NatT - 1) << NatTable.RuleShift)))
                     {
                         return VpnDiagnostics.SpareRow;
                     }

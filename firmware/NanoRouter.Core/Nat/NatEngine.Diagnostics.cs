@@ -5,8 +5,8 @@ namespace NanoRouter.Core.Nat
 {
     /// <summary>
     /// VPN diagnostics (issue 14 §2): what the passthrough code tells <see cref="VpnDiagnostics"/>.
-    /// Every call here is on the slow path or per event (a mapping made, bound or refused, an ICMP
-    /// error, a fragment that found no slot); the fast path only adds one at a mapping's linked row.
+    /// Every call here is on the full path or per event (a mapping made, bound or refused, an ICMP
+    /// error, a fragment that found no slot); the established path only adds one at a mapping's linked row.
     /// </summary>
     public sealed partial class NatEngine
     {
@@ -274,7 +274,7 @@ namespace NanoRouter.Core.Nat
             _vpn.SetProblem(r, VpnProblem.GreOwned, owner, 0, 0);
         }
 
-        /// <summary>PPTP's GRE forwarded on the slow path (the fast path counts at the call's row).</summary>
+        /// <summary>PPTP's GRE forwarded on the full path (the established path counts at the call's row).</summary>
         private void VpnPptpGre(int host, uint serverWire, bool outbound)
         {
             int r = _vpn.Touch(host, PassthroughProtocol.Pptp, SwapAddress(serverWire), _seconds);
@@ -333,7 +333,7 @@ namespace NanoRouter.Core.Nat
             {
                 rule = (p[quotedL4 + 1] & 7) == GreVersionEnhanced ? PassthroughProtocol.Pptp : PassthroughProtocol.Gre;
             }
-            else if ((quotedInside & NatTable.SlowFlag) != 0)
+            else if ((quotedInside & NatTable.FullPathFlag) != 0)
             {
                 rule = RuleOf(quotedInside);
             }

@@ -6,7 +6,7 @@ namespace NanoRouter.Core.Nat
     /// <summary>
     /// Port forwarding (DNAT): a packet from the WAN to the WAN address and a rule's external port
     /// that matches no session opens one to the rule's LAN host and port, an ordinary NAT entry
-    /// marked <see cref="NatTable.ForwardedFlag"/>, so everything after it (replies, the fast path,
+    /// marked <see cref="NatTable.ForwardedFlag"/>, so everything after it (replies, the established path,
     /// ICMP errors both ways, TCP tracking, expiry) is the NAT's usual work. A LAN host that sends
     /// to the WAN address and such a port is hairpinned to the rule's host, with the sender's own
     /// mapping as the source, so the replies come back through the router.
@@ -128,7 +128,7 @@ namespace NanoRouter.Core.Nat
             for (int e = 0; e < _inside.Length; e++)
             {
                 uint inside = _inside[e];
-                if ((inside & (NatTable.SlowFlag | NatTable.ForwardedFlag)) == NatTable.ForwardedFlag && !IsLiveForward(inside, _outside[e]))
+                if ((inside & (NatTable.FullPathFlag | NatTable.ForwardedFlag)) == NatTable.ForwardedFlag && !IsLiveForward(inside, _outside[e]))
                 {
                     _table.Remove(e);
                 }

@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Flow;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
@@ -15,10 +16,17 @@ namespace NanoRouter.Core.Nat
     /// <para>
     /// The packet port hands over packets whose IPv4 header its stack already checked (lwIP's
     /// ip4_input and Linux's ip_rcv both check version, header length, total length and header
-    /// checksum before our hook), as Linux's own flow-table fast path assumes. The fast path
+    /// checksum before our hook), as Linux's own flow-table fast path assumes. The established path
     /// (<see cref="Process"/>) translates established sessions with a handful of checks; anything
-    /// else goes to the slow path, which validates everything, creates sessions and handles ICMP
+    /// else goes to the full path, which validates everything, creates sessions and handles ICMP
     /// errors, fragments, hairpinning and passthrough.
+    /// </para>
+    /// <para>
+    /// Files by concern: this one (state, options, the clock, the sweep), .Packet (dispatch and the
+    /// full path's first checks), .Sessions (creation, quota, ports), .Transport (TCP/UDP), .Tcp
+    /// (TCP state), .Icmp (echo and errors), .Hairpin, .Forwards (port forwarding), .Passthrough
+    /// (switches, tunnel expiry), .Esp, .Gre, .Pptp, .Fragments and .Diagnostics (the VPN page).
+    /// Every rewrite is Translation/Translator's; the native flow path's control side is Flow/.
     /// </para>
     /// <para>
     /// Time: <see cref="Tick"/> reads the injected clock, expires idle sessions and applies
@@ -31,7 +39,6 @@ namespace NanoRouter.Core.Nat
     public sealed partial class NatEngine
     {
         private const ushort NoIndex = NatTable.NoIndex;
-        private const uint KeyMask = NatTable.KeyMask;
         private const int MinEvictIdleSec = 30;
 
         /// <summary>Clock time one slice of the table sweep stands for.</summary>
@@ -55,22 +62,11 @@ namespace NanoRouter.Core.Nat
         private readonly uint[] _remote;
         private readonly ushort[] _outside;
         private readonly ushort[] _seen;
-        private readonly ushort[] _outNext;
-        private readonly ushort[] _inNext;
-        private readonly ushort[] _outHead;
-        private readonly ushort[] _inHead;
         private readonly uint[] _tcpAck;
         private readonly byte[] _tcpWindow;
-        private readonly uint _hashMultiplier;
-        private readonly int _hashShift;
 
-        // Per LAN host (last address byte): the host's address as bytes, and the one's-complement
-        // addend that turns a checksum over the host's address into one over the WAN address
-        // (outbound) and back (inbound), RFC 1624 in wire form.
-        private readonly byte[] _hostAddressBytes = new byte[256 * 4];
-        private readonly uint[] _outboundDelta = new uint[256];
-        private readonly uint[] _inboundDelta = new uint[256];
-        private readonly byte[] _wanAddressBytes = new byte[4];
+        // The one rewrite, both directions (the addresses and their RFC 1624 deltas per host).
+        private readonly Translator _translator;
 
         private readonly uint _lanAddress;
         private readonly uint _lanMask;
@@ -144,14 +140,8 @@ namespace NanoRouter.Core.Nat
             _remote = _table.Remote;
             _outside = _table.Outside;
             _seen = _table.Seen;
-            _outNext = _table.OutNext;
-            _inNext = _table.InNext;
-            _outHead = _table.OutHead;
-            _inHead = _table.InHead;
             _tcpAck = _table.TcpAck;
             _tcpWindow = _table.TcpWindow;
-            _hashMultiplier = _table.HashMultiplier;
-            _hashShift = _table.HashShift;
             _quota = options.HostQuota > 0 ? options.HostQuota : (options.Capacity >= 4 ? options.Capacity / 4 : 1);
 
             _lanAddress = options.LanAddress;
@@ -159,10 +149,7 @@ namespace NanoRouter.Core.Nat
             _lanNetwork = _lanAddress & _lanMask;
             _lanMaskWire = SwapAddress(_lanMask);
             _lanNetworkWire = SwapAddress(_lanNetwork);
-            for (int host = 0; host < 256; host++)
-            {
-                NetworkOrder.WriteUInt32(_hostAddressBytes, host * 4, (_lanNetwork & 0xFFFFFF00) | (uint)host);
-            }
+            _translator = new Translator(_lanNetwork);
 
             SetTimeouts(options.UdpTimeoutMs, options.TcpEstablishedTimeoutMs, options.TcpTransitoryTimeoutMs, options.IcmpTimeoutMs);
             _nowMs = clock.NowMs;
@@ -205,8 +192,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>How many NAT entries are in use.</summary>
         public int ActiveEntries => _table.Count;
 
-        /// <summary>Packets forwarded by the slow path (the fast path counts nothing, to stay cheap).</summary>
-        public int SlowForwarded => _forwarded;
+        /// <summary>Packets forwarded by the full path (the established path counts nothing, to stay cheap).</summary>
+        public int FullPathForwarded => _forwarded;
 
         /// <summary>The per-host quota in force (per link-layer sender when the port provides it).</summary>
         public int HostQuota => _quota;
@@ -276,14 +263,8 @@ namespace NanoRouter.Core.Nat
             }
 
             _wanAddress = wanAddress;
-            NetworkOrder.WriteUInt32(_wanAddressBytes, 0, wanAddress);
-            _wanWire = BitConverter.ToUInt32(_wanAddressBytes, 0);
-            for (int host = 0; host < 256; host++)
-            {
-                uint hostWire = BitConverter.ToUInt32(_hostAddressBytes, host * 4);
-                _outboundDelta[host] = Delta(hostWire, _wanWire);
-                _inboundDelta[host] = Delta(_wanWire, hostWire);
-            }
+            _translator.SetWanAddress(wanAddress);
+            _wanWire = _translator.WanWire;
 
             _table.Clear();
             ClearPassthrough();
@@ -389,51 +370,10 @@ namespace NanoRouter.Core.Nat
             }
         }
 
-        /// <summary>
-        /// The one's-complement delta (wire form) that moves a checksum from covering
-        /// <paramref name="oldValue"/> to covering <paramref name="newValue"/>: ~m + m' of RFC 1624's
-        /// eqn. 3, HC' = ~(~HC + ~m + m'), with m and m' summed as two 16-bit words.
-        /// </summary>
-        internal static uint Delta(uint oldValue, uint newValue)
+        /// <summary>A wire-form address as a big-endian number, and back (a byte swap).</summary>
+        private static uint SwapAddress(uint value)
         {
-            return FoldAddend((~oldValue & 0xFFFF) + (~oldValue >> 16) + (newValue & 0xFFFF) + (newValue >> 16));
-        }
-
-        /// <summary>Folds a one's-complement sum to 16 bits.</summary>
-        internal static uint FoldAddend(uint sum)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            return sum;
-        }
-
-        /// <summary>Applies a delta to the 16-bit checksum stored (wire form) at an offset: RFC 1624
-        /// eqn. 3, which gives 0x0000, never 0xFFFF, for a zero sum, as a full computation does.</summary>
-        internal static void ApplyDelta(byte[] p, int at, uint delta)
-        {
-            uint sum = (BitConverter.ToUInt16(p, at) ^ 0xFFFFu) + delta;
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum = ~(sum + (sum >> 16));
-            p[at] = (byte)sum;
-            p[at + 1] = (byte)(sum >> 8);
-        }
-
-        /// <summary>Applies a delta to a UDP checksum: 0 means "none" and stays 0; a result of 0 is
-        /// sent as 0xFFFF (RFC 768).</summary>
-        internal static void ApplyDeltaUdp(byte[] p, int at, uint delta)
-        {
-            uint old = BitConverter.ToUInt16(p, at);
-            if (old == 0)
-            {
-                return;
-            }
-
-            // HC + ~delta with end-around carry never yields 0x0000: exactly RFC 768's rule.
-            uint sum = old + (delta ^ 0xFFFF);
-            sum = (sum & 0xFFFF) + (sum >> 16);
-            sum += sum >> 16;
-            p[at] = (byte)sum;
-            p[at + 1] = (byte)(sum >> 8);
+            return (value >> 24) | ((value >> 8) & 0xFF00) | ((value << 8) & 0xFF0000) | (value << 24);
         }
 
         private static int ToSeconds(int ms)

@@ -21,9 +21,9 @@ namespace NanoRouter.Core.Nat
     /// </para>
     /// <para>
     /// Layout of <see cref="Inside"/>: bits 0-15 the LAN port (or ICMP echo identifier) in wire
-    /// form; bits 16-17 the protocol code; bit 18 "external port differs"; bit 19 "slow path only"
+    /// form; bits 16-17 the protocol code; bit 18 "external port differs"; bit 19 "full path only"
     /// (passthrough flows that must be counted or parsed); bits 20-21 the TCP state; bits 22-23 the
-    /// passthrough rule of a slow-path session (bit 22 without the slow flag: opened by a port
+    /// passthrough rule of a full-path session (bit 22 without the slow flag: opened by a port
     /// forward, <see cref="ForwardedFlag"/>); bits 24-31 the
     /// LAN host (last address byte; the LAN is a /24 or smaller).
     /// </para>
@@ -58,8 +58,8 @@ namespace NanoRouter.Core.Nat
         /// <summary>Set when the external port differs from the LAN port.</summary>
         public const uint RemappedFlag = 1u << 18;
 
-        /// <summary>Set on sessions only the slow path handles (passthrough: counted and checked per packet).</summary>
-        public const uint SlowFlag = 1u << 19;
+        /// <summary>Set on sessions only the full path handles (passthrough: counted and checked per packet).</summary>
+        public const uint FullPathFlag = 1u << 19;
 
         /// <summary>Shift of the TCP state.</summary>
         public const int StateShift = 20;
@@ -76,13 +76,13 @@ namespace NanoRouter.Core.Nat
         /// <summary>TCP: FIN or RST seen (transitory).</summary>
         public const uint StateClosing = 2u << StateShift;
 
-        /// <summary>Shift of the passthrough rule of a slow-path session (0 IKE, 1 NAT-T, 2 L2TP, 3 PPTP).</summary>
+        /// <summary>Shift of the passthrough rule of a full-path session (0 IKE, 1 NAT-T, 2 L2TP, 3 PPTP).</summary>
         public const int RuleShift = 22;
 
         /// <summary>Mask of the passthrough rule.</summary>
         public const uint RuleMask = 3u << RuleShift;
 
-        /// <summary>On an entry without <see cref="SlowFlag"/> (whose rule bits are otherwise unused):
+        /// <summary>On an entry without <see cref="FullPathFlag"/> (whose rule bits are otherwise unused):
         /// the session was opened from the WAN by a port-forwarding rule (NatEngine.Forwards.cs).</summary>
         public const uint ForwardedFlag = 1u << RuleShift;
 
@@ -110,7 +110,7 @@ namespace NanoRouter.Core.Nat
         /// Per entry and side, at index entry * 2 + side (0 the LAN host, 1 the remote, as
         /// <c>Side</c>): the last acknowledgment number that side sent, wire form. It is the side's
         /// RCV.NXT, the sequence number it expects next, against which a RST or FIN from the other side
-        /// is checked. Written by every TCP segment with ACK from that side (the fast path too); seeded
+        /// is checked. Written by every TCP segment with ACK from that side (the established path too); seeded
         /// from the SYNs (the remote's with the LAN host's ISN + 1, the LAN host's with the remote's).
         /// </summary>
         public readonly uint[] TcpAck;
@@ -401,6 +401,26 @@ namespace NanoRouter.Core.Nat
             return NoIndex;
         }
 
+        /// <summary>Finds the session on an external port (wire form) and protocol code with a given
+        /// remote, as an established packet from the WAN needs it: one that only the full path
+        /// handles (<see cref="FullPathFlag"/>) is not returned.</summary>
+        /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
+        public int FindEstablishedInbound(uint externalPort, uint protocol, uint remote)
+        {
+            int e = InHead[InBucket(externalPort, protocol)];
+            while (e != NoIndex)
+            {
+                if (Outside[e] == externalPort && Remote[e] == remote && (Inside[e] & (ProtocolMask | FullPathFlag)) == protocol)
+                {
+                    return e;
+                }
+
+                e = InNext[e];
+            }
+
+            return NoIndex;
+        }
+
         /// <summary>Finds any session of a mapping (host, port, protocol, ignoring flags): the external port
         /// every new session of that mapping must reuse.</summary>
         /// <returns>The entry, or <see cref="NoIndex"/>.</returns>
@@ -418,7 +438,7 @@ namespace NanoRouter.Core.Nat
                 e = OutNext[e];
             }
 
-            e = OutHead[OutBucket(mapping | SlowFlag)];
+            e = OutHead[OutBucket(mapping | FullPathFlag)];
             while (e != NoIndex)
             {
                 if ((Inside[e] & MappingMask) == mapping)
@@ -505,7 +525,7 @@ namespace NanoRouter.Core.Nat
             InHead[ib] = (ushort)e;
             _count++;
             _hostCount[inside >> HostShift]++;
-            if ((inside & SlowFlag) != 0)
+            if ((inside & FullPathFlag) != 0)
             {
                 _ruleCounts[(inside & RuleMask) >> RuleShift]++;
             }
@@ -569,7 +589,7 @@ namespace NanoRouter.Core.Nat
             }
 
             _hostCount[inside >> HostShift]--;
-            if ((inside & SlowFlag) != 0)
+            if ((inside & FullPathFlag) != 0)
             {
                 _ruleCounts[(inside & RuleMask) >> RuleShift]--;
             }

@@ -1,6 +1,6 @@
 namespace NanoRouter.Core.Passthrough
 {
-    /// <summary>The tracker's link to <see cref="VpnDiagnostics"/>: each call counts its fast-path GRE
+    /// <summary>The tracker's link to <see cref="VpnDiagnostics"/>: each call counts its established-path GRE
     /// into one row (the spare row until the engine links it).</summary>
     public sealed partial class PptpTracker
     {
@@ -9,7 +9,7 @@ namespace NanoRouter.Core.Passthrough
         private int[] _rowIn = new int[1];
         private byte _spareRow;
 
-        /// <summary>Counts fast-path GRE into <paramref name="rowOut"/> and <paramref name="rowIn"/> at
+        /// <summary>Counts established-path GRE into <paramref name="rowOut"/> and <paramref name="rowIn"/> at
         /// each call's row; every call links to <paramref name="spareRow"/> until <see cref="LinkCalls"/>.</summary>
         public void UseDiagnostics(int[] rowOut, int[] rowIn, byte spareRow)
         {

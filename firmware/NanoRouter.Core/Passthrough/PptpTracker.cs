@@ -1168,7 +1168,7 @@ namespace NanoRouter.Core.Passthrough
         private static uint PacHash(uint server, int lanHost, ushort pac) => ((server ^ (server >> 15) ^ ((uint)pac << 7) ^ ((uint)lanHost << 23)) * 0x9E3779B1u) >> 16;
 
         /// <summary>
-        /// The GRE fast path's outbound check (the engine's packet path): the same answer as
+        /// The GRE established path's outbound check (the engine's packet path): the same answer as
         /// <see cref="TryOutboundGre"/> with the lookup inlined (one call per packet).
         /// </summary>
         internal bool FastOutboundGre(int lanHost, uint server, int greCallId, int nowSec)
@@ -1195,7 +1195,7 @@ namespace NanoRouter.Core.Passthrough
         }
 
         /// <summary>
-        /// The GRE fast path's inbound lookup: as <see cref="TryInboundGre"/>, returning
+        /// The GRE established path's inbound lookup: as <see cref="TryInboundGre"/>, returning
         /// (LAN host &lt;&lt; 16) | original Call ID, or -1, with the lookup inlined.
         /// </summary>
         internal int FastInboundGre(uint server, int greCallId, int nowSec)

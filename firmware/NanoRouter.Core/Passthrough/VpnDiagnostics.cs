@@ -6,13 +6,13 @@ namespace NanoRouter.Core.Passthrough
     /// when the router can see why the VPN fails. A fixed table of <see cref="Rows"/> rows (struct of
     /// arrays, allocated once); a new session takes a free row or replaces the row idle longest.
     /// <para>
-    /// The NAT engine records on its slow path (every IKE, NAT-T, L2TP and PPTP control packet goes
+    /// The NAT engine records on its full path (every IKE, NAT-T, L2TP and PPTP control packet goes
     /// there) and per event (a mapping made or bound, a drop, an ICMP error). ESP, plain GRE and
-    /// PPTP's GRE on the fast path only add one to <see cref="OutCounters"/> or
+    /// PPTP's GRE on the established path only add one to <see cref="OutCounters"/> or
     /// <see cref="InCounters"/> at the row their mapping links to (index <see cref="SpareRow"/>, a
     /// row nobody reads, when it links to none); <see cref="Tick"/> turns counts that moved into
     /// last-seen stamps once a second. Lookups walk the <see cref="Rows"/> rows (a bounded, small
-    /// scan, done only on the slow path and per event), starting with the row found last.
+    /// scan, done only on the full path and per event), starting with the row found last.
     /// </para>
     /// </summary>
     public sealed partial class VpnDiagnostics
@@ -152,7 +152,7 @@ namespace NanoRouter.Core.Passthrough
             _clientBase = lanNetwork & 0xFFFFFF00;
         }
 
-        /// <summary>Per row, packets out (the fast path adds to it at a mapping's linked row).</summary>
+        /// <summary>Per row, packets out (the established path adds to it at a mapping's linked row).</summary>
         internal int[] OutCounters => _out;
 
         /// <summary>Per row, packets in (as <see cref="OutCounters"/>).</summary>
@@ -366,7 +366,7 @@ namespace NanoRouter.Core.Passthrough
         /// <summary>Seconds since the row's last packet out (before this one is counted).</summary>
         public int SecondsSinceOut(int row) => _nowSec - _lastOutSec[row];
 
-        /// <summary>Once a second: counts the fast path moved become last-seen stamps.</summary>
+        /// <summary>Once a second: counts the established path moved become last-seen stamps.</summary>
         public void Tick(int nowSec)
         {
             _nowSec = nowSec;

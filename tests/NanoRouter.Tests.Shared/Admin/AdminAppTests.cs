@@ -1,8 +1,9 @@
 using System;
 using NanoRouter.Core.Admin;
-using NanoRouter.Core.Router;
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Passthrough;
+using NanoRouter.Core.Router;
 using NanoRouter.Tests.Config;
 using NanoRouter.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Config;
 using NanoRouter.Core.Nat;
 using NanoRouter.Hal;

@@ -1,5 +1,6 @@
 using System;
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Admin

@@ -1,4 +1,5 @@
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.Admin

@@ -50,7 +50,7 @@ namespace NanoRouter.Tests.Nat
             Assert.AreEqual(40001, (int)Check.DestinationPort(outside));
             Assert.AreEqual(NatTable.StateEstablished, rig.Engine.Table.Inside[FindOnly(rig)] & NatTable.StateMask, "the host's SYN-ACK makes it established");
 
-            // The rest of the connection takes the fast path both ways.
+            // The rest of the connection takes the established path both ways.
             byte[] data = rig.In(Packets.Tcp(Net.Server, 40001, Net.Wan, 8022, Packets.Ack | Packets.Psh, sequence: 7001, acknowledgment: 90001), "data in");
             Assert.AreEqual(22, (int)Check.DestinationPort(data));
             byte[] reply = rig.Out(Packets.Tcp(Net.HostA, 22, Net.Server, 40001, Packets.Ack | Packets.Psh, sequence: 90001, acknowledgment: 7100), "data out");

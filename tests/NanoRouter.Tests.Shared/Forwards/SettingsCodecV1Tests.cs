@@ -1,7 +1,8 @@
+using NanoRouter.Core.Common;
 using NanoRouter.Core.Config;
-using NanoRouter.Tests.Admin;
 using NanoRouter.Core.Nat;
 using NanoRouter.Core.Passthrough;
+using NanoRouter.Tests.Admin;
 
 namespace NanoRouter.Tests.Config
 {

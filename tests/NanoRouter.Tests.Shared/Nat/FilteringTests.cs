@@ -133,7 +133,7 @@ namespace NanoRouter.Tests.Nat
 
         /// <summary>
         /// Hairpinned datagrams the size of real traffic, again and again: each one must come back
-        /// into the LAN, also once a session for it exists (the fast path must not send a packet
+        /// into the LAN, also once a session for it exists (the established path must not send a packet
         /// to the WAN address out of the WAN).
         /// </summary>
         [TestMethod]

@@ -139,15 +139,15 @@ namespace NanoRouter.Tests.Nat
         [TestMethod]
         public void FastPath_AsymmetricKeysTwoHosts_CarriesLearnedTunnelsBothWays()
         {
-            // Packets of 40 bytes and more take the engine's fast path once the mapping and its
-            // inbound key are known; the slow path forwarded nothing more after that.
+            // Packets of 40 bytes and more take the engine's established path once the mapping and its
+            // inbound key are known; the full path forwarded nothing more after that.
             const uint aOut = 0x0000A001, aIn = 0x0000A002, bOut = 0x0000B001, bIn = 0x0000B002;
             var rig = new NatRig();
             rig.Out(Packets.GreLong(Net.HostA, Net.Server, true, aOut, false), "A new");
             rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, bOut, true), "B new, with a checksum field");
             Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, bIn, true), "B's key learned")));
             Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, aIn, false), "A's key learned")));
-            int slow = rig.Engine.SlowForwarded;
+            int slow = rig.Engine.FullPathForwarded;
             for (int i = 0; i < 3; i++)
             {
                 byte[] toA = rig.In(Packets.GreLong(Net.Server, Net.Wan, true, aIn, false), "A in " + i);
@@ -160,7 +160,7 @@ namespace NanoRouter.Tests.Nat
                 Assert.AreEqual(Net.Wan, Check.Source(rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, bOut, true), "B out " + i)));
             }
 
-            Assert.AreEqual(slow, rig.Engine.SlowForwarded, "all on the fast path");
+            Assert.AreEqual(slow, rig.Engine.FullPathForwarded, "all on the established path");
             Assert.AreEqual(8, rig.Engine.Passthrough.PacketsOut(PassthroughProtocol.Gre), "fast packets counted out");
             Assert.AreEqual(8, rig.Engine.Passthrough.PacketsIn(PassthroughProtocol.Gre), "and in");
         }
@@ -172,9 +172,9 @@ namespace NanoRouter.Tests.Nat
             rig.Out(Packets.GreLong(Net.HostA, Net.Server, true, 0x0000A001, false), "A");
             rig.AdvanceSeconds(1);
             rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000B001, false), "B, later");
-            int slow = rig.Engine.SlowForwarded;
+            int slow = rig.Engine.FullPathForwarded;
             Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000B002, false))), "an unknown key binds, slow");
-            Assert.AreEqual(slow + 1, rig.Engine.SlowForwarded);
+            Assert.AreEqual(slow + 1, rig.Engine.FullPathForwarded);
             rig.Dropped(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000A001, false), Side.Lan, DropReason.GreOwned, "B on A's key");
             rig.Dropped(Packets.GreLong(Net.Stranger, Net.Wan, true, 0x0000B002, false), Side.Wan, DropReason.NoMapping, "B's key from a stranger");
             Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000A002, false))), "then A's");
@@ -190,10 +190,10 @@ namespace NanoRouter.Tests.Nat
             var rig = new NatRig();
             rig.Out(Packets.GreLong(Net.HostA, Net.Server, false, 0, false), "A keyless");
             rig.Out(Packets.GreLong(Net.HostB, Net.Server, true, 0x0000B001, false), "B keyed to the same peer");
-            int slow = rig.Engine.SlowForwarded;
+            int slow = rig.Engine.FullPathForwarded;
             Assert.AreEqual(Net.HostA, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, false, 0, false))));
             Assert.AreEqual(Net.Wan, Check.Source(rig.Out(Packets.GreLong(Net.HostA, Net.Server, false, 0, true), "A keyless with a checksum field")));
-            Assert.AreEqual(slow, rig.Engine.SlowForwarded, "keyless on the fast path");
+            Assert.AreEqual(slow, rig.Engine.FullPathForwarded, "keyless on the established path");
             rig.Dropped(Packets.GreLong(Net.HostB, Net.Server, false, 0, false), Side.Lan, DropReason.GreOwned, "B keyless to A's peer");
             Assert.AreEqual(Net.HostB, Check.Destination(rig.In(Packets.GreLong(Net.Server, Net.Wan, true, 0x0000B002, false))), "B's keyed tunnel learns its key");
         }

@@ -86,7 +86,7 @@ namespace NanoRouter.Tests.Nat
             Assert.AreEqual(Net.HostA, Check.Destination(toA));
             Assert.AreEqual((ushort)0x0100, Check.DestinationPort(toA));
 
-            // The same remapped flow again (established: the fast path) keeps its identifier.
+            // The same remapped flow again (established: the established path) keeps its identifier.
             byte[] again = rig.Out(Packets.EchoRequest(Net.HostB, Net.Server, 0x0100, 2));
             Assert.AreEqual(idB, Check.SourcePort(again));
         }

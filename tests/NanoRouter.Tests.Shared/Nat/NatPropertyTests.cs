@@ -106,7 +106,7 @@ namespace NanoRouter.Tests.Nat
         /// <summary>
         /// One case of "out then in restores the 5-tuple": other hosts first send from the same port
         /// (forcing a remap) towards their remotes, then the host's flow goes out and its reply comes
-        /// back, then both again once established (the engine's fast path).
+        /// back, then both again once established (the engine's established path).
         /// </summary>
         internal static void OutThenIn(int kind, int host, ushort port, uint remote, ushort remotePort, int[] otherHosts, uint[] otherRemotes)
         {
@@ -137,7 +137,7 @@ namespace NanoRouter.Tests.Nat
             byte[] back = rig.In(Reply(kind, remote, remotePort, external), "in");
             AssertRestored(back, kind, host, port, remote, remotePort);
 
-            // Established now (the engine's fast path for these): the same again, with data.
+            // Established now (the engine's established path for these): the same again, with data.
             byte[] again = kind == 1 ? Packets.Tcp(Net.Host(host), port, remote, remotePort, Packets.Ack | Packets.Psh) : original;
             byte[] output2 = rig.Out(again, "out, established");
             Assert.AreEqual(Net.Wan, Check.Source(output2));

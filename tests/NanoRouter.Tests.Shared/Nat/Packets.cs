@@ -21,7 +21,7 @@ namespace NanoRouter.Tests.Nat
         public const ushort Ack = 0x10;
 
         /// <summary>24 bytes ("nanoRouter test payload!"): with it UDP, TCP and echo packets are at least
-        /// 40 bytes long, which the engine's fast path needs (shorter ones take the slow path).</summary>
+        /// 40 bytes long, which the engine's established path needs (shorter ones take the full path).</summary>
         private static readonly byte[] s_payload = { 0x6E, 0x61, 0x6E, 0x6F, 0x52, 0x6F, 0x75, 0x74, 0x65, 0x72, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x70, 0x61, 0x79, 0x6C, 0x6F, 0x61, 0x64, 0x21 };
 
         /// <summary>
@@ -109,7 +109,7 @@ namespace NanoRouter.Tests.Nat
             return Gre(source, destination, true, key);
         }
 
-        /// <summary>GRE version 0 of at least 40 bytes in all (the engine's fast path takes no shorter
+        /// <summary>GRE version 0 of at least 40 bytes in all (the engine's established path takes no shorter
         /// packet), with or without a key and a checksum field (RFC 2784: C, then the key moves 4 on).</summary>
         public static byte[] GreLong(uint source, uint destination, bool keyed, uint key, bool checksumPresent)
         {

@@ -183,7 +183,7 @@ namespace NanoRouter.Tests.Nat
         [TestMethod]
         public void Tracking_FollowsDataBothWaysThroughTheFastPath()
         {
-            // After data both ways (the ACKs go through the fast path), only the new RCV.NXT counts.
+            // After data both ways (the ACKs go through the established path), only the new RCV.NXT counts.
             TcpFlow flow = Flow();
             uint oldRemote = flow.RemoteNext;
             for (int i = 0; i < 50; i++)

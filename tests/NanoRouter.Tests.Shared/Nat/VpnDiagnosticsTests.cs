@@ -7,7 +7,7 @@ namespace NanoRouter.Tests.Nat
 {
     /// <summary>
     /// VPN diagnostics (issue 14 §2) through the whole engine: one row per (LAN client, protocol,
-    /// server) with the protocol's state and both counts (the fast path's too), and each problem the
+    /// server) with the protocol's state and both counts (the established path's too), and each problem the
     /// router can see. IKE headers (RFC 7296 §3.1), NAT-T markers and keepalives (RFC 3948 §2.2, §2.3)
     /// and L2TP control messages (RFC 2661 §3.1, §4.4.1) are built here byte by byte.
     /// </summary>
@@ -108,7 +108,7 @@ namespace NanoRouter.Tests.Nat
                 rig.In(Packets.Esp(Net.Server, Net.Wan, Spi2, (uint)(i + 2)));
             }
 
-            Assert.AreEqual(5, vpn.PacketsOut(r), "the fast path counts at the mapping's row");
+            Assert.AreEqual(5, vpn.PacketsOut(r), "the established path counts at the mapping's row");
             Assert.AreEqual(5, vpn.PacketsIn(r));
             uint id;
             Assert.IsTrue(vpn.TryGetIdOut(r, out id));
@@ -118,10 +118,10 @@ namespace NanoRouter.Tests.Nat
             Assert.AreEqual(0, vpn.ExternalPort(r), "ESP has no port");
             rig.AdvanceSeconds(1);
             rig.AdvanceSeconds(4);
-            Assert.AreEqual(4, vpn.LastSeenSec(r), "fast-path packets are stamped by the next tick of a new second");
+            Assert.AreEqual(4, vpn.LastSeenSec(r), "established-path packets are stamped by the next tick of a new second");
             rig.Out(Packets.Esp(Net.HostA, Net.Server, Spi1, 9));
             rig.AdvanceSeconds(1);
-            Assert.AreEqual(0, vpn.LastSeenSec(r), "a fast-path packet is stamped at the next second");
+            Assert.AreEqual(0, vpn.LastSeenSec(r), "an established-path packet is stamped at the next second");
         }
 
         [TestMethod]
@@ -419,7 +419,7 @@ namespace NanoRouter.Tests.Nat
 
             Assert.AreEqual(VpnDiagnostics.Rows, used);
 
-            // The replaced row's ESP mapping still forwards on the fast path, into no shown row.
+            // The replaced row's ESP mapping still forwards on the established path, into no shown row.
             rig.Out(Packets.Esp(Net.Host(10), Net.Server, Spi1, 2));
             rig.In(Packets.Esp(Net.Server, Net.Wan, Spi2, 2));
             Assert.AreEqual(1, vpn.PacketsOut(newest));

@@ -1,4 +1,5 @@
 using System;
+using NanoRouter.Core.Common;
 
 namespace NanoRouter.Tests.Support
 {

@@ -1,3 +1,5 @@
+using NanoRouter.Core.Common;
+
 namespace NanoRouter.Tests.Support
 {
     /// <summary>

@@ -1,6 +1,7 @@
-using System;
 using System.Text;
+using System;
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 
 namespace NanoRouter.Tests.HostOnly
 {

@@ -1,7 +1,8 @@
-using System;
 using System.Security.Cryptography;
 using System.Text;
+using System;
 using NanoRouter.Core.Admin;
+using NanoRouter.Core.Common;
 
 namespace NanoRouter.Tests.HostOnly
 {

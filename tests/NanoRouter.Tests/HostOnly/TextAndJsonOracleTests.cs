@@ -1,6 +1,7 @@
-using System;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using System;
+using NanoRouter.Core.Common;
 using NanoRouter.Tests.Support;
 
 namespace NanoRouter.Tests.HostOnly

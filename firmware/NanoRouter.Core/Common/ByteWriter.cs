@@ -1,6 +1,6 @@
 using NanoRouter.Core.Router;
 
-namespace NanoRouter.Core.Admin
+namespace NanoRouter.Core.Common
 {
     /// <summary>Takes what a full <see cref="ByteWriter"/> holds (sends it on), so writing goes on.</summary>
     public interface IByteDrain
@@ -178,13 +178,13 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            int needed = Admin.Utf8.ByteCount(text);
+            int needed = Common.Utf8.ByteCount(text);
             if (!Room(needed))
             {
                 return;
             }
 
-            _position += Admin.Utf8.Encode(text, _buffer, _position);
+            _position += Common.Utf8.Encode(text, _buffer, _position);
         }
 
         /// <summary>Appends a signed decimal number.</summary>
@@ -321,7 +321,7 @@ namespace NanoRouter.Core.Admin
             while (i < end)
             {
                 int codePoint;
-                int n = Admin.Utf8.DecodeAt(source, i, end, out codePoint);
+                int n = Common.Utf8.DecodeAt(source, i, end, out codePoint);
                 if (n == 0)
                 {
                     Ascii("&#xfffd;");
@@ -353,7 +353,7 @@ namespace NanoRouter.Core.Admin
             while (i < end)
             {
                 int codePoint;
-                int n = Admin.Utf8.DecodeAt(source, i, end, out codePoint);
+                int n = Common.Utf8.DecodeAt(source, i, end, out codePoint);
                 if (n == 0)
                 {
                     Ascii("\\ufffd");
@@ -428,7 +428,7 @@ namespace NanoRouter.Core.Admin
 
         private void WriteCharUtf8(string text, ref int i)
         {
-            int codePoint = Admin.Utf8.CodePointAt(text, i);
+            int codePoint = Common.Utf8.CodePointAt(text, i);
             if (codePoint > 0xFFFF)
             {
                 i++;
@@ -439,7 +439,7 @@ namespace NanoRouter.Core.Admin
                 return;
             }
 
-            _position += Admin.Utf8.EncodeCodePoint(codePoint, _buffer, _position);
+            _position += Common.Utf8.EncodeCodePoint(codePoint, _buffer, _position);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace NanoRouter.Core.Admin
+namespace NanoRouter.Core.Common
 {
     /// <summary>
     /// UTF-8 by hand (nanoFramework's mscorlib has no System.Text). Decoding is strict: overlong

@@ -1,58 +1,83 @@
 using System;
+using NanoRouter.Core.Nat.Translation;
 using NanoRouter.Core.Passthrough;
 using NanoRouter.Core.Wire;
 using NanoRouter.Hal;
 
 namespace NanoRouter.Core.Nat
 {
-    /// <summary>PPTP control tracking and IP fragments (stateful pieces the slow path consults).</summary>
+    /// <summary>
+    /// PPTP: the control connection (TCP 1723) tracked by PptpTracker, and its enhanced GRE
+    /// (version 1) mapped by call ID.
+    /// </summary>
     public sealed partial class NatEngine
     {
         private PptpTracker _pptp;
-        private FragmentTracker _fragments;
-
-        /// <summary>The PPTP control-connection tracker (read-only use: statistics and tests).</summary>
-        public PptpTracker Pptp => _pptp;
 
         /// <summary>Seconds for the PPTP tracker, from the last tick.</summary>
         private int NowSeconds => _seconds;
 
-        private void InitializeTracking()
+        private void InitializePptp()
         {
             int tunnels = _esp.Capacity;
             _pptp = new PptpTracker(tunnels / 2 < 4 ? 4 : tunnels / 2, tunnels);
-            _fragments = new FragmentTracker(
-                _options.FragmentDatagrams > 0 ? _options.FragmentDatagrams : 32,
-                _options.FragmentHeldSlots > 0 ? _options.FragmentHeldSlots : 4,
-                _options.MaxPacketLength > 0 ? _options.MaxPacketLength : 1600);
         }
 
-        /// <summary>The fragment tracker (read-only use: statistics and tests).</summary>
-        public FragmentTracker Fragments => _fragments;
+        /// <summary>The PPTP control-connection tracker (read-only use: statistics and tests).</summary>
+        public PptpTracker Pptp => _pptp;
 
         /// <summary>
-        /// A packet the router must send on its own after <see cref="Process"/>: a later fragment
-        /// that arrived before its first and was held, released (already translated) once the first
-        /// came. Call it after every Process until it returns 0, and send each packet out of
-        /// <paramref name="egress"/>.
+        /// PPTP's enhanced GRE (version 1, K set, no checksum or routing) on an established call: LAN
+        /// to WAN the Call ID is the server's and only the source changes; WAN to LAN our external
+        /// Call ID goes back to the client's own (GRE v1 has no checksum).
         /// </summary>
-        /// <returns>The packet's length in <paramref name="buffer"/> (at index 0), or 0 when none is pending.</returns>
-        public int TakePending(byte[] buffer, out Side egress)
+        private Verdict EstablishedPptpGre(byte[] packet, int length, Side ingress)
         {
-            egress = Side.Lan;
-            if (buffer == null || buffer.Length < _fragments.MaxPacketLength)
+            int callId = (packet[26] << 8) | packet[27];
+            if (ingress == Side.Lan)
             {
-                return 0;
+                uint source = BitConverter.ToUInt32(packet, 12);
+                if ((source & _lanMaskWire) != _lanNetworkWire)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                int host = (int)(source >> 24);
+                if (!_pptp.FastOutboundGre(host, BitConverter.ToUInt32(packet, 16), callId, _seconds))
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                _translator.RewriteAddress(packet, 0, host, Translator.Outbound, 0);
+                _ruleOut[PptpIndex]++;
+                _egress = Side.Wan;
+            }
+            else
+            {
+                if (BitConverter.ToUInt32(packet, 16) != _wanWire)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                int found = _pptp.FastInboundGre(BitConverter.ToUInt32(packet, 12), callId, _seconds);
+                if (found < 0)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                packet[26] = (byte)(found >> 8);
+                packet[27] = (byte)found;
+                _translator.RewriteAddress(packet, 0, found >> 16, Translator.Inbound, 0);
+                _ruleIn[PptpIndex]++;
+                _egress = Side.Lan;
             }
 
-            return _fragments.TakeReleased(buffer);
-        }
+            if (_flows != null)
+            {
+                _flows.PptpForwarded();
+            }
 
-        /// <summary>An inbound first fragment was translated to <paramref name="lanAddress"/>: later
-        /// fragments of its datagram follow it, and held ones are released.</summary>
-        private void OnInboundFirstFragment(uint source, byte protocol, ushort identification, uint lanAddress)
-        {
-            _fragments.RecordFirst(source, _wanAddress, protocol, identification, lanAddress, _nowMs);
+            return Verdict.Forward;
         }
 
         /// <summary>A segment of a PPTP control connection (TCP to port 1723), before NAT rewrites it
@@ -67,7 +92,7 @@ namespace NanoRouter.Core.Nat
                 return;
             }
 
-            // The tracker keys servers by an opaque number: the wire form, as the GRE fast path reads it.
+            // The tracker keys servers by an opaque number: the wire form, as the GRE established path reads it.
             uint server = BitConverter.ToUInt32(p, outbound ? IPv4Packet.DestinationAddressOffset : IPv4Packet.SourceAddressOffset);
             int abandoned = _pptp.AbandonedConnections;
             PptpStatus status = _pptp.OnSegment(p, ip.TotalLength, entry, host, server, outbound, NowSeconds);
@@ -124,7 +149,7 @@ namespace NanoRouter.Core.Nat
             int key;
             int host;
             uint server;
-            uint pptpSession = NatTable.Tcp | NatTable.SlowFlag | (((uint)PassthroughProtocol.Pptp - 1) << NatTable.RuleShift);
+            uint pptpSession = NatTable.Tcp | NatTable.FullPathFlag | (((uint)PassthroughProtocol.Pptp - 1) << NatTable.RuleShift);
             int left = _pptp.ActiveConnections;
             int slots = _pptp.MaxConnections;
             for (int slot = 0; left > 0 && slot < slots; slot++)
@@ -136,7 +161,7 @@ namespace NanoRouter.Core.Nat
 
                 left--;
                 if ((uint)key >= (uint)_inside.Length
-                    || (_inside[key] & (NatTable.ProtocolMask | NatTable.SlowFlag | NatTable.RuleMask)) != pptpSession
+                    || (_inside[key] & (NatTable.ProtocolMask | NatTable.FullPathFlag | NatTable.RuleMask)) != pptpSession
                     || (int)(_inside[key] >> NatTable.HostShift) != host
                     || _remote[key] != server
                     || (_inside[key] & NatTable.StateMask) == NatTable.StateClosing)
@@ -151,52 +176,6 @@ namespace NanoRouter.Core.Nat
         private int PptpCalls()
         {
             return _pptp.ActiveCalls;
-        }
-
-        /// <summary>A later fragment from the WAN: it goes where its first fragment went; one that comes
-        /// before its first is held (bounded, a fair share per remote) and released when the first
-        /// arrives, but only when it comes from a remote that a live mapping talks to (a NAT session,
-        /// an ESP or GRE mapping): a flood of unmatched later fragments from elsewhere takes no slot.</summary>
-        private Verdict InboundLaterFragment(byte[] p, IPv4Packet ip)
-        {
-            uint lanAddress;
-            if (_fragments.TryLookup(ip.SourceAddress, ip.DestinationAddress, ip.Protocol, ip.Identification, out lanAddress, _nowMs))
-            {
-                RewriteDestinationToHost(p, (int)(lanAddress & 0xFF));
-                return Forward(Side.Lan);
-            }
-
-            uint remote = BitConverter.ToUInt32(p, IPv4Packet.SourceAddressOffset);
-            if (!_table.HasRemote(remote) && !_esp.HasPeer(remote) && !_gre.HasPeer(remote))
-            {
-                return Drop(DropReason.Fragment);
-            }
-
-            int evicted = _fragments.Evicted;
-            if (_fragments.Hold(p, ip.TotalLength, _nowMs))
-            {
-                if (_fragments.Evicted != evicted)
-                {
-                    // Every slot was taken: an older held fragment was dropped for this one.
-                    _vpn.MarkServer(ip.SourceAddress, VpnProblem.FragmentsDropped);
-                }
-
-                return Drop(DropReason.FragmentHeld);
-            }
-
-            if (ip.TotalLength <= _fragments.MaxPacketLength)
-            {
-                // No slot could be had for it.
-                _vpn.MarkServer(ip.SourceAddress, VpnProblem.FragmentsDropped);
-            }
-
-            return Drop(DropReason.Fragment);
-        }
-
-        /// <summary>A wire-form address as a big-endian number, and back (a byte swap).</summary>
-        private static uint SwapAddress(uint value)
-        {
-            return (value >> 24) | ((value >> 8) & 0xFF00) | ((value << 8) & 0xFF0000) | (value << 24);
         }
     }
 }

@@ -1,12 +1,12 @@
 using NanoRouter.Core.Router;
 
-namespace NanoRouter.Core.Admin
+namespace NanoRouter.Core.Common
 {
     /// <summary>
     /// SHA-256 (FIPS 180-4) by hand: nanoFramework's mscorlib has no cryptography. One instance
     /// holds its state and message schedule and is reused; nothing allocates per hash. A state
     /// after whole blocks can be kept (<see cref="CopyState"/>) and resumed, which is how HMAC
-    /// keeps its two padded keys hashed once (<see cref="HmacSha256"/>).
+    /// keeps its two padded keys hashed once (<see cref="NanoRouter.Core.Admin.HmacSha256"/>).
     /// </summary>
     public sealed class Sha256
     {

@@ -1,6 +1,6 @@
 using NanoRouter.Core.Router;
 
-namespace NanoRouter.Core.Config
+namespace NanoRouter.Core.Common
 {
     /// <summary>
     /// CRC-32 as in IEEE 802.3, zlib and PNG (reflected polynomial 0xEDB88320, initial and final
