@@ -283,6 +283,9 @@ Test-Case "board_json_agrees_with_the_firmware_constants_$boardName" {
     Expect-Equal $board.nat.portLow (Constant $program 'NatPortLow') 'NAT port low'
     Expect-Equal $board.nat.portHigh (Constant $program 'NatPortHigh') 'NAT port high'
     Expect ($board.nat.portHigh -lt 49152) 'NAT ports stay below lwIP ephemeral ports'
+    $glue = Get-Content (Join-Path $repo 'hal/NanoRouter.Hal.Esp32/native/nr_esp32.c') -Raw
+    $flowSlots = if ($glue -match '#define NR_FLOW_SLOTS (\d+)') { [int]$Matches[1] } else { 'missing' }
+    Expect-Equal $board.nat.nativeFlowSlots $flowSlots 'native flow slots (NR_FLOW_SLOTS)'
     Expect-Equal $board.pins.statusLed (Constant $devkit 'LedPin') 'LED pin'
     Expect-Equal $board.pins.bootButton (Constant $devkit 'BootPin') 'BOOT pin'
     Expect-Equal $board.factoryResetHoldMs (Constant $radio 'ResetHoldMs') 'reset hold'
