@@ -46,8 +46,9 @@ namespace NanoRouter.Core.Nat
                     // acknowledgment to track: the full path.
                     return (packet[33] & 0x17) == 0x10 ? EstablishedSession(packet, length, ingress, NatTable.Tcp, ingress == Side.Lan ? 20 : 22) : ProcessInFull(packet, length, ingress);
                 case IPv4Packet.ProtocolUdp:
-                    // No UDP checksum: the full path keeps it absent.
-                    return BitConverter.ToUInt16(packet, 26) != 0 ? EstablishedSession(packet, length, ingress, NatTable.Udp, ingress == Side.Lan ? 20 : 22) : ProcessInFull(packet, length, ingress);
+                    // With or without a checksum (0 stays 0: Translator): the session is a 4-tuple,
+                    // whatever the remote port, as on the native path.
+                    return EstablishedSession(packet, length, ingress, NatTable.Udp, ingress == Side.Lan ? 20 : 22);
                 case IPv4Packet.ProtocolIcmp:
                     // Echo only; the identifier plays the port both ways.
                     return packet[20] == (ingress == Side.Lan ? IcmpPacket.TypeEchoRequest : IcmpPacket.TypeEchoReply) ? EstablishedSession(packet, length, ingress, NatTable.Icmp, 24) : ProcessInFull(packet, length, ingress);

@@ -1,4 +1,5 @@
 using NanoRouter.Core.Nat;
+using NanoRouter.Core.Passthrough;
 using NanoRouter.Hal;
 
 namespace NanoRouter.Tests.Nat
@@ -212,6 +213,27 @@ namespace NanoRouter.Tests.Nat
             reply[27] = 0;
             byte[] back = rig.In(reply);
             Assert.AreEqual(0, (int)Packets.ReadUInt16(back, 26));
+        }
+
+        [TestMethod]
+        public void Process_UdpWithoutChecksumOnAnEstablishedSession_IsTheSessions_WhateverTheRemotePort()
+        {
+            // Sessions are (host, port, remote address): a datagram to the server's port 500 on a
+            // session opened to its port 53 is that session's, with a checksum or without (so the
+            // native path, which forwards both, and the engine count it alike).
+            var rig = new NatRig();
+            byte[] first = rig.Out(Packets.Udp(Net.HostA, 5300, Net.Server, 53));
+            rig.In(Packets.Udp(Net.Server, 53, Net.Wan, Check.SourcePort(first)));
+            int entries = rig.Engine.Table.Count;
+            byte[] withSum = rig.Out(Packets.Udp(Net.HostA, 5300, Net.Server, 500));
+            byte[] without = Packets.Udp(Net.HostA, 5300, Net.Server, 500);
+            without[26] = 0;
+            without[27] = 0;
+            byte[] output = rig.Out(without);
+            Assert.AreEqual(Check.SourcePort(withSum), Check.SourcePort(output), "the session's external port");
+            Assert.AreEqual(0, (int)Packets.ReadUInt16(output, 26), "no checksum stays none");
+            Assert.AreEqual(entries, rig.Engine.Table.Count, "no new session");
+            Assert.AreEqual(0, rig.Engine.Passthrough.PacketsOut(PassthroughProtocol.Ike), "not counted as IKE");
         }
 
         [TestMethod]

@@ -40,6 +40,7 @@ namespace NanoRouter.Fuzz
                 GreKeys(Expect);
                 GreKeyOfAnotherMapping(Expect);
                 NatTRemotePort(Expect);
+                UdpWithoutChecksum(Expect);
             }
             catch (InvariantException e)
             {
@@ -159,6 +160,34 @@ namespace NanoRouter.Fuzz
             expect(rig.NativeHits == hits && toIke == Verdict.Forward, "NAT-T: a datagram from LAN port 4500 to the server's port 500 is forwarded by the engine, not natively");
             rig.Advance(1000);
             expect(rig.Comparisons > 0, "NAT-T: per-rule counters (IKE and NAT-T, packets in and out) equal the reference engine's after the read-back (" + rig.Comparisons + " comparisons)");
+        }
+
+        /// <summary>
+        /// A UDP datagram without a checksum (0) on an established plain session is that session's,
+        /// whichever remote port it goes to, as one with a checksum is (sessions are 4-tuples): the
+        /// native path forwards it, and so must the engine, which once sent such datagrams to its
+        /// full path, where one to a VPN port (500 here) was counted as IKE.
+        /// </summary>
+        private static void UdpWithoutChecksum(Action<bool, string> expect)
+        {
+            var rig = new EngineRig(9100, 1, 16);
+            byte[] b = new byte[EngineRig.MaxPacket];
+            for (int i = 0; i < 2; i++)
+            {
+                Expect(Udp(rig, b, Side.Lan, HostB, 5300, Peer, 53, null) == Verdict.Forward, "plain UDP out");
+                Expect(Udp(rig, b, Side.Wan, Peer, 53, EngineRig.WanAddress, 5300, null) == Verdict.Forward, "plain UDP in");
+            }
+
+            expect(rig.Engine.Flows.Offloaded == 1, "UDP without checksum: the plain session is offloaded (offloaded " + rig.Engine.Flows.Offloaded + ")");
+            long hits = rig.NativeHits;
+            int ikeOut = rig.Engine.Passthrough.PacketsOut(PassthroughProtocol.Ike);
+            int length = PacketWriter.Udp(b, HostB, 5300, Peer, 500, 40, null);
+            b[26] = 0;
+            b[27] = 0;
+            Verdict verdict = rig.Step(b, length, Side.Lan);
+            expect(verdict == Verdict.Forward && rig.NativeHits == hits + 1, "UDP without checksum: a datagram to the peer's port 500 on the plain session is forwarded natively (" + verdict + ", native " + (rig.NativeHits - hits) + ")");
+            rig.Advance(1000);
+            expect(rig.Comparisons > 0 && rig.Engine.Passthrough.PacketsOut(PassthroughProtocol.Ike) == ikeOut, "UDP without checksum: no IKE packet counted, and every counter equals the reference engine's (" + rig.Comparisons + " comparisons)");
         }
 
         private static Verdict Udp(EngineRig rig, byte[] b, Side side, uint source, ushort sourcePort, uint destination, ushort destinationPort, byte[] payload)
