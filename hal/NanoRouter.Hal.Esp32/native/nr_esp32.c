@@ -20,8 +20,9 @@
 /* RX covers the longest time the managed packet thread cannot drain the ring, at 2,500
  * packets/s: an admin request's longest run between yields (5,067 IL measured, the IL bench's
  * "longest-run"; the stage gate is 6,000) plus the engine's costliest tick (4,941 IL) plus one
- * packet (~200 IL), at 0.58 us per IL op = 5.9 ms; 2,500/s x 5.9 ms = 14.8 packets -> 16 slots
- * (a power of two; at the gate's 6,000 IL it is 6.5 ms, 16.2 packets: the edge).
+ * packet (~400 IL since the managed refactor, ~200 before), at 0.58 us per IL op = 6.0 ms;
+ * 2,500/s x 6.0 ms = 15.0 packets -> 16 slots (a power of two; at the gate's 6,000 IL it is 6.6 ms,
+ * 16.4 packets: the edge).
  * A GC during that time (1.4-2.6 ms measured in nanoCLR) or a flash erase (the IDF stalls both
  * cores, lwIP included) is not covered. The engine installs established flows in the native table
  * (NR_FLOW_SLOTS), so the ring carries only what reaches the managed engine: first packets, TCP
