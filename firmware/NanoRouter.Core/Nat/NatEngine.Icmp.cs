@@ -161,14 +161,8 @@ namespace NanoRouter.Core.Nat
                 _translator.RewriteAddress(p, inner, host, Translator.Inbound, 1);
             }
 
-            // The ICMP checksum covers all of the above: recompute it (it was checked valid first).
-            p[icmp + IcmpPacket.ChecksumOffset] = 0;
-            p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
-            NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
             VpnIcmpError(p, icmp, quotedL4, protocol, quotedInside, host, remoteWire);
-            _translator.RewriteAddress(p, 0, host, Translator.Inbound, 0);
-            _icmpErrorsTranslated++;
-            return Forward(Side.Lan);
+            return ForwardIcmpError(p, icmp, end, host, Translator.Inbound);
         }
 
         /// <summary>
@@ -228,12 +222,20 @@ namespace NanoRouter.Core.Nat
                 _translator.RewriteAddress(p, inner, host, Translator.Outbound, 1);
             }
 
+            return ForwardIcmpError(p, icmp, end, host, Translator.Outbound);
+        }
+
+        /// <summary>The end of an ICMP error's translation, once its quoted packet is: the ICMP
+        /// checksum covers the quote, so it is recomputed (it was checked valid first); then the
+        /// error's own address goes the way of <paramref name="direction"/>.</summary>
+        private Verdict ForwardIcmpError(byte[] p, int icmp, int end, int host, int direction)
+        {
             p[icmp + IcmpPacket.ChecksumOffset] = 0;
             p[icmp + IcmpPacket.ChecksumOffset + 1] = 0;
             NetworkOrder.WriteUInt16(p, icmp + IcmpPacket.ChecksumOffset, InternetChecksum.Compute(p, icmp, end - icmp));
-            _translator.RewriteAddress(p, 0, host, Translator.Outbound, 0);
+            _translator.RewriteAddress(p, 0, host, direction, 0);
             _icmpErrorsTranslated++;
-            return Forward(Side.Wan);
+            return Forward(direction == Translator.Outbound ? Side.Wan : Side.Lan);
         }
     }
 }

@@ -41,23 +41,23 @@ namespace NanoRouter.Core.Nat
                     return ProcessInFull(packet, length, ingress);
                 }
 
-                host = (int)(source >> 24);
                 e = _table.FindOutbound(code | BitConverter.ToUInt16(packet, idAt) | (source & 0xFF000000), remote);
-            }
-            else
-            {
-                if (BitConverter.ToUInt32(packet, 16) != _wanWire)
+                if (e == NoIndex)
                 {
                     return ProcessInFull(packet, length, ingress);
                 }
 
-                e = _table.FindEstablishedInbound(BitConverter.ToUInt16(packet, idAt), code, BitConverter.ToUInt32(packet, 12));
-                host = e == NoIndex ? 0 : HostOf(e);
+                host = (int)(source >> 24);
             }
-
-            if (e == NoIndex)
+            else
             {
-                return ProcessInFull(packet, length, ingress);
+                e = BitConverter.ToUInt32(packet, 16) != _wanWire ? NoIndex : _table.FindEstablishedInbound(BitConverter.ToUInt16(packet, idAt), code, BitConverter.ToUInt32(packet, 12));
+                if (e == NoIndex)
+                {
+                    return ProcessInFull(packet, length, ingress);
+                }
+
+                host = HostOf(e);
             }
 
             _seen[e] = _now;
@@ -182,33 +182,28 @@ namespace NanoRouter.Core.Nat
                 return true;
             }
 
-            int span = high - low + 1;
-            _portCursor = (int)((uint)(_portCursor + (lanPort * 40503) + 1) % (uint)span);
-            int tries = span < PortProbeLimit ? span : PortProbeLimit;
-            for (int i = 0; i < tries; i++)
+            // The cursor moves by a step that depends on the LAN port, so hosts that ask in turn do not
+            // probe the same ports.
+            if (AllocateFrom(key, code, low, high, (lanPort * 40503) + 1, out external))
             {
-                int port = low + ((_portCursor + i) % span);
-                if (IsAllocatable(code, port, key))
-                {
-                    external = (uint)(((port & 0xFF) << 8) | (port >> 8));
-                    return true;
-                }
+                return true;
             }
 
             if (low == 1 && high == 1023)
             {
                 // Every port below 1024 is taken: never drop, use the high range instead.
-                return AllocateFrom(key, code, _options.PortRangeStart < 1024 ? 1024 : _options.PortRangeStart, _options.PortRangeEnd > 65535 || _options.PortRangeEnd < 1024 ? 65535 : _options.PortRangeEnd, out external);
+                return AllocateFrom(key, code, _options.PortRangeStart < 1024 ? 1024 : _options.PortRangeStart, _options.PortRangeEnd > 65535 || _options.PortRangeEnd < 1024 ? 65535 : _options.PortRangeEnd, 1, out external);
             }
 
-            external = 0;
             return false;
         }
 
-        private bool AllocateFrom(uint key, uint code, int low, int high, out uint external)
+        /// <summary>Probes at most <see cref="PortProbeLimit"/> ports of <paramref name="low"/>-<paramref name="high"/>
+        /// from the cursor, moved first by <paramref name="step"/>, for one free for <paramref name="key"/>.</summary>
+        private bool AllocateFrom(uint key, uint code, int low, int high, int step, out uint external)
         {
             int span = high - low + 1;
-            _portCursor = (int)((uint)(_portCursor + 1) % (uint)span);
+            _portCursor = (int)((uint)(_portCursor + step) % (uint)span);
             int tries = span < PortProbeLimit ? span : PortProbeLimit;
             for (int i = 0; i < tries; i++)
             {
